@@ -1,0 +1,286 @@
+#include "Graph.h"
+
+#include "DataType.h"
+#include "Error.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <unordered_set>
+
+namespace netfold {
+
+bool ValueType::isStatic() const
+{
+    if (!hasShape)
+        return false;
+    for (const auto& d : dims)
+        if (!d.known())
+            return false;
+    return true;
+}
+
+std::optional<std::vector<int64_t>> ValueType::staticDims() const
+{
+    if (!isStatic())
+        return std::nullopt;
+    std::vector<int64_t> out;
+    out.reserve(dims.size());
+    for (const auto& d : dims)
+        out.push_back(d.value);
+    return out;
+}
+
+std::string ValueType::shapeString() const
+{
+    if (!hasShape)
+        return "?";
+    std::string s = "[";
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (i)
+            s += ",";
+        s += dims[i].known() ? std::to_string(dims[i].value) : (dims[i].param.empty() ? "?" : dims[i].param);
+    }
+    return s + "]";
+}
+
+std::string ValueType::toString() const
+{
+    if (!kind.empty() && kind != "tensor")
+        return kind + (elemType ? "<" + dtypeName(elemType) + ">" : std::string());
+    if (!elemType && !hasShape)
+        return "?";
+    std::string s = elemType ? dtypeName(elemType) : "?";
+    if (hasShape)
+        s += shapeString();
+    return s;
+}
+
+std::string Node::label() const
+{
+    if (!name.empty())
+        return name;
+    return opType + "#" + std::to_string(id);
+}
+
+const onnx::AttributeProto* Node::attribute(const std::string& attrName) const
+{
+    if (!proto)
+        return nullptr;
+    for (const auto& a : proto->attribute())
+        if (a.name() == attrName)
+            return &a;
+    return nullptr;
+}
+
+int64_t Node::attrInt(const std::string& attrName, int64_t fallback) const
+{
+    const auto* a = attribute(attrName);
+    return a ? a->i() : fallback;
+}
+
+float Node::attrFloat(const std::string& attrName, float fallback) const
+{
+    const auto* a = attribute(attrName);
+    return a ? a->f() : fallback;
+}
+
+std::string Node::attrString(const std::string& attrName, const std::string& fallback) const
+{
+    const auto* a = attribute(attrName);
+    return a ? a->s() : fallback;
+}
+
+std::vector<int64_t> Node::attrInts(const std::string& attrName) const
+{
+    const auto* a = attribute(attrName);
+    if (!a)
+        return {};
+    return {a->ints().begin(), a->ints().end()};
+}
+
+std::vector<float> Node::attrFloats(const std::string& attrName) const
+{
+    const auto* a = attribute(attrName);
+    if (!a)
+        return {};
+    return {a->floats().begin(), a->floats().end()};
+}
+
+TensorPtr Node::attrTensor(const std::string& attrName) const
+{
+    const auto* a = attribute(attrName);
+    if (!a || !a->has_t())
+        return nullptr;
+    // Alias the node's proto: the TensorProto lives as long as the NodeProto.
+    std::shared_ptr<const onnx::TensorProto> t(proto, &a->t());
+    return std::make_shared<const Tensor>(t, std::string());
+}
+
+std::vector<std::string> Node::attributeNames() const
+{
+    std::vector<std::string> names;
+    if (proto)
+        for (const auto& a : proto->attribute())
+            names.push_back(a.name());
+    return names;
+}
+
+const std::string& Node::input(std::size_t i) const
+{
+    static const std::string empty;
+    return i < inputs.size() ? inputs[i] : empty;
+}
+
+const Node* Graph::findNode(NodeId id) const
+{
+    for (const auto& n : nodes)
+        if (n.id == id)
+            return &n;
+    return nullptr;
+}
+
+Node* Graph::findNode(NodeId id)
+{
+    for (auto& n : nodes)
+        if (n.id == id)
+            return &n;
+    return nullptr;
+}
+
+const Initializer* Graph::findInitializer(const std::string& initName) const
+{
+    for (const auto& i : initializers)
+        if (i.name == initName)
+            return &i;
+    return nullptr;
+}
+
+ValueType Graph::typeOf(const std::string& valueName) const
+{
+    auto it = types.find(valueName);
+    return it == types.end() ? ValueType{} : it->second;
+}
+
+std::size_t Graph::totalNodeCount() const
+{
+    std::size_t n = nodes.size();
+    for (const auto& node : nodes)
+        for (const auto& sg : node.subgraphs)
+            n += sg.graph->totalNodeCount();
+    return n;
+}
+
+std::size_t Graph::subgraphCount() const
+{
+    std::size_t n = 0;
+    for (const auto& node : nodes)
+        for (const auto& sg : node.subgraphs)
+            n += 1 + sg.graph->subgraphCount();
+    return n;
+}
+
+GraphIndex::GraphIndex(const Graph& graph)
+{
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+        const Node& n = graph.nodes[i];
+        m_nodeIndex[n.id] = static_cast<int>(i);
+        for (const auto& o : n.outputs)
+            if (!o.empty())
+                m_producer[o] = static_cast<int>(i);
+        for (const auto& in : n.inputs)
+            if (!in.empty())
+                m_consumers[in].push_back(static_cast<int>(i));
+        for (const auto& sg : n.subgraphs)
+            for (const auto& name : outerScopeReads(*sg.graph))
+                ++m_subgraphReads[name];
+    }
+    for (std::size_t i = 0; i < graph.outputs.size(); ++i)
+        m_outputs[graph.outputs[i].name] = static_cast<int>(i);
+    for (std::size_t i = 0; i < graph.inputs.size(); ++i)
+        m_inputs[graph.inputs[i].name] = static_cast<int>(i);
+    for (const auto& init : graph.initializers)
+        m_initializers[init.name] = &init;
+}
+
+int GraphIndex::producer(const std::string& valueName) const
+{
+    auto it = m_producer.find(valueName);
+    return it == m_producer.end() ? -1 : it->second;
+}
+
+const std::vector<int>& GraphIndex::consumers(const std::string& valueName) const
+{
+    static const std::vector<int> none;
+    auto it = m_consumers.find(valueName);
+    return it == m_consumers.end() ? none : it->second;
+}
+
+const Initializer* GraphIndex::initializer(const std::string& valueName) const
+{
+    auto it = m_initializers.find(valueName);
+    return it == m_initializers.end() ? nullptr : it->second;
+}
+
+int GraphIndex::nodeIndex(NodeId id) const
+{
+    auto it = m_nodeIndex.find(id);
+    return it == m_nodeIndex.end() ? -1 : it->second;
+}
+
+std::size_t GraphIndex::useCount(const std::string& valueName) const
+{
+    std::size_t n = consumers(valueName).size() + (isGraphOutput(valueName) ? 1 : 0);
+    auto it = m_subgraphReads.find(valueName);
+    if (it != m_subgraphReads.end())
+        n += it->second;
+    return n;
+}
+
+std::vector<std::string> outerScopeReads(const Graph& graph)
+{
+    std::unordered_set<std::string> local;
+    for (const auto& i : graph.inputs)
+        local.insert(i.name);
+    for (const auto& i : graph.initializers)
+        local.insert(i.name);
+    for (const auto& n : graph.nodes)
+        for (const auto& o : n.outputs)
+            local.insert(o);
+    std::vector<std::string> reads;
+    std::unordered_set<std::string> seen;
+    auto note = [&](const std::string& name) {
+        if (!name.empty() && !local.count(name) && seen.insert(name).second)
+            reads.push_back(name);
+    };
+    for (const auto& n : graph.nodes) {
+        for (const auto& in : n.inputs)
+            note(in);
+        for (const auto& sg : n.subgraphs)
+            for (const auto& name : outerScopeReads(*sg.graph))
+                note(name);
+    }
+    for (const auto& o : graph.outputs)
+        note(o.name);
+    return reads;
+}
+
+int64_t Model::opsetVersion(const std::string& d) const
+{
+    const std::string want = d == "ai.onnx" ? "" : d;
+    for (const auto& o : opsets) {
+        const std::string have = o.domain == "ai.onnx" ? "" : o.domain;
+        if (have == want)
+            return o.version;
+    }
+    return 0;
+}
+
+std::map<std::string, int> opCounts(const Graph& graph)
+{
+    std::map<std::string, int> counts;
+    for (const auto& n : graph.nodes)
+        ++counts[n.domain.empty() || n.domain == "ai.onnx" ? n.opType : n.domain + "." + n.opType];
+    return counts;
+}
+
+} // namespace netfold

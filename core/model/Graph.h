@@ -1,0 +1,198 @@
+#pragma once
+#include "Tensor.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace onnx {
+class NodeProto;
+class AttributeProto;
+class ModelProto;
+class SparseTensorProto;
+} // namespace onnx
+
+namespace netfold {
+
+/// Stable node identity, given at import (1, 2, ... in file order, subgraphs included) and to
+/// every node a pass creates. ONNX node names may be empty or repeated; NodeIds never are.
+using NodeId = uint32_t;
+constexpr NodeId kNoNode = 0;
+
+/// One dimension: a known size (value >= 0), a symbolic name (param), or unknown (neither).
+struct Dim {
+    int64_t value = -1;
+    std::string param;
+    bool known() const { return value >= 0; }
+    bool operator==(const Dim& o) const { return value == o.value && param == o.param; }
+    bool operator!=(const Dim& o) const { return !(*this == o); }
+};
+
+/// Type of a value: element dtype plus, when known, a shape of static and symbolic dims.
+struct ValueType {
+    int32_t elemType = 0;
+    bool hasShape = false;
+    std::vector<Dim> dims;
+    /// "" for tensors; "sequence", "optional", "map" or "sparse" for the other ONNX types.
+    std::string kind;
+
+    bool known() const { return elemType != 0 || hasShape || !kind.empty(); }
+    /// True when the shape is known and every dim is a number.
+    bool isStatic() const;
+    /// The dims when static.
+    std::optional<std::vector<int64_t>> staticDims() const;
+    /// "float[batch,3,64,64]", "int64[?]", "float" (unknown shape), "?" (nothing known).
+    std::string toString() const;
+    /// "[batch,3,64,64]" or "?".
+    std::string shapeString() const;
+    bool operator==(const ValueType& o) const
+    {
+        return elemType == o.elemType && hasShape == o.hasShape && dims == o.dims && kind == o.kind;
+    }
+};
+
+struct ValueInfo {
+    std::string name;
+    ValueType type;
+    std::string docString;
+};
+
+struct Graph;
+
+/// A graph attribute of a node (If's then/else_branch, Loop's and Scan's body).
+struct Subgraph {
+    std::string attribute;
+    std::shared_ptr<const Graph> graph;
+};
+
+/// One operator application. The original NodeProto is kept for lossless save; its inputs and
+/// outputs are superseded by the fields here, its graph attributes by `subgraphs`.
+struct Node {
+    NodeId id = kNoNode;
+    std::string name;
+    std::string opType;
+    std::string domain;
+    std::vector<std::string> inputs;
+    std::vector<std::string> outputs;
+    std::shared_ptr<const onnx::NodeProto> proto;
+    std::vector<Subgraph> subgraphs;
+
+    /// "Reshape_12" style label: the name, or op type plus id when unnamed.
+    std::string label() const;
+    /// The attribute, or nullptr.
+    const onnx::AttributeProto* attribute(const std::string& name) const;
+    bool hasAttribute(const std::string& name) const { return attribute(name) != nullptr; }
+    int64_t attrInt(const std::string& name, int64_t fallback) const;
+    float attrFloat(const std::string& name, float fallback) const;
+    std::string attrString(const std::string& name, const std::string& fallback = {}) const;
+    std::vector<int64_t> attrInts(const std::string& name) const;
+    std::vector<float> attrFloats(const std::string& name) const;
+    /// A tensor attribute ("value" of Constant), decoded lazily; nullptr when absent.
+    TensorPtr attrTensor(const std::string& name) const;
+    /// Names of all attributes, in file order.
+    std::vector<std::string> attributeNames() const;
+    /// Input i, or "" when absent or omitted.
+    const std::string& input(std::size_t i) const;
+};
+
+/// A named initializer (a constant input of the graph).
+struct Initializer {
+    std::string name;
+    TensorPtr tensor;
+};
+
+/// A graph (main graph or subgraph). Value semantics: copies are cheap enough to keep one per
+/// pipeline step (tensors are shared, never copied).
+struct Graph {
+    std::string name;
+    std::string docString;
+    std::vector<Node> nodes;
+    std::vector<ValueInfo> inputs;
+    std::vector<ValueInfo> outputs;
+    std::vector<Initializer> initializers;
+    /// Everything known about every value's type (graph inputs, outputs, initializers, intermediates).
+    std::unordered_map<std::string, ValueType> types;
+    /// Why shape inference could not infer a node's outputs, by node.
+    std::map<NodeId, std::string> inferenceNotes;
+    /// Sparse initializers, kept as they were.
+    std::vector<std::shared_ptr<const onnx::SparseTensorProto>> sparseInitializers;
+
+    const Node* findNode(NodeId id) const;
+    Node* findNode(NodeId id);
+    const Initializer* findInitializer(const std::string& name) const;
+    /// Type of a value, or an empty type when unknown.
+    ValueType typeOf(const std::string& name) const;
+    /// Every node in this graph and its subgraphs, depth first.
+    std::size_t totalNodeCount() const;
+    /// Number of If/Loop/Scan bodies below this graph.
+    std::size_t subgraphCount() const;
+};
+
+/// Who produces and who consumes each value of one graph. Built once per graph snapshot.
+class GraphIndex {
+public:
+    explicit GraphIndex(const Graph& graph);
+    /// Index in graph.nodes of the node producing name, or -1 (graph input, initializer, outer scope).
+    int producer(const std::string& name) const;
+    /// Indices of the nodes reading name (a node reading it twice appears twice).
+    const std::vector<int>& consumers(const std::string& name) const;
+    bool isGraphOutput(const std::string& name) const { return m_outputs.count(name) != 0; }
+    bool isGraphInput(const std::string& name) const { return m_inputs.count(name) != 0; }
+    const Initializer* initializer(const std::string& name) const;
+    /// Index of a node by id, or -1.
+    int nodeIndex(NodeId id) const;
+    /// Number of uses of a value, graph outputs and subgraph reads counted.
+    std::size_t useCount(const std::string& name) const;
+
+private:
+    std::unordered_map<std::string, int> m_producer;
+    std::unordered_map<std::string, std::vector<int>> m_consumers;
+    std::unordered_map<std::string, const Initializer*> m_initializers;
+    std::unordered_map<NodeId, int> m_nodeIndex;
+    std::unordered_map<std::string, int> m_outputs;
+    std::unordered_map<std::string, int> m_inputs;
+    std::unordered_map<std::string, std::size_t> m_subgraphReads;
+};
+
+/// Names a subgraph reads from enclosing scopes (inputs not produced or declared inside it).
+std::vector<std::string> outerScopeReads(const Graph& graph);
+
+struct OpsetImport {
+    std::string domain;
+    int64_t version = 0;
+};
+
+/// A whole model: the main graph plus what the file says about it.
+struct Model {
+    int64_t irVersion = 0;
+    std::vector<OpsetImport> opsets;
+    std::string producerName;
+    std::string producerVersion;
+    std::string domain;
+    int64_t modelVersion = 0;
+    std::string docString;
+    std::vector<std::pair<std::string, std::string>> metadata;
+    /// Parts netfold does not model (functions, training info), copied through on save.
+    std::shared_ptr<const onnx::ModelProto> extras;
+    Graph graph;
+    /// The file it was loaded from ("" for built models) and its directory (for external data).
+    std::string sourcePath;
+    std::string baseDir;
+    /// Notes from loading (missing external data, unknown domains ...).
+    std::vector<std::string> warnings;
+    /// Next NodeId to hand out.
+    NodeId nextNodeId = 1;
+
+    /// Opset version imported for a domain ("" and "ai.onnx" are the same), or 0.
+    int64_t opsetVersion(const std::string& domain = "") const;
+    NodeId newNodeId() { return nextNodeId++; }
+};
+
+/// Op type counts of a graph (top level only), sorted by op type.
+std::map<std::string, int> opCounts(const Graph& graph);
+
+} // namespace netfold

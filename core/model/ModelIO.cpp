@@ -1,0 +1,638 @@
+#include "ModelIO.h"
+
+#include "DataType.h"
+#include "Error.h"
+#include "../shape/ShapeInference.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <queue>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace fs = std::filesystem;
+
+namespace netfold {
+
+ValueType valueTypeFromProto(const onnx::TypeProto& type)
+{
+    ValueType vt;
+    const onnx::TypeProto_Tensor* tensor = nullptr;
+    switch (type.value_case()) {
+    case onnx::TypeProto::kTensorType: tensor = &type.tensor_type(); break;
+    case onnx::TypeProto::kSparseTensorType: {
+        vt.kind = "sparse";
+        vt.elemType = type.sparse_tensor_type().elem_type();
+        return vt;
+    }
+    case onnx::TypeProto::kSequenceType:
+        vt.kind = "sequence";
+        if (type.sequence_type().elem_type().has_tensor_type())
+            vt.elemType = type.sequence_type().elem_type().tensor_type().elem_type();
+        return vt;
+    case onnx::TypeProto::kOptionalType:
+        vt.kind = "optional";
+        if (type.optional_type().elem_type().has_tensor_type())
+            vt.elemType = type.optional_type().elem_type().tensor_type().elem_type();
+        return vt;
+    case onnx::TypeProto::kMapType: vt.kind = "map"; return vt;
+    default: return vt;
+    }
+    vt.elemType = tensor->elem_type();
+    if (tensor->has_shape()) {
+        vt.hasShape = true;
+        for (const auto& d : tensor->shape().dim()) {
+            Dim dim;
+            if (d.has_dim_value())
+                dim.value = d.dim_value();
+            else if (d.has_dim_param())
+                dim.param = d.dim_param();
+            vt.dims.push_back(dim);
+        }
+    }
+    return vt;
+}
+
+void valueTypeToProto(const ValueType& vt, onnx::TypeProto& proto)
+{
+    proto.Clear();
+    onnx::TypeProto_Tensor* tensor = nullptr;
+    if (vt.kind == "sequence") {
+        tensor = proto.mutable_sequence_type()->mutable_elem_type()->mutable_tensor_type();
+    } else if (vt.kind == "optional") {
+        tensor = proto.mutable_optional_type()->mutable_elem_type()->mutable_tensor_type();
+    } else if (vt.kind == "sparse") {
+        proto.mutable_sparse_tensor_type()->set_elem_type(vt.elemType);
+        return;
+    } else if (vt.kind == "map") {
+        proto.mutable_map_type();
+        return;
+    } else {
+        tensor = proto.mutable_tensor_type();
+    }
+    tensor->set_elem_type(vt.elemType);
+    if (vt.hasShape) {
+        auto* shape = tensor->mutable_shape();
+        for (const auto& d : vt.dims) {
+            auto* pd = shape->add_dim();
+            if (d.known())
+                pd->set_dim_value(d.value);
+            else if (!d.param.empty())
+                pd->set_dim_param(d.param);
+        }
+    }
+}
+
+namespace {
+
+struct Converter {
+    const std::string& baseDir;
+    NodeId nextId = 1;
+
+    ValueInfo valueInfo(const onnx::ValueInfoProto& v)
+    {
+        return {v.name(), v.has_type() ? valueTypeFromProto(v.type()) : ValueType{}, v.doc_string()};
+    }
+
+    std::shared_ptr<Graph> graph(onnx::GraphProto& g)
+    {
+        auto out = std::make_shared<Graph>();
+        out->name = g.name();
+        out->docString = g.doc_string();
+        for (const auto& v : g.input())
+            out->inputs.push_back(valueInfo(v));
+        for (const auto& v : g.output())
+            out->outputs.push_back(valueInfo(v));
+        for (const auto& v : g.value_info())
+            if (v.has_type())
+                out->types[v.name()] = valueTypeFromProto(v.type());
+        for (auto& v : out->inputs)
+            if (v.type.known())
+                out->types[v.name] = v.type;
+        for (auto& v : out->outputs)
+            if (v.type.known())
+                out->types[v.name] = v.type;
+        out->initializers.reserve(static_cast<std::size_t>(g.initializer_size()));
+        for (auto& t : *g.mutable_initializer()) {
+            auto proto = std::make_shared<onnx::TensorProto>();
+            proto->Swap(&t);
+            const std::string name = proto->name();
+            auto tensor = std::make_shared<const Tensor>(std::shared_ptr<const onnx::TensorProto>(std::move(proto)), baseDir);
+            ValueType vt;
+            vt.elemType = tensor->dtype();
+            vt.hasShape = true;
+            for (int64_t d : tensor->dims())
+                vt.dims.push_back(Dim{d, {}});
+            out->types[name] = vt;
+            out->initializers.push_back({name, std::move(tensor)});
+        }
+        for (auto& s : *g.mutable_sparse_initializer()) {
+            auto proto = std::make_shared<onnx::SparseTensorProto>();
+            proto->Swap(&s);
+            out->sparseInitializers.push_back(std::move(proto));
+        }
+        out->nodes.reserve(static_cast<std::size_t>(g.node_size()));
+        for (auto& np : *g.mutable_node()) {
+            Node node;
+            node.id = nextId++;
+            node.name = np.name();
+            node.opType = np.op_type();
+            node.domain = np.domain() == "ai.onnx" ? std::string() : np.domain();
+            node.inputs.assign(np.input().begin(), np.input().end());
+            node.outputs.assign(np.output().begin(), np.output().end());
+            for (auto& attr : *np.mutable_attribute()) {
+                if (attr.has_g()) {
+                    node.subgraphs.push_back({attr.name(), graph(*attr.mutable_g())});
+                    attr.mutable_g()->Clear();
+                }
+                if (attr.graphs_size() > 0)
+                    throw Error("Node " + quote(np.name()) + " (" + np.op_type()
+                                + ") has a list-of-graphs attribute, which netfold does not support.");
+            }
+            auto proto = std::make_shared<onnx::NodeProto>();
+            proto->Swap(&np);
+            proto->clear_input();
+            proto->clear_output();
+            node.proto = std::move(proto);
+            out->nodes.push_back(std::move(node));
+        }
+        return out;
+    }
+};
+
+std::string nodeWhat(const Node& n, bool capital = false)
+{
+    return (capital ? "Node " : "node ") + quote(n.label()) + " (" + n.opType + ")";
+}
+
+void writeAtomically(const std::string& path, const std::function<bool(int fd)>& write)
+{
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error("Cannot write " + quote(path) + ": folder " + quote(dir.string()) + " does not exist.");
+    std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    const int fd = ::mkstemp(buf.data());
+    if (fd < 0)
+        throw Error("Cannot write " + quote(path) + ": " + std::strerror(errno) + ".");
+    const std::string tmp(buf.data());
+    bool ok = false;
+    try {
+        ok = write(fd) && ::fsync(fd) == 0;
+    } catch (...) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    const int savedErrno = errno;
+    ok = (::close(fd) == 0) && ok;
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        throw Error("Cannot write " + quote(path) + ": " + std::strerror(savedErrno ? savedErrno : EIO) + ".");
+    }
+    ::chmod(tmp.c_str(), 0644);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int e = errno;
+        ::unlink(tmp.c_str());
+        throw Error("Cannot write " + quote(path) + ": " + std::strerror(e) + ".");
+    }
+}
+
+void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
+                      const std::function<void(const Initializer&, onnx::TensorProto&)>& writeTensor)
+{
+    out.Clear();
+    out.set_name(g.name);
+    if (!g.docString.empty())
+        out.set_doc_string(g.docString);
+    for (const auto& n : g.nodes) {
+        auto* np = out.add_node();
+        if (n.proto)
+            np->CopyFrom(*n.proto);
+        np->clear_input();
+        np->clear_output();
+        np->set_name(n.name);
+        np->set_op_type(n.opType);
+        if (!n.domain.empty() || !np->domain().empty())
+            np->set_domain(n.domain);
+        for (const auto& i : n.inputs)
+            np->add_input(i);
+        for (const auto& o : n.outputs)
+            np->add_output(o);
+        for (const auto& sg : n.subgraphs) {
+            onnx::AttributeProto* attr = nullptr;
+            for (auto& a : *np->mutable_attribute())
+                if (a.name() == sg.attribute)
+                    attr = &a;
+            if (!attr) {
+                attr = np->add_attribute();
+                attr->set_name(sg.attribute);
+                attr->set_type(onnx::AttributeProto::GRAPH);
+            }
+            graphToProtoWith(*sg.graph, *attr->mutable_g(), writeTensor);
+        }
+    }
+    std::unordered_set<std::string> declared;
+    for (const auto& v : g.inputs) {
+        auto* vp = out.add_input();
+        vp->set_name(v.name);
+        if (!v.docString.empty())
+            vp->set_doc_string(v.docString);
+        if (v.type.known())
+            valueTypeToProto(v.type, *vp->mutable_type());
+        declared.insert(v.name);
+    }
+    for (const auto& v : g.outputs) {
+        auto* vp = out.add_output();
+        vp->set_name(v.name);
+        if (!v.docString.empty())
+            vp->set_doc_string(v.docString);
+        if (v.type.known())
+            valueTypeToProto(v.type, *vp->mutable_type());
+        declared.insert(v.name);
+    }
+    for (const auto& init : g.initializers) {
+        writeTensor(init, *out.add_initializer());
+        declared.insert(init.name);
+    }
+    for (const auto& s : g.sparseInitializers)
+        out.add_sparse_initializer()->CopyFrom(*s);
+    // value_info for intermediates, in node order (deterministic).
+    for (const auto& n : g.nodes)
+        for (const auto& o : n.outputs) {
+            if (o.empty() || declared.count(o))
+                continue;
+            auto it = g.types.find(o);
+            if (it == g.types.end() || !it->second.known())
+                continue;
+            auto* vp = out.add_value_info();
+            vp->set_name(o);
+            valueTypeToProto(it->second, *vp->mutable_type());
+            declared.insert(o);
+        }
+}
+
+void modelHeaderToProto(const Model& model, onnx::ModelProto& proto)
+{
+    proto.Clear();
+    if (model.extras)
+        proto.CopyFrom(*model.extras);
+    proto.clear_graph();
+    proto.clear_opset_import();
+    proto.clear_metadata_props();
+    proto.set_ir_version(model.irVersion);
+    for (const auto& o : model.opsets) {
+        auto* op = proto.add_opset_import();
+        op->set_domain(o.domain);
+        op->set_version(o.version);
+    }
+    proto.set_producer_name(model.producerName);
+    proto.set_producer_version(model.producerVersion);
+    proto.set_domain(model.domain);
+    proto.set_model_version(model.modelVersion);
+    proto.set_doc_string(model.docString);
+    for (const auto& kv : model.metadata) {
+        auto* p = proto.add_metadata_props();
+        p->set_key(kv.first);
+        p->set_value(kv.second);
+    }
+}
+
+bool anyExternal(const Graph& g, std::size_t& totalBytes)
+{
+    bool any = false;
+    for (const auto& i : g.initializers) {
+        totalBytes += i.tensor->byteSize();
+        any = any || i.tensor->storage() == Tensor::Storage::External;
+    }
+    for (const auto& n : g.nodes)
+        for (const auto& sg : n.subgraphs)
+            any = anyExternal(*sg.graph, totalBytes) || any;
+    return any;
+}
+
+} // namespace
+
+void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
+{
+    std::unordered_set<std::string> available(outerScope.begin(), outerScope.end());
+    std::unordered_set<std::string> local;
+    for (const auto& v : graph.inputs)
+        local.insert(v.name);
+    for (const auto& i : graph.initializers)
+        local.insert(i.name);
+    std::unordered_map<std::string, int> producer;
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+        const Node& n = graph.nodes[i];
+        for (const auto& o : n.outputs) {
+            if (o.empty())
+                continue;
+            auto [it, fresh] = producer.emplace(o, static_cast<int>(i));
+            if (!fresh)
+                throw Error("Value " + quote(o) + " is produced twice: by " + nodeWhat(graph.nodes[static_cast<std::size_t>(it->second)])
+                            + " and by " + nodeWhat(n) + ".");
+            if (local.count(o))
+                throw Error(nodeWhat(n, true) + " writes " + quote(o) + ", which is already a graph input or initializer.");
+        }
+    }
+    // Kahn's algorithm over the nodes, by value dependencies; subgraph outer reads count as inputs.
+    const std::size_t count = graph.nodes.size();
+    std::vector<int> pending(count, 0);
+    std::vector<std::vector<int>> users(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const Node& n = graph.nodes[i];
+        std::vector<std::string> reads(n.inputs.begin(), n.inputs.end());
+        for (const auto& sg : n.subgraphs)
+            for (const auto& name : outerScopeReads(*sg.graph))
+                reads.push_back(name);
+        std::unordered_set<int> deps;
+        for (const auto& in : reads) {
+            if (in.empty())
+                continue;
+            auto it = producer.find(in);
+            if (it != producer.end()) {
+                if (deps.insert(it->second).second) {
+                    users[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(i));
+                    ++pending[i];
+                }
+            } else if (!local.count(in) && !available.count(in)) {
+                throw Error(nodeWhat(n, true) + " reads " + quote(in) + ", which no node, graph input or initializer provides.");
+            }
+        }
+    }
+    // Subgraphs see everything visible here.
+    for (auto& n : graph.nodes) {
+        if (n.subgraphs.empty())
+            continue;
+        std::vector<std::string> scope(outerScope.begin(), outerScope.end());
+        scope.insert(scope.end(), local.begin(), local.end());
+        for (const auto& kv : producer)
+            scope.push_back(kv.first);
+        for (auto& sg : n.subgraphs) {
+            auto copy = std::make_shared<Graph>(*sg.graph);
+            validateGraph(*copy, scope);
+            sg.graph = std::move(copy);
+        }
+    }
+    std::vector<int> order;
+    order.reserve(count);
+    std::queue<int> ready;
+    for (std::size_t i = 0; i < count; ++i)
+        if (pending[i] == 0)
+            ready.push(static_cast<int>(i));
+    while (!ready.empty()) {
+        // Keep file order among ready nodes: the queue is filled in index order.
+        const int i = ready.front();
+        ready.pop();
+        order.push_back(i);
+        for (int u : users[static_cast<std::size_t>(i)])
+            if (--pending[static_cast<std::size_t>(u)] == 0)
+                ready.push(u);
+    }
+    if (order.size() != count) {
+        for (std::size_t i = 0; i < count; ++i)
+            if (pending[i] > 0)
+                throw Error("Graph " + quote(graph.name) + " has a cycle through " + nodeWhat(graph.nodes[i]) + ".");
+    }
+    bool sorted = true;
+    for (std::size_t i = 0; i < count; ++i)
+        sorted = sorted && order[i] == static_cast<int>(i);
+    if (!sorted) {
+        std::vector<Node> nodes;
+        nodes.reserve(count);
+        for (int i : order)
+            nodes.push_back(std::move(graph.nodes[static_cast<std::size_t>(i)]));
+        graph.nodes = std::move(nodes);
+    }
+    for (const auto& o : graph.outputs)
+        if (!producer.count(o.name) && !local.count(o.name) && !available.count(o.name))
+            throw Error("Graph output " + quote(o.name) + " is not produced by any node, graph input or initializer.");
+}
+
+Model modelFromProto(onnx::ModelProto&& proto, const std::string& baseDir, const LoadOptions& options)
+{
+    if (!proto.has_graph())
+        throw Error("it is not an ONNX model: it has no graph.");
+    if (proto.ir_version() <= 0)
+        throw Error("it is not an ONNX model: it has no IR version.");
+    Model model;
+    model.irVersion = proto.ir_version();
+    for (const auto& o : proto.opset_import())
+        model.opsets.push_back({o.domain() == "ai.onnx" ? std::string() : o.domain(), o.version()});
+    model.producerName = proto.producer_name();
+    model.producerVersion = proto.producer_version();
+    model.domain = proto.domain();
+    model.modelVersion = proto.model_version();
+    model.docString = proto.doc_string();
+    for (const auto& kv : proto.metadata_props())
+        model.metadata.emplace_back(kv.key(), kv.value());
+    model.baseDir = baseDir;
+    Converter conv{baseDir};
+    model.graph = std::move(*conv.graph(*proto.mutable_graph()));
+    model.nextNodeId = conv.nextId;
+    proto.clear_graph();
+    if (proto.functions_size() > 0 || proto.training_info_size() > 0)
+        model.extras = std::make_shared<const onnx::ModelProto>(std::move(proto));
+    if (model.opsetVersion("") == 0 && model.opsets.empty())
+        throw Error("it is not an ONNX model: it imports no opset.");
+    validateGraph(model.graph);
+
+    // Notes that do not stop the load.
+    std::unordered_set<std::string> noted;
+    std::function<void(const Graph&)> scan = [&](const Graph& g) {
+        for (const auto& n : g.nodes) {
+            if (!n.domain.empty() && model.opsetVersion(n.domain) == 0 && noted.insert("domain:" + n.domain).second)
+                model.warnings.push_back("Domain " + quote(n.domain) + " (used by " + n.opType
+                                         + ") is not imported by the model.");
+            for (const auto& sg : n.subgraphs)
+                scan(*sg.graph);
+        }
+        for (const auto& i : g.initializers) {
+            const auto& t = *i.tensor;
+            if (t.storage() == Tensor::Storage::External && noted.insert("ext:" + t.externalPath()).second) {
+                std::error_code ec;
+                if (!fs::exists(t.externalPath(), ec))
+                    model.warnings.push_back("External data file " + quote(t.externalPath()) + " (for "
+                                             + quote(i.name) + ") is missing; its values cannot be read.");
+            }
+        }
+    };
+    scan(model.graph);
+    if (options.inferShapes)
+        inferShapes(model);
+    return model;
+}
+
+Model modelFromBytes(const std::string& bytes, const LoadOptions& options)
+{
+    onnx::ModelProto proto;
+    google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
+    google::protobuf::io::CodedInputStream coded(&raw);
+    coded.SetTotalBytesLimit(INT_MAX);
+    if (!proto.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage())
+        throw Error("The bytes are not a valid ONNX model: the protobuf cannot be parsed.");
+    return modelFromProto(std::move(proto), std::string(), options);
+}
+
+Model loadModel(const std::string& path, const LoadOptions& options)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error("Cannot open " + quote(path) + ": " + std::strerror(errno) + ".");
+    if (S_ISDIR(st.st_mode))
+        throw Error("Cannot open " + quote(path) + ": it is a directory, not an ONNX file.");
+    if (st.st_size == 0)
+        throw Error("Cannot open " + quote(path) + ": the file is empty.");
+    if (st.st_size >= INT_MAX)
+        throw Error("Cannot open " + quote(path) + ": it is " + std::to_string(st.st_size / (1 << 20))
+                    + " MB; ONNX files over 2 GB must keep their weights in external data.");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error("Cannot open " + quote(path) + ": " + std::strerror(errno) + ".");
+    onnx::ModelProto proto;
+    bool parsed = false;
+    {
+        google::protobuf::io::FileInputStream raw(fd, 1 << 20);
+        google::protobuf::io::CodedInputStream coded(&raw);
+        coded.SetTotalBytesLimit(INT_MAX);
+        parsed = proto.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
+    }
+    ::close(fd);
+    if (!parsed)
+        throw Error("Cannot open " + quote(path)
+                    + ": it is not a valid ONNX model (the protobuf cannot be parsed; truncated or not ONNX).");
+    const fs::path p(path);
+    const std::string baseDir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+    try {
+        Model model = modelFromProto(std::move(proto), baseDir, options);
+        model.sourcePath = path;
+        return model;
+    } catch (const Error& e) {
+        throw Error("Cannot open " + quote(path) + ": " + e.what());
+    }
+}
+
+void modelToProto(const Model& model, onnx::ModelProto& proto)
+{
+    modelHeaderToProto(model, proto);
+    graphToProto(model.graph, *proto.mutable_graph());
+}
+
+void graphToProto(const Graph& graph, onnx::GraphProto& proto)
+{
+    graphToProtoWith(graph, proto, [](const Initializer& init, onnx::TensorProto& t) { init.tensor->toProto(t, init.name); });
+}
+
+std::string modelToBytes(const Model& model)
+{
+    onnx::ModelProto proto;
+    modelToProto(model, proto);
+    std::string out;
+    if (!proto.SerializeToString(&out))
+        throw Error("Cannot serialize the model (over 2 GB inline?).");
+    return out;
+}
+
+void saveModel(const Model& model, const std::string& path, const SaveOptions& options)
+{
+    std::error_code ec;
+    if (!options.overwriteInput && !model.sourcePath.empty() && fs::exists(path, ec)
+        && fs::equivalent(path, model.sourcePath, ec))
+        throw Error("Refusing to write over the input file " + quote(path) + "; choose another output.");
+    if (fs::is_directory(path, ec))
+        throw Error("Cannot write " + quote(path) + ": it is a directory.");
+
+    std::size_t totalBytes = 0;
+    const bool hadExternal = anyExternal(model.graph, totalBytes);
+    bool external = options.external == SaveOptions::External::Always;
+    if (options.external == SaveOptions::External::Auto)
+        external = hadExternal || totalBytes > (std::size_t(1800) << 20);
+
+    onnx::ModelProto proto;
+    modelHeaderToProto(model, proto);
+    if (!external) {
+        graphToProto(model.graph, *proto.mutable_graph());
+        writeAtomically(path, [&](int fd) {
+            google::protobuf::io::FileOutputStream out(fd);
+            return proto.SerializeToZeroCopyStream(&out) && out.Flush();
+        });
+        return;
+    }
+    // External data: tensors over the threshold go to <file>.data, written first.
+    const std::string dataName = fs::path(path).filename().string() + ".data";
+    const std::string dataPath = (fs::path(path).has_parent_path() ? fs::path(path).parent_path() / dataName
+                                                                     : fs::path(dataName)).string();
+    std::vector<const Tensor*> pending;
+    int64_t offset = 0;
+    graphToProtoWith(model.graph, *proto.mutable_graph(), [&](const Initializer& init, onnx::TensorProto& t) {
+        const Tensor& tensor = *init.tensor;
+        if (tensor.dtype() == dtype::String || tensor.byteSize() < options.externalThreshold) {
+            // Small tensors inline, decoded so no reference to the old file remains.
+            if (tensor.dtype() == dtype::String)
+                tensor.toProto(t, init.name);
+            else
+                Tensor(tensor.dtype(), tensor.dims(), tensor.bytes()).toProto(t, init.name);
+            return;
+        }
+        t.Clear();
+        t.set_name(init.name);
+        t.set_data_type(tensor.dtype());
+        for (int64_t d : tensor.dims())
+            t.add_dims(d);
+        t.set_data_location(onnx::TensorProto::EXTERNAL);
+        auto add = [&t](const std::string& k, const std::string& v) {
+            auto* e = t.add_external_data();
+            e->set_key(k);
+            e->set_value(v);
+        };
+        add("location", dataName);
+        add("offset", std::to_string(offset));
+        add("length", std::to_string(tensor.byteSize()));
+        offset += static_cast<int64_t>(tensor.byteSize());
+        const int64_t pad = (4096 - offset % 4096) % 4096;
+        offset += pad;
+        pending.push_back(&tensor);
+    });
+    writeAtomically(dataPath, [&](int fd) {
+        int64_t written = 0;
+        for (const Tensor* t : pending) {
+            const auto& b = t->bytes();
+            std::size_t done = 0;
+            while (done < b.size()) {
+                const ssize_t w = ::write(fd, b.data() + done, b.size() - done);
+                if (w <= 0)
+                    return false;
+                done += static_cast<std::size_t>(w);
+            }
+            written += static_cast<int64_t>(b.size());
+            const int64_t pad = (4096 - written % 4096) % 4096;
+            if (pad) {
+                std::vector<char> zeros(static_cast<std::size_t>(pad), 0);
+                if (::write(fd, zeros.data(), zeros.size()) != static_cast<ssize_t>(zeros.size()))
+                    return false;
+                written += pad;
+            }
+        }
+        return true;
+    });
+    writeAtomically(path, [&](int fd) {
+        google::protobuf::io::FileOutputStream out(fd);
+        return proto.SerializeToZeroCopyStream(&out) && out.Flush();
+    });
+}
+
+} // namespace netfold

@@ -1,0 +1,55 @@
+#pragma once
+#include "Graph.h"
+
+#include <string>
+
+namespace onnx {
+class ModelProto;
+class GraphProto;
+class TypeProto;
+} // namespace onnx
+
+namespace netfold {
+
+struct LoadOptions {
+    /// Run shape inference after loading (fills Graph::types and Graph::inferenceNotes).
+    bool inferShapes = true;
+};
+
+/// Reads an .onnx file into netfold's IR. Weights are not decoded. Throws Error with a one-line
+/// message naming the file and the problem (missing, not a model, truncated, cycle, ...).
+Model loadModel(const std::string& path, const LoadOptions& options = {});
+/// Converts a parsed ModelProto (consumed) into the IR and validates it; baseDir resolves external data.
+Model modelFromProto(onnx::ModelProto&& proto, const std::string& baseDir, const LoadOptions& options = {});
+/// Parses serialized model bytes (as from a file) and converts them.
+Model modelFromBytes(const std::string& bytes, const LoadOptions& options = {});
+
+struct SaveOptions {
+    /// Allow writing over the file the model was loaded from.
+    bool overwriteInput = false;
+    enum class External { Auto, Always, Never };
+    /// Auto: external data when the input had some or the tensors exceed 1.8 GB.
+    External external = External::Auto;
+    /// Tensors of at least this many bytes go to the external file when external data is used.
+    std::size_t externalThreshold = 1024;
+};
+
+/// Writes the model atomically (temp file + rename; with external data, `<file>.data` beside it).
+/// Refuses to write over the model's source file unless options.overwriteInput. Throws Error.
+void saveModel(const Model& model, const std::string& path, const SaveOptions& options = {});
+/// Builds the full ModelProto with every tensor inline (used by save and by tests).
+void modelToProto(const Model& model, onnx::ModelProto& proto);
+/// One graph as a GraphProto, tensors inline (external tensors decoded).
+void graphToProto(const Graph& graph, onnx::GraphProto& proto);
+/// Serialized bytes of the model with tensors inline.
+std::string modelToBytes(const Model& model);
+
+/// Conversions between ONNX TypeProto and ValueType.
+ValueType valueTypeFromProto(const onnx::TypeProto& type);
+void valueTypeToProto(const ValueType& type, onnx::TypeProto& proto);
+
+/// Checks a graph: every input provided, no value produced twice, no cycle. Nodes that are not
+/// in topological order are sorted. outerScope lists names visible from enclosing graphs.
+void validateGraph(Graph& graph, const std::vector<std::string>& outerScope = {});
+
+} // namespace netfold

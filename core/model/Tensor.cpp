@@ -1,0 +1,368 @@
+#include "Tensor.h"
+
+#include "DataType.h"
+#include "Error.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+
+namespace netfold {
+
+int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what)
+{
+    int64_t n = 1;
+    for (int64_t d : dims) {
+        if (d < 0)
+            throw Error(what + " has a negative dimension " + std::to_string(d) + ".");
+        if (d != 0 && n > std::numeric_limits<int64_t>::max() / d)
+            throw Error(what + " has more elements than fit in 64 bits.");
+        n *= d;
+    }
+    return n;
+}
+
+Tensor::Tensor(int32_t dt, std::vector<int64_t> dims, std::vector<uint8_t> bytes)
+    : m_dtype(dt), m_dims(std::move(dims)), m_storage(Storage::Computed), m_bytes(std::move(bytes)), m_decoded(true)
+{
+    m_numel = checkedNumel(m_dims, "A tensor");
+    if (static_cast<uint64_t>(m_numel) * dtypeSize(dt) != m_bytes.size())
+        throw Error("A " + dtypeName(dt) + " tensor of " + std::to_string(m_numel) + " elements got "
+                    + std::to_string(m_bytes.size()) + " bytes.");
+}
+
+Tensor::Tensor(std::vector<int64_t> dims, std::vector<std::string> strings)
+    : m_dtype(dtype::String), m_dims(std::move(dims)), m_storage(Storage::Computed), m_strings(std::move(strings)),
+      m_decoded(true)
+{
+    m_numel = checkedNumel(m_dims, "A string tensor");
+    if (static_cast<uint64_t>(m_numel) != m_strings.size())
+        throw Error("A string tensor of " + std::to_string(m_numel) + " elements got " + std::to_string(m_strings.size())
+                    + " strings.");
+}
+
+Tensor::Tensor(std::shared_ptr<const onnx::TensorProto> proto, std::string baseDir)
+    : m_dtype(proto->data_type()), m_proto(std::move(proto)), m_baseDir(std::move(baseDir))
+{
+    m_dims.assign(m_proto->dims().begin(), m_proto->dims().end());
+    m_numel = checkedNumel(m_dims, "Tensor " + quote(m_proto->name()));
+    if (m_proto->data_location() == onnx::TensorProto::EXTERNAL) {
+        m_storage = Storage::External;
+        std::string location;
+        for (const auto& kv : m_proto->external_data()) {
+            try {
+                if (kv.key() == "location")
+                    location = kv.value();
+                else if (kv.key() == "offset")
+                    m_externalOffset = std::stoll(kv.value());
+                else if (kv.key() == "length")
+                    m_externalLength = std::stoll(kv.value());
+            } catch (const std::exception&) {
+                throw Error("Tensor " + quote(m_proto->name()) + " has a bad external_data " + kv.key() + " '"
+                            + kv.value() + "'.");
+            }
+        }
+        if (location.empty())
+            throw Error("Tensor " + quote(m_proto->name()) + " has external data without a location.");
+        m_externalPath = location.front() == '/' || m_baseDir.empty() ? location : m_baseDir + "/" + location;
+    } else if (m_proto->has_raw_data()) {
+        m_storage = Storage::Raw;
+    } else {
+        m_storage = Storage::Typed;
+    }
+}
+
+Tensor::~Tensor() = default;
+
+std::size_t Tensor::byteSize() const { return static_cast<std::size_t>(m_numel) * dtypeSize(m_dtype); }
+
+bool Tensor::isDecoded() const { return m_decoded || m_storage == Storage::Computed; }
+
+const std::vector<uint8_t>& Tensor::bytes() const
+{
+    if (m_dtype == dtype::String)
+        throw Error("Tensor of dtype string has no numeric data.");
+    std::call_once(m_once, [this] { decode(); });
+    return m_bytes;
+}
+
+const std::vector<std::string>& Tensor::strings() const
+{
+    if (m_dtype != dtype::String)
+        throw Error("Tensor of dtype " + dtypeName(m_dtype) + " has no strings.");
+    std::call_once(m_once, [this] { decode(); });
+    return m_strings;
+}
+
+namespace {
+
+template <class Src, class Dst>
+void copyConverted(const Src* src, int64_t n, uint8_t* out)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        Dst v = static_cast<Dst>(src[i]);
+        std::memcpy(out + i * sizeof(Dst), &v, sizeof(Dst));
+    }
+}
+
+} // namespace
+
+void Tensor::decode() const
+{
+    if (m_storage == Storage::Computed) {
+        m_decoded = true;
+        return;
+    }
+    const std::string what = "Tensor " + quote(m_proto->name());
+    const auto n = m_numel;
+    const std::size_t esize = dtypeSize(m_dtype);
+    if (m_dtype == dtype::String) {
+        if (m_storage != Storage::Typed)
+            throw Error(what + " stores strings outside string_data, which ONNX does not allow.");
+        if (m_proto->string_data_size() != n)
+            throw Error(what + " has " + std::to_string(m_proto->string_data_size()) + " strings for " + std::to_string(n)
+                        + " elements.");
+        m_strings.assign(m_proto->string_data().begin(), m_proto->string_data().end());
+        m_decoded = true;
+        return;
+    }
+    if (!isNumericType(m_dtype))
+        throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
+    const std::size_t total = static_cast<std::size_t>(n) * esize;
+    if (m_storage == Storage::Raw) {
+        const std::string& raw = m_proto->raw_data();
+        if (raw.size() != total)
+            throw Error(what + " has " + std::to_string(raw.size()) + " bytes of raw_data; its shape needs "
+                        + std::to_string(total) + ".");
+        m_bytes.assign(raw.begin(), raw.end());
+    } else if (m_storage == Storage::External) {
+        std::ifstream in(m_externalPath, std::ios::binary);
+        if (!in)
+            throw Error(what + ": external data file " + quote(m_externalPath) + " cannot be opened.");
+        if (m_externalLength >= 0 && static_cast<std::size_t>(m_externalLength) != total)
+            throw Error(what + " declares " + std::to_string(m_externalLength) + " bytes of external data; its shape needs "
+                        + std::to_string(total) + ".");
+        in.seekg(0, std::ios::end);
+        const auto fileSize = static_cast<int64_t>(in.tellg());
+        if (m_externalOffset < 0 || m_externalOffset + static_cast<int64_t>(total) > fileSize)
+            throw Error(what + ": external data file " + quote(m_externalPath) + " is too short ("
+                        + std::to_string(fileSize) + " bytes).");
+        in.seekg(m_externalOffset);
+        m_bytes.resize(total);
+        in.read(reinterpret_cast<char*>(m_bytes.data()), static_cast<std::streamsize>(total));
+        if (!in)
+            throw Error(what + ": reading external data file " + quote(m_externalPath) + " failed.");
+    } else {
+        m_bytes.resize(total);
+        auto need = [&](int have, const char* field) {
+            if (have != n)
+                throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
+                            + " elements.");
+        };
+        uint8_t* out = m_bytes.data();
+        switch (m_dtype) {
+        case dtype::Float:
+            need(m_proto->float_data_size(), "float_data");
+            copyConverted<float, float>(m_proto->float_data().data(), n, out);
+            break;
+        case dtype::Double:
+            need(m_proto->double_data_size(), "double_data");
+            copyConverted<double, double>(m_proto->double_data().data(), n, out);
+            break;
+        case dtype::Int64:
+            need(m_proto->int64_data_size(), "int64_data");
+            copyConverted<int64_t, int64_t>(m_proto->int64_data().data(), n, out);
+            break;
+        case dtype::UInt32:
+            need(m_proto->uint64_data_size(), "uint64_data");
+            copyConverted<uint64_t, uint32_t>(m_proto->uint64_data().data(), n, out);
+            break;
+        case dtype::UInt64:
+            need(m_proto->uint64_data_size(), "uint64_data");
+            copyConverted<uint64_t, uint64_t>(m_proto->uint64_data().data(), n, out);
+            break;
+        case dtype::Int32:
+            need(m_proto->int32_data_size(), "int32_data");
+            copyConverted<int32_t, int32_t>(m_proto->int32_data().data(), n, out);
+            break;
+        case dtype::Int16:
+            need(m_proto->int32_data_size(), "int32_data");
+            copyConverted<int32_t, int16_t>(m_proto->int32_data().data(), n, out);
+            break;
+        case dtype::Int8:
+            need(m_proto->int32_data_size(), "int32_data");
+            copyConverted<int32_t, int8_t>(m_proto->int32_data().data(), n, out);
+            break;
+        case dtype::UInt16: case dtype::Float16: case dtype::BFloat16:
+            need(m_proto->int32_data_size(), "int32_data");
+            copyConverted<int32_t, uint16_t>(m_proto->int32_data().data(), n, out);
+            break;
+        case dtype::UInt8: case dtype::Bool:
+            need(m_proto->int32_data_size(), "int32_data");
+            copyConverted<int32_t, uint8_t>(m_proto->int32_data().data(), n, out);
+            break;
+        default:
+            throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
+        }
+    }
+    if (m_dtype == dtype::Bool)
+        for (auto& b : m_bytes)
+            b = b ? 1 : 0;
+    m_decoded = true;
+}
+
+double Tensor::at(int64_t i) const
+{
+    const uint8_t* p = bytes().data() + static_cast<std::size_t>(i) * dtypeSize(m_dtype);
+    auto load = [p](auto v) {
+        std::memcpy(&v, p, sizeof(v));
+        return v;
+    };
+    switch (m_dtype) {
+    case dtype::Float: return load(float{});
+    case dtype::Double: return load(double{});
+    case dtype::Float16: return halfToFloat(load(uint16_t{}));
+    case dtype::BFloat16: return bfloat16ToFloat(load(uint16_t{}));
+    case dtype::Int8: return load(int8_t{});
+    case dtype::UInt8: case dtype::Bool: return load(uint8_t{});
+    case dtype::Int16: return load(int16_t{});
+    case dtype::UInt16: return load(uint16_t{});
+    case dtype::Int32: return load(int32_t{});
+    case dtype::UInt32: return load(uint32_t{});
+    case dtype::Int64: return static_cast<double>(load(int64_t{}));
+    case dtype::UInt64: return static_cast<double>(load(uint64_t{}));
+    default: throw Error("Tensor of dtype " + dtypeName(m_dtype) + " has no numeric values.");
+    }
+}
+
+int64_t Tensor::intAt(int64_t i) const
+{
+    const uint8_t* p = bytes().data() + static_cast<std::size_t>(i) * dtypeSize(m_dtype);
+    auto load = [p](auto v) {
+        std::memcpy(&v, p, sizeof(v));
+        return v;
+    };
+    switch (m_dtype) {
+    case dtype::Int64: return load(int64_t{});
+    case dtype::UInt64: return static_cast<int64_t>(load(uint64_t{}));
+    case dtype::Int32: return load(int32_t{});
+    case dtype::UInt32: return load(uint32_t{});
+    case dtype::Int16: return load(int16_t{});
+    case dtype::UInt16: return load(uint16_t{});
+    case dtype::Int8: return load(int8_t{});
+    case dtype::UInt8: case dtype::Bool: return load(uint8_t{});
+    default: return static_cast<int64_t>(at(i));
+    }
+}
+
+std::vector<int64_t> Tensor::toInt64() const
+{
+    std::vector<int64_t> v(static_cast<std::size_t>(m_numel));
+    for (int64_t i = 0; i < m_numel; ++i)
+        v[static_cast<std::size_t>(i)] = intAt(i);
+    return v;
+}
+
+std::vector<double> Tensor::toDouble() const
+{
+    std::vector<double> v(static_cast<std::size_t>(m_numel));
+    for (int64_t i = 0; i < m_numel; ++i)
+        v[static_cast<std::size_t>(i)] = at(i);
+    return v;
+}
+
+void Tensor::toProto(onnx::TensorProto& proto, const std::string& name) const
+{
+    if (m_proto && m_storage != Storage::External) {
+        proto.CopyFrom(*m_proto);
+        proto.set_name(name);
+        return;
+    }
+    proto.Clear();
+    proto.set_name(name);
+    proto.set_data_type(m_dtype);
+    for (int64_t d : m_dims)
+        proto.add_dims(d);
+    if (m_dtype == dtype::String) {
+        for (const auto& s : strings())
+            proto.add_string_data(s);
+    } else {
+        const auto& b = bytes();
+        proto.set_raw_data(std::string(b.begin(), b.end()));
+    }
+}
+
+bool Tensor::sameContent(const Tensor& other) const
+{
+    if (m_dtype != other.m_dtype || m_dims != other.m_dims)
+        return false;
+    if (m_dtype == dtype::String)
+        return strings() == other.strings();
+    return bytes() == other.bytes();
+}
+
+std::size_t Tensor::contentHash() const
+{
+    std::size_t h = std::hash<int32_t>()(m_dtype);
+    auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+    for (int64_t d : m_dims)
+        mix(std::hash<int64_t>()(d));
+    if (m_dtype == dtype::String) {
+        for (const auto& s : strings())
+            mix(std::hash<std::string>()(s));
+    } else {
+        const auto& b = bytes();
+        mix(std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
+    }
+    return h;
+}
+
+std::shared_ptr<const Tensor> Tensor::int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims)
+{
+    std::vector<uint8_t> bytes(values.size() * 8);
+    if (!values.empty())
+        std::memcpy(bytes.data(), values.data(), bytes.size());
+    return std::make_shared<const Tensor>(dtype::Int64, std::move(dims), std::move(bytes));
+}
+
+std::shared_ptr<const Tensor> Tensor::int64Vector(const std::vector<int64_t>& values)
+{
+    return int64s(values, {static_cast<int64_t>(values.size())});
+}
+
+std::shared_ptr<const Tensor> Tensor::scalar(int32_t dt, double value) { return fromDoubles(dt, {}, {value}); }
+
+std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_t> dims, const std::vector<double>& values)
+{
+    const std::size_t es = dtypeSize(dt);
+    if (!isNumericType(dt))
+        throw Error("Cannot make a tensor of dtype " + dtypeName(dt) + " from numbers.");
+    std::vector<uint8_t> bytes(values.size() * es);
+    uint8_t* out = bytes.data();
+    auto store = [&](std::size_t i, auto v) { std::memcpy(out + i * es, &v, sizeof(v)); };
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double v = values[i];
+        switch (dt) {
+        case dtype::Float: store(i, static_cast<float>(v)); break;
+        case dtype::Double: store(i, v); break;
+        case dtype::Float16: store(i, floatToHalf(static_cast<float>(v))); break;
+        case dtype::BFloat16: store(i, floatToBfloat16(static_cast<float>(v))); break;
+        case dtype::Int8: store(i, static_cast<int8_t>(v)); break;
+        case dtype::UInt8: store(i, static_cast<uint8_t>(v)); break;
+        case dtype::Bool: store(i, static_cast<uint8_t>(v != 0.0)); break;
+        case dtype::Int16: store(i, static_cast<int16_t>(v)); break;
+        case dtype::UInt16: store(i, static_cast<uint16_t>(v)); break;
+        case dtype::Int32: store(i, static_cast<int32_t>(v)); break;
+        case dtype::UInt32: store(i, static_cast<uint32_t>(v)); break;
+        case dtype::Int64: store(i, static_cast<int64_t>(v)); break;
+        case dtype::UInt64: store(i, static_cast<uint64_t>(v)); break;
+        default: break;
+        }
+    }
+    return std::make_shared<const Tensor>(dt, std::move(dims), std::move(bytes));
+}
+
+} // namespace netfold

@@ -1,0 +1,104 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace onnx {
+class TensorProto;
+}
+
+namespace netfold {
+
+/// An immutable tensor value: an initializer, a Constant's value or a folded result.
+/// Metadata (dtype, dims, where it is stored) is available at once; the element data is decoded
+/// on first access (from typed fields, raw_data or an external data file), so opening a model
+/// never touches its weights. Shared between graph snapshots through shared_ptr<const Tensor>.
+class Tensor {
+public:
+    /// Where the values live in the file the tensor came from.
+    enum class Storage { Typed, Raw, External, Computed };
+
+    /// A computed tensor of a numeric dtype; bytes are in netfold's decoded layout
+    /// (native little-endian, float16/bfloat16 as uint16 bits, bool as one byte).
+    Tensor(int32_t dtype, std::vector<int64_t> dims, std::vector<uint8_t> bytes);
+    /// A computed string tensor.
+    Tensor(std::vector<int64_t> dims, std::vector<std::string> strings);
+    /// Wraps a TensorProto without decoding it; baseDir resolves external data locations.
+    Tensor(std::shared_ptr<const onnx::TensorProto> proto, std::string baseDir);
+    ~Tensor();
+    Tensor(const Tensor&) = delete;
+    Tensor& operator=(const Tensor&) = delete;
+
+    int32_t dtype() const { return m_dtype; }
+    const std::vector<int64_t>& dims() const { return m_dims; }
+    std::size_t rank() const { return m_dims.size(); }
+    /// Number of elements (product of dims; 1 for a scalar).
+    int64_t numel() const { return m_numel; }
+    /// Size of the decoded element data in bytes (0 for strings).
+    std::size_t byteSize() const;
+    Storage storage() const { return m_storage; }
+    /// For external storage: the resolved file path, offset and length ("" otherwise).
+    const std::string& externalPath() const { return m_externalPath; }
+    int64_t externalOffset() const { return m_externalOffset; }
+
+    /// Decoded element bytes; throws Error when the data cannot be read or is inconsistent.
+    const std::vector<uint8_t>& bytes() const;
+    /// Decoded strings of a string tensor.
+    const std::vector<std::string>& strings() const;
+    template <class T> const T* data() const { return reinterpret_cast<const T*>(bytes().data()); }
+    /// True when the values have been decoded (or the tensor was computed).
+    bool isDecoded() const;
+
+    /// Element i converted to double (numeric dtypes).
+    double at(int64_t i) const;
+    /// Element i converted to int64 (numeric dtypes; floats truncated).
+    int64_t intAt(int64_t i) const;
+    /// All elements as int64 (for shapes, axes, indices).
+    std::vector<int64_t> toInt64() const;
+    /// All elements as double.
+    std::vector<double> toDouble() const;
+
+    /// Writes the tensor into proto (name included). An unchanged tensor read from a file is
+    /// copied as it was (same storage), so save is lossless; others are written as raw_data.
+    void toProto(onnx::TensorProto& proto, const std::string& name) const;
+    /// The TensorProto this tensor was read from, or nullptr for computed tensors.
+    const onnx::TensorProto* sourceProto() const { return m_proto.get(); }
+    /// True when both have the same dtype, dims and element values (decodes both).
+    bool sameContent(const Tensor& other) const;
+    /// A hash of dtype, dims and values (decodes).
+    std::size_t contentHash() const;
+
+    /// Convenience constructors.
+    static std::shared_ptr<const Tensor> int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims);
+    static std::shared_ptr<const Tensor> int64Vector(const std::vector<int64_t>& values);
+    static std::shared_ptr<const Tensor> scalar(int32_t dtype, double value);
+    /// A tensor of dtype filled from doubles (converted to dtype).
+    static std::shared_ptr<const Tensor> fromDoubles(int32_t dtype, std::vector<int64_t> dims, const std::vector<double>& values);
+
+private:
+    void decode() const;
+
+    int32_t m_dtype = 0;
+    std::vector<int64_t> m_dims;
+    int64_t m_numel = 1;
+    Storage m_storage = Storage::Computed;
+    std::shared_ptr<const onnx::TensorProto> m_proto;
+    std::string m_baseDir;
+    std::string m_externalPath;
+    int64_t m_externalOffset = 0;
+    int64_t m_externalLength = -1;
+
+    mutable std::once_flag m_once;
+    mutable std::vector<uint8_t> m_bytes;
+    mutable std::vector<std::string> m_strings;
+    mutable bool m_decoded = false;
+};
+
+using TensorPtr = std::shared_ptr<const Tensor>;
+
+/// Product of dims with overflow and negative checks; throws Error naming what when invalid.
+int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what);
+
+} // namespace netfold

@@ -1,0 +1,276 @@
+#include "ShapeInference.h"
+
+#include "../model/Error.h"
+#include "../model/ModelIO.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <set>
+#include <unordered_set>
+
+namespace netfold {
+
+namespace {
+
+/// ai.onnx ops whose inputs, attributes or semantics changed in opsets 18-21 beyond new
+/// element types; their opset-17 definitions cannot stand in for them.
+const std::set<std::string>& changedAfter17()
+{
+    static const std::set<std::string> ops = {
+        "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin",
+        "ReduceProd", "ReduceSumSquare", "Split", "Pad", "Resize", "ScatterElements", "ScatterND", "LpPool",
+        "Col2Im", "CenterCropPad", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "Mish",
+        "GroupNormalization", "AveragePool", "DeformConv", "DFT", "GridSample", "AffineGrid", "Gelu",
+        "ImageDecoder", "RegexFullMatch", "StringConcat", "StringSplit", "QLinearMatMul", "OptionalHasElement",
+        "OptionalGetElement"};
+    return ops;
+}
+
+constexpr int64_t kMaxInputDataElements = 1 << 16;
+
+struct Inferencer {
+    const Model& model;
+    std::unordered_map<std::string, int> opsetImports;
+
+    explicit Inferencer(const Model& m) : model(m)
+    {
+        for (const auto& o : m.opsets)
+            opsetImports[o.domain] = static_cast<int>(o.version);
+    }
+
+    const onnx::OpSchema* schemaFor(const Node& node, std::string& note) const
+    {
+        const int version = static_cast<int>(model.opsetVersion(node.domain));
+        const std::string domainName = node.domain.empty() ? "ai.onnx" : node.domain;
+        if (version == 0 && !node.domain.empty()) {
+            note = "Domain " + quote(node.domain) + " is not imported by the model; outputs not inferred.";
+            return nullptr;
+        }
+        int useVersion = version;
+        if (node.domain.empty() && version > knownOnnxOpset()) {
+            if (changedAfter17().count(node.opType)) {
+                note = "Op " + quote(node.opType) + " changed after opset " + std::to_string(knownOnnxOpset())
+                       + " and the model uses opset " + std::to_string(version)
+                       + ", which ONNX 1.12 does not know; outputs not inferred.";
+                return nullptr;
+            }
+            useVersion = knownOnnxOpset();
+        }
+        const auto* schema = onnx::OpSchemaRegistry::Schema(node.opType, useVersion, node.domain);
+        if (!schema) {
+            if (node.domain.empty() || node.domain == "ai.onnx.ml" || node.domain == "ai.onnx.training"
+                || node.domain == "ai.onnx.preview.training")
+                note = "ONNX 1.12 has no operator " + quote(node.opType) + " in domain " + quote(domainName)
+                       + " at opset " + std::to_string(version) + "; outputs not inferred.";
+            else
+                note = "Custom operator " + quote(domainName + "." + node.opType)
+                       + " has no schema; outputs not inferred.";
+        }
+        return schema;
+    }
+
+    void run(Graph& graph, const std::unordered_map<std::string, ValueType>& outer)
+    {
+        // Types ONNX sees: outer scope first, then this graph's own.
+        std::unordered_map<std::string, onnx::TypeProto> typeStore;
+        std::unordered_map<std::string, onnx::TypeProto*> types;
+        auto setType = [&](const std::string& name, const ValueType& vt) {
+            if (!vt.known())
+                return;
+            auto& slot = typeStore[name];
+            valueTypeToProto(vt, slot);
+            types[name] = &slot;
+        };
+        for (const auto& kv : outer)
+            setType(kv.first, kv.second);
+        for (const auto& kv : graph.types)
+            setType(kv.first, kv.second);
+
+        // Constant values ONNX may read (small initializers and Constant nodes).
+        std::unordered_map<std::string, const onnx::TensorProto*> data;
+        std::vector<std::unique_ptr<onnx::TensorProto>> ownedData;
+        for (const auto& init : graph.initializers) {
+            const Tensor& t = *init.tensor;
+            if (t.numel() > kMaxInputDataElements)
+                continue;
+            if (t.sourceProto() && t.storage() != Tensor::Storage::External && t.sourceProto()->name() == init.name) {
+                data[init.name] = t.sourceProto();
+            } else {
+                try {
+                    auto p = std::make_unique<onnx::TensorProto>();
+                    t.toProto(*p, init.name);
+                    data[init.name] = p.get();
+                    ownedData.push_back(std::move(p));
+                } catch (const std::exception&) {
+                    // unreadable (missing external data): inference goes on without the value
+                }
+            }
+        }
+        std::unordered_map<std::string, onnx::TensorShapeProto> shapeData;
+        onnx::shape_inference::SymbolTableImpl symbols;
+
+        graph.inferenceNotes.clear();
+        for (auto& node : graph.nodes) {
+            std::string note;
+            inferNode(graph, node, types, typeStore, data, ownedData, shapeData, symbols, note);
+            if (!note.empty())
+                graph.inferenceNotes[node.id] = note;
+        }
+        // Declared graph outputs keep their declared type when inference knows less.
+        for (auto& o : graph.outputs) {
+            auto it = graph.types.find(o.name);
+            if (it != graph.types.end() && !o.type.hasShape && it->second.hasShape)
+                o.type = it->second;
+        }
+    }
+
+    void inferNode(Graph& graph, Node& node, std::unordered_map<std::string, onnx::TypeProto*>& types,
+                   std::unordered_map<std::string, onnx::TypeProto>& typeStore,
+                   std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                   std::vector<std::unique_ptr<onnx::TensorProto>>& ownedData,
+                   std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData,
+                   onnx::shape_inference::SymbolTableImpl& symbols, std::string& note)
+    {
+        // Subgraph bodies first get their own types (with everything here visible).
+        if (!node.subgraphs.empty()) {
+            std::unordered_map<std::string, ValueType> scope;
+            for (const auto& kv : types)
+                scope[kv.first] = valueTypeFromProto(*kv.second);
+            for (auto& sg : node.subgraphs) {
+                auto copy = std::make_shared<Graph>(*sg.graph);
+                run(*copy, scope);
+                sg.graph = std::move(copy);
+            }
+        }
+        const auto* schema = schemaFor(node, note);
+        const onnx::FunctionProto* localFunction = nullptr;
+        if (!schema && model.extras) {
+            for (const auto& f : model.extras->functions())
+                if (f.name() == node.opType && f.domain() == node.domain) {
+                    localFunction = &f;
+                    note.clear();
+                }
+        }
+        if (!schema && !localFunction)
+            return;
+        for (const auto& in : node.inputs) {
+            if (!in.empty() && !types.count(in)) {
+                note = "Input " + quote(in) + " has no known type, so outputs were not inferred.";
+                return;
+            }
+        }
+
+        onnx::NodeProto np;
+        if (node.proto)
+            np.CopyFrom(*node.proto);
+        np.clear_input();
+        np.clear_output();
+        for (const auto& i : node.inputs)
+            np.add_input(i);
+        for (const auto& o : node.outputs)
+            np.add_output(o);
+        np.set_op_type(node.opType);
+        np.set_domain(node.domain);
+        for (const auto& sg : node.subgraphs)
+            for (auto& a : *np.mutable_attribute())
+                if (a.name() == sg.attribute)
+                    graphToProto(*sg.graph, *a.mutable_g());
+
+        try {
+            if (schema)
+                schema->Verify(np);
+            onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, {},
+                                                                  onnx::OpSchemaRegistry::Instance(), &shapeData,
+                                                                  static_cast<int>(model.irVersion));
+            onnx::shape_inference::InferenceContextImpl ctx(np, types, data, {}, &shapeData, &graphCtx);
+            if (schema && schema->has_type_and_shape_inference_function()) {
+                schema->GetTypeAndShapeInferenceFunction()(ctx);
+            } else if (schema && schema->HasFunction()) {
+                onnx::shape_inference::InferShapeForFunctionNode(*schema->GetFunction(), onnx::OpSchemaRegistry::Instance(),
+                                                                 ctx, {}, {}, &symbols, &shapeData);
+            } else if (localFunction) {
+                onnx::shape_inference::InferShapeForFunctionNode(*localFunction, onnx::OpSchemaRegistry::Instance(), ctx,
+                                                                 {}, {}, &symbols, &shapeData);
+            } else {
+                note = "Op " + quote(node.opType) + " has no shape inference in ONNX 1.12; outputs not inferred.";
+                return;
+            }
+            if (schema && schema->has_data_propagation_function()) {
+                onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
+                schema->GetDataPropagationFunction()(dctx);
+            }
+            std::vector<std::string> missing;
+            for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+                const auto& name = node.outputs[i];
+                if (name.empty())
+                    continue;
+                onnx::TypeProto* inferred = ctx.getOutputType(i);
+                if (inferred->value_case() == onnx::TypeProto::VALUE_NOT_SET) {
+                    if (!graph.types.count(name))
+                        missing.push_back(name);
+                    continue;
+                }
+                onnx::shape_inference::MaterializeSymbolicShape(inferred, symbols);
+                auto existing = typeStore.find(name);
+                if (existing != typeStore.end()) {
+                    try {
+                        onnx::shape_inference::mergeShapesAndTypes(*inferred, &existing->second);
+                    } catch (const std::exception&) {
+                        existing->second = *inferred;
+                    }
+                } else {
+                    typeStore[name] = *inferred;
+                }
+                types[name] = &typeStore[name];
+                graph.types[name] = valueTypeFromProto(typeStore[name]);
+            }
+            if (node.opType == "Constant" && node.domain.empty() && !node.outputs.empty()) {
+                for (const auto& a : np.attribute())
+                    if (a.name() == "value" && a.has_t() && a.t().dims_size() <= 1) {
+                        auto p = std::make_unique<onnx::TensorProto>(a.t());
+                        int64_t n = 1;
+                        for (auto d : p->dims())
+                            n *= d;
+                        if (n <= kMaxInputDataElements && p->data_location() != onnx::TensorProto::EXTERNAL) {
+                            data[node.outputs[0]] = p.get();
+                            ownedData.push_back(std::move(p));
+                        }
+                    }
+            }
+            if (!missing.empty()) {
+                note = "Shape inference gave no type for output " + quote(missing.front()) + ".";
+            }
+        } catch (const std::exception& e) {
+            std::string msg = e.what();
+            while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+                msg.pop_back();
+            for (auto& c : msg)
+                if (c == '\n')
+                    c = ' ';
+            note = "Shape inference failed: " + msg + (msg.empty() || msg.back() == '.' ? "" : ".");
+        }
+    }
+};
+
+} // namespace
+
+int knownOnnxOpset()
+{
+    return onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map().at(onnx::ONNX_DOMAIN).second;
+}
+
+void inferShapes(Graph& graph, const Model& model, const std::unordered_map<std::string, ValueType>& outer)
+{
+    Inferencer(model).run(graph, outer);
+}
+
+void inferShapes(Model& model)
+{
+    Inferencer inf(model);
+    Graph& g = model.graph;
+    inf.run(g, {});
+}
+
+} // namespace netfold

@@ -120,7 +120,7 @@ def record_bad(path, purpose, expect_error, expect="error", **extra):
     rec = {"purpose": purpose, "bytes": os.path.getsize(path), "expect": expect,
            "expect_error": expect_error}
     try:
-        m = onnx.load(path)
+        m = onnx.load(path, load_external_data=False)
         if m.HasField("graph"):
             rec.update(describe(m))
         else:
@@ -132,6 +132,12 @@ def record_bad(path, purpose, expect_error, expect="error", **extra):
             rec["checker"] = "failed: " + str(e).splitlines()[0][:160]
     except Exception as e:  # noqa: BLE001
         rec["python_onnx"] = "load failed: " + (str(e).splitlines() or [type(e).__name__])[0][:160]
+    if "nodes" in rec:
+        try:
+            onnx.load(path)  # now with external data
+        except Exception as e:  # noqa: BLE001
+            msg = (str(e).splitlines() or [type(e).__name__])[0].replace(HERE + os.sep, "")
+            rec["python_onnx"] = "load with external data failed: " + msg[:160]
     rec.update(extra)
     RECORDS[rel(path)] = rec
 
@@ -689,6 +695,28 @@ storage field and flat decoded values (float16/bfloat16 as exact floats, bool as
 """
 
 
+README_TAIL = """
+## Notes
+
+- `seed_static.onnx` is byte-identical to `resources/models/sample-reshape.onnx` (same script
+  code, `resources/models/make_sample.py`), and `seed_raw.onnx` is byte-identical to both: with
+  torch 1.13 the eval-mode BN fusion is done by the exporter's peephole pass, and the
+  flatten helper chain is emitted as-is either way.
+- `seed_bn.onnx` keeps the default BN statistics, so torch deduplicates equal initializers and
+  emits `Identity` nodes (`bn1.weight -> bn1.running_var`, `bn1.bias -> bn1.running_mean`, same
+  for bn2). Use `seed_bn_stats.onnx` to check that BN folding is numerically right.
+- `transformer_dyn.onnx` must be exported with grad mode on: under `torch.no_grad()` torch 1.13
+  takes the eval fast path (`aten::_transformer_encoder_layer_fwd`), which cannot be exported.
+- `opset18.onnx` and `opset21.onnx` are newer than onnx 1.12 knows, so the checker is skipped;
+  ONNX Runtime (tests/ort) loads and runs both.
+- ONNX Runtime cannot load `custom_domain.onnx` (unknown op, by design) nor, through its JS API,
+  `fp16_bf16.onnx` (no bfloat16 tensor type): check that one against `fp16_bf16.expected.json`.
+- `external_data.onnx` needs `external_data.bin` beside it; copy both together.
+- `bad/huge_dim.onnx` and `bad/zero_size.onnx` are valid models (`expect: load`): they test
+  that nothing allocates 2^40 elements or divides by a zero-size dim.
+"""
+
+
 def fmt_io(lst):
     def one(d):
         shape = "?" if d["shape"] is None else "[" + ",".join("?" if s is None else str(s) for s in d["shape"]) + "]"
@@ -714,6 +742,7 @@ def write_reports():
         if name == "external_data.onnx":
             purpose += " (side file `external_data.bin`, %d bytes)" % r["side_file_bytes"]
         lines.append("| `%s` | %s | %s | %s | %s |\n" % (name, nodes, ops, io, purpose.replace("|", "\\|")))
+    lines.append(README_TAIL)
     with open(os.path.join(HERE, "README.md"), "w") as f:
         f.writelines(lines)
 

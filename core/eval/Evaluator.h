@@ -1,0 +1,38 @@
+#pragma once
+#include "../model/Graph.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace netfold {
+
+/// Limits for evaluation.
+struct EvalOptions {
+    /// A kernel refuses (throws Error) before allocating an output larger than this.
+    std::size_t maxOutputBytes = std::size_t(1) << 31;
+};
+
+/// True when netfold has a reference kernel for the op (default ONNX domain).
+bool hasKernel(const std::string& opType, const std::string& domain = {});
+/// The ops with kernels, sorted.
+std::vector<std::string> supportedOps();
+
+/// Evaluates one node on its input values (nullptr for an omitted optional input) with the
+/// semantics of the given ai.onnx opset; returns one tensor per node output (nullptr for an
+/// omitted output). Throws Error naming the node and the reason ("op 'NonZero' has no kernel",
+/// "output would be 3.2 GB, over the limit") when it cannot.
+std::vector<TensorPtr> evaluateNode(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,
+                                    const EvalOptions& options = {});
+
+/// Runs a whole graph: feeds are the graph inputs (initializers are read from the graph),
+/// outer holds values visible from enclosing graphs. Returns the graph outputs by name.
+std::map<std::string, TensorPtr> evaluateGraph(const Model& model, const Graph& graph,
+                                               const std::map<std::string, TensorPtr>& feeds,
+                                               const std::map<std::string, TensorPtr>& outer = {},
+                                               const EvalOptions& options = {});
+
+/// Ops of a graph (subgraphs included) that have no kernel, sorted; empty when evaluateGraph can run it.
+std::vector<std::string> missingKernels(const Graph& graph);
+
+} // namespace netfold

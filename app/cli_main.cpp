@@ -1,10 +1,17 @@
 // netfold-cli: the headless twin of netfold (info, simplify, diff).
+#include "diff/Report.h"
+#include "eval/Verify.h"
 #include "model/Error.h"
 #include "model/ModelIO.h"
 #include "model/ModelSummary.h"
+#include "passes/Passes.h"
+#include "passes/Pipeline.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +25,8 @@ const char* const kUsage =
     "commands:\n"
     "  info MODEL [--json]        summary of a model: opsets, inputs, outputs, op counts,\n"
     "                             initializers, what shape inference could not infer\n"
+    "  simplify IN OUT [options]  run onnx-simplifier's passes and constant folding;\n"
+    "                             'netfold-cli simplify --help' lists the options\n"
     "\n"
     "Run 'netfold-cli <command> --help' for the options of a command.\n";
 
@@ -54,6 +63,265 @@ int cmdInfo(const std::vector<std::string>& args)
     return 0;
 }
 
+const char* const kSimplifyUsage =
+    "usage: netfold-cli simplify IN OUT [CHECK_N] [options]\n"
+    "\n"
+    "Simplifies IN as onnx-simplifier does (shape inference, the optimizer passes to a fixed\n"
+    "point, constant folding, repeated until nothing changes) and writes OUT atomically.\n"
+    "\n"
+    "options (onnxsim's):\n"
+    "  --skip-fuse-bn                      do not fold BatchNormalization into Conv\n"
+    "  --skip-optimization [NAME ...]      skip all optimizer passes, or only the named ones\n"
+    "  --skip-constant-folding             do not fold constants\n"
+    "  --skip-shape-inference              do not re-infer shapes between passes\n"
+    "  --overwrite-input-shape NAME:D,D,.. fix an input's shape (repeatable; -1 keeps a dim dynamic)\n"
+    "  --no-large-tensor [SIZE]            do not fold Tile/Expand/ConstantOfShape/Range outputs over\n"
+    "                                      SIZE (default 1.5MB; e.g. 1KB, 10MB)\n"
+    "  --unused-output NAME ...            remove these graph outputs (and what only they need)\n"
+    "  --check N                           compare outputs on N random inputs (netfold's evaluator)\n"
+    "options (netfold's):\n"
+    "  --list-passes                       list the passes in run order and exit\n"
+    "  --steps                             print every step's change record\n"
+    "  --json                              print one JSON object instead of text\n"
+    "  --keep NODE ...                     never fold or remove these nodes (by name)\n"
+    "  --overwrite                         allow OUT to be the input file\n";
+
+uint64_t parseSize(const std::string& text)
+{
+    std::size_t pos = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &pos);
+    } catch (const std::exception&) {
+        throw Error("Bad size " + quote(text) + "; use e.g. 1.5MB, 512KB or 1GB.");
+    }
+    std::string unit = text.substr(pos);
+    for (auto& c : unit)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    double mul = 1;
+    if (unit == "" || unit == "B")
+        mul = 1;
+    else if (unit == "KB" || unit == "K" || unit == "KIB")
+        mul = 1024;
+    else if (unit == "MB" || unit == "M" || unit == "MIB")
+        mul = 1024.0 * 1024;
+    else if (unit == "GB" || unit == "G" || unit == "GIB")
+        mul = 1024.0 * 1024 * 1024;
+    else
+        throw Error("Bad size unit in " + quote(text) + "; use B, KB, MB or GB.");
+    if (v < 0)
+        throw Error("Size " + quote(text) + " is negative.");
+    return static_cast<uint64_t>(v * mul);
+}
+
+std::pair<std::string, std::vector<int64_t>> parseInputShape(const std::string& text)
+{
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw Error("Bad input shape " + quote(text) + "; use NAME:D,D,... e.g. input0:1,3,224,224.");
+    std::vector<int64_t> dims;
+    std::stringstream ss(text.substr(colon + 1));
+    std::string part;
+    while (std::getline(ss, part, ',')) {
+        try {
+            std::size_t pos = 0;
+            dims.push_back(std::stoll(part, &pos));
+            if (pos != part.size())
+                throw std::invalid_argument(part);
+        } catch (const std::exception&) {
+            throw Error("Bad dim " + quote(part) + " in input shape " + quote(text) + ".");
+        }
+    }
+    return {text.substr(0, colon), dims};
+}
+
+bool isOption(const std::string& a) { return a.size() > 1 && a[0] == '-' && !std::isdigit(static_cast<unsigned char>(a[1])); }
+
+int cmdListPasses(bool json)
+{
+    Json list = Json::array();
+    std::vector<std::unique_ptr<Pass>> all = passes::optimizerPasses();
+    all.push_back(passes::foldConstants());
+    for (const auto& p : all) {
+        const PassInfo info = p->info();
+        if (json) {
+            Json x = Json::object();
+            x.set("name", info.name);
+            x.set("summary", info.summary);
+            x.set("description", info.description);
+            x.set("onnxsim", info.onnxsim);
+            list.push(x);
+        } else {
+            std::cout << info.name << std::string(info.name.size() < 40 ? 40 - info.name.size() : 1, ' ') << info.summary
+                      << (info.onnxsim ? "" : "  [netfold]") << "\n";
+        }
+    }
+    if (json)
+        std::cout << list.dump(2) << "\n";
+    return 0;
+}
+
+int cmdSimplify(const std::vector<std::string>& args)
+{
+    std::vector<std::string> positional;
+    PipelineOptions options;
+    options.pass.sizeLimit = parseSize("1.5MB");
+    bool json = false, steps = false, overwrite = false;
+    int check = 0;
+    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+    std::vector<std::string> unusedOutputs;
+    auto takeList = [&](std::size_t& i) {
+        std::vector<std::string> out;
+        while (i + 1 < args.size() && !isOption(args[i + 1]))
+            out.push_back(args[++i]);
+        return out;
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kSimplifyUsage;
+            return 0;
+        } else if (a == "--list-passes") {
+            bool j = std::find(args.begin(), args.end(), "--json") != args.end();
+            return cmdListPasses(j);
+        } else if (a == "--skip-fuse-bn") {
+            options.skip.insert("fuse_bn_into_conv");
+        } else if (a == "--skip-optimization") {
+            // Names that are not files to simplify: a trailing IN/OUT pair stays positional.
+            auto names = takeList(i);
+            std::vector<std::unique_ptr<Pass>> all = passes::optimizerPasses();
+            std::vector<std::string> known;
+            for (const auto& p : all)
+                known.push_back(p->info().name);
+            std::vector<std::string> rest;
+            for (const auto& n : names) {
+                if (std::find(known.begin(), known.end(), n) != known.end())
+                    options.skip.insert(n);
+                else if (n.size() > 5 && n.substr(n.size() - 5) == ".onnx")
+                    rest.push_back(n);
+                else
+                    return fail("Unknown pass " + quote(n) + " for --skip-optimization; see --list-passes.");
+            }
+            if (names.size() == rest.size())
+                options.optimization = false;
+            positional.insert(positional.end(), rest.begin(), rest.end());
+        } else if (a == "--skip-constant-folding") {
+            options.constantFolding = false;
+        } else if (a == "--skip-shape-inference") {
+            options.shapeInference = false;
+        } else if (a == "--overwrite-input-shape" || a == "--input-shape") {
+            auto list = takeList(i);
+            if (list.empty())
+                return fail(a + " needs NAME:D,D,...");
+            for (const auto& s : list)
+                shapes.push_back(parseInputShape(s));
+        } else if (a == "--no-large-tensor") {
+            if (i + 1 < args.size() && !isOption(args[i + 1]) && std::isdigit(static_cast<unsigned char>(args[i + 1][0]))
+                && args[i + 1].find(".onnx") == std::string::npos)
+                options.pass.sizeLimit = parseSize(args[++i]);
+        } else if (a == "--unused-output") {
+            unusedOutputs = takeList(i);
+        } else if (a == "--keep") {
+            for (const auto& n : takeList(i))
+                options.pass.keepNodes.insert(n);
+        } else if (a == "--check") {
+            if (i + 1 >= args.size())
+                return fail("--check needs a number of runs.");
+            check = std::atoi(args[++i].c_str());
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--steps") {
+            steps = true;
+        } else if (a == "--overwrite") {
+            overwrite = true;
+        } else if (isOption(a)) {
+            return fail("Unknown option " + quote(a) + " for simplify; see 'netfold-cli simplify --help'.");
+        } else {
+            positional.push_back(a);
+        }
+    }
+    if (positional.size() == 3) {
+        check = std::atoi(positional[2].c_str());
+        positional.pop_back();
+    }
+    if (positional.size() != 2)
+        return fail("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
+    Model model = loadModel(positional[0]);
+    if (!shapes.empty())
+        overwriteInputShapes(model, shapes);
+    for (const auto& name : unusedOutputs) {
+        auto& outs = model.graph.outputs;
+        auto it = std::find_if(outs.begin(), outs.end(), [&](const ValueInfo& v) { return v.name == name; });
+        if (it == outs.end())
+            return fail("The model has no output " + quote(name) + " (--unused-output).");
+        outs.erase(it);
+    }
+    Pipeline pipeline(model, options);
+    pipeline.runToFixedPoint();
+    Model simplified = pipeline.current();
+
+    Json report = pipelineReport(pipeline);
+    VerifyResult verify;
+    if (check > 0) {
+        verify = verifyModels(pipeline.original(), simplified, check);
+        Json v = Json::object();
+        v.set("ran", verify.ran);
+        v.set("ok", verify.ok);
+        Json blockers = Json::array();
+        for (const auto& b : verify.blockers)
+            blockers.push(b);
+        v.set("no_kernel", blockers);
+        Json outs = Json::array();
+        for (const auto& d : verify.outputs) {
+            Json x = Json::object();
+            x.set("name", d.name);
+            x.set("max_abs", d.maxAbs);
+            x.set("max_rel", d.maxRel);
+            x.set("ok", d.ok);
+            outs.push(x);
+        }
+        v.set("outputs", outs);
+        if (!verify.error.empty())
+            v.set("error", verify.error);
+        report.set("check", v);
+    }
+    const bool checkFailed = check > 0 && verify.ran && !verify.ok;
+    if (!checkFailed) {
+        SaveOptions save;
+        save.overwriteInput = overwrite;
+        saveModel(simplified, positional[1], save);
+        report.set("output", positional[1]);
+    }
+    if (json) {
+        std::cout << report.dump(2) << "\n";
+    } else {
+        if (steps)
+            std::cout << stepsText(pipeline, true) << "\n";
+        std::cout << opCountTable(pipeline.original(), simplified);
+        if (check > 0) {
+            if (!verify.ran) {
+                std::cout << "Check skipped: no kernel for ";
+                for (std::size_t k = 0; k < verify.blockers.size(); ++k)
+                    std::cout << (k ? ", " : "") << verify.blockers[k];
+                std::cout << ".\n";
+            } else {
+                for (const auto& d : verify.outputs)
+                    std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
+                              << (d.ok ? "" : "  MISMATCH") << "\n";
+                if (!verify.error.empty())
+                    std::cout << "Check error: " << verify.error << "\n";
+                std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
+            }
+        }
+    }
+    if (checkFailed) {
+        std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
+                  << " was not written.\n";
+        return 1;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -68,6 +336,8 @@ int main(int argc, char** argv)
     try {
         if (cmd == "info")
             return cmdInfo(args);
+        if (cmd == "simplify")
+            return cmdSimplify(args);
         return fail("Unknown command " + quote(cmd) + "; try 'netfold-cli --help'.");
     } catch (const Error& e) {
         return fail(e.what());

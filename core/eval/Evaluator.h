@@ -25,6 +25,12 @@ std::vector<std::string> supportedOps();
 std::vector<TensorPtr> evaluateNode(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,
                                     const EvalOptions& options = {});
 
+/// Like evaluateNode, for a node whose subgraphs (If/Loop/Scan bodies) read values of the enclosing
+/// graph: scope maps those names to their values.
+std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,
+                                           const std::map<std::string, TensorPtr>& scope,
+                                           const EvalOptions& options = {});
+
 /// Runs a whole graph: feeds are the graph inputs (initializers are read from the graph),
 /// outer holds values visible from enclosing graphs. Returns the graph outputs by name.
 std::map<std::string, TensorPtr> evaluateGraph(const Model& model, const Graph& graph,

@@ -279,7 +279,7 @@ std::map<std::string, int> opCounts(const Graph& graph)
 {
     std::map<std::string, int> counts;
     for (const auto& n : graph.nodes)
-        ++counts[n.domain.empty() || n.domain == "ai.onnx" ? n.opType : n.domain + "." + n.opType];
+        ++counts[n.domain.empty() || n.domain == "ai.onnx" ? n.opType : n.domain + ":" + n.opType];
     return counts;
 }
 

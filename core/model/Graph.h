@@ -192,7 +192,7 @@ struct Model {
     NodeId newNodeId() { return nextNodeId++; }
 };
 
-/// Op type counts of a graph (top level only), sorted by op type.
+/// Op type counts of a graph (top level only), sorted; custom-domain ops as "domain:Op".
 std::map<std::string, int> opCounts(const Graph& graph);
 
 } // namespace netfold

@@ -343,8 +343,9 @@ void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
                 continue;
             auto [it, fresh] = producer.emplace(o, static_cast<int>(i));
             if (!fresh)
-                throw Error("Value " + quote(o) + " is produced twice: by " + nodeWhat(graph.nodes[static_cast<std::size_t>(it->second)])
-                            + " and by " + nodeWhat(n) + ".");
+                throw Error("Duplicate output name " + quote(o) + ": both "
+                            + nodeWhat(graph.nodes[static_cast<std::size_t>(it->second)]) + " and " + nodeWhat(n)
+                            + " write it.");
             if (local.count(o))
                 throw Error(nodeWhat(n, true) + " writes " + quote(o) + ", which is already a graph input or initializer.");
         }

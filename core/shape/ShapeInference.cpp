@@ -1,5 +1,6 @@
 #include "ShapeInference.h"
 
+#include "../model/DataType.h"
 #include "../model/Error.h"
 #include "../model/ModelIO.h"
 
@@ -94,6 +95,9 @@ struct Inferencer {
         for (const auto& init : graph.initializers) {
             const Tensor& t = *init.tensor;
             if (t.numel() > kMaxInputDataElements)
+                continue;
+            // External weights stay on disk; only small integer tensors (shapes, axes) are read.
+            if (t.storage() == Tensor::Storage::External && (!isIntegerType(t.dtype()) || t.numel() > 64))
                 continue;
             if (t.sourceProto() && t.storage() != Tensor::Storage::External && t.sourceProto()->name() == init.name) {
                 data[init.name] = t.sourceProto();

@@ -1,0 +1,210 @@
+#include "Report.h"
+
+#include "../model/ModelSummary.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <sstream>
+
+namespace netfold {
+
+ModelStats statsOf(const Model& model)
+{
+    ModelStats s;
+    s.nodes = model.graph.nodes.size();
+    s.ops = opCounts(model.graph);
+    s.initializers = model.graph.initializers.size();
+    for (const auto& i : model.graph.initializers)
+        s.initializerBytes += i.tensor->byteSize();
+    return s;
+}
+
+namespace {
+
+std::string pad(const std::string& s, std::size_t width)
+{
+    return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string signedBytes(int64_t delta)
+{
+    return (delta < 0 ? "-" : "+") + formatBytes(static_cast<uint64_t>(delta < 0 ? -delta : delta));
+}
+
+} // namespace
+
+std::string opCountTable(const Model& before, const Model& after)
+{
+    const ModelStats a = statsOf(before), b = statsOf(after);
+    std::set<std::string> ops;
+    for (const auto& kv : a.ops)
+        ops.insert(kv.first);
+    for (const auto& kv : b.ops)
+        ops.insert(kv.first);
+    std::vector<std::array<std::string, 3>> rows;
+    for (const auto& op : ops) {
+        auto ia = a.ops.find(op);
+        auto ib = b.ops.find(op);
+        rows.push_back({op, std::to_string(ia == a.ops.end() ? 0 : ia->second),
+                        std::to_string(ib == b.ops.end() ? 0 : ib->second)});
+    }
+    rows.push_back({"Nodes", std::to_string(a.nodes), std::to_string(b.nodes)});
+    rows.push_back({"Initializers", std::to_string(a.initializers) + " (" + formatBytes(a.initializerBytes) + ")",
+                    std::to_string(b.initializers) + " (" + formatBytes(b.initializerBytes) + ")"});
+    std::size_t w0 = 4, w1 = 14, w2 = 16;
+    for (const auto& r : rows) {
+        w0 = std::max(w0, r[0].size());
+        w1 = std::max(w1, r[1].size());
+        w2 = std::max(w2, r[2].size());
+    }
+    auto line = [&](const char* l, const char* m, const char* r, const char* fill) {
+        std::string s = l;
+        for (std::size_t i = 0; i < w0 + 2; ++i)
+            s += fill;
+        s += m;
+        for (std::size_t i = 0; i < w1 + 2; ++i)
+            s += fill;
+        s += m;
+        for (std::size_t i = 0; i < w2 + 2; ++i)
+            s += fill;
+        return s + r + "\n";
+    };
+    std::ostringstream out;
+    out << line("┌", "┬", "┐", "─");
+    out << "│ " << pad("", w0) << " │ " << pad("Original Model", w1) << " │ " << pad("Simplified Model", w2) << " │\n";
+    out << line("├", "┼", "┤", "─");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i + 2 == rows.size())
+            out << line("├", "┼", "┤", "─");
+        out << "│ " << pad(rows[i][0], w0) << " │ " << pad(rows[i][1], w1) << " │ " << pad(rows[i][2], w2) << " │\n";
+    }
+    out << line("└", "┴", "┘", "─");
+    return out.str();
+}
+
+std::string stepSummary(const Step& step)
+{
+    const ChangeRecord& c = step.changes;
+    int folded = 0, eliminated = 0, fused = 0;
+    for (const auto& r : c.removed)
+        (r.fate == Fate::Folded ? folded : r.fate == Fate::Fused ? fused : eliminated) += 1;
+    std::vector<std::string> parts;
+    if (folded)
+        parts.push_back(std::to_string(folded) + " folded");
+    if (eliminated)
+        parts.push_back(std::to_string(eliminated) + " eliminated");
+    if (fused)
+        parts.push_back(std::to_string(fused) + " fused");
+    if (!c.added.empty())
+        parts.push_back(std::to_string(c.added.size()) + " added");
+    if (!c.changed.empty())
+        parts.push_back(std::to_string(c.changed.size()) + " changed");
+    if (!c.constants.empty())
+        parts.push_back(std::to_string(c.constants.size()) + " constant" + (c.constants.size() == 1 ? "" : "s"));
+    if (!c.removedInitializers.empty())
+        parts.push_back(std::to_string(c.removedInitializers.size()) + " initializer"
+                        + (c.removedInitializers.size() == 1 ? "" : "s") + " dropped");
+    const int64_t delta = static_cast<int64_t>(statsOf(*step.after).initializerBytes)
+                          - static_cast<int64_t>(statsOf(*step.before).initializerBytes);
+    std::string s = step.pass + ": ";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        s += (i ? ", " : "") + parts[i];
+    if (delta != 0)
+        s += " (" + signedBytes(delta) + ")";
+    return s;
+}
+
+std::string stepsText(const Pipeline& pipeline, bool detailed)
+{
+    std::ostringstream out;
+    for (std::size_t i = 0; i < pipeline.position(); ++i) {
+        const Step& s = pipeline.steps()[i];
+        out << "step " << (i + 1) << "  round " << s.round << "  " << stepSummary(s) << "\n";
+        if (!detailed)
+            continue;
+        for (const auto& r : s.changes.removed) {
+            out << "    - " << r.label << " (" << r.opType << ") " << fateName(r.fate);
+            if (!r.intoValue.empty())
+                out << " into constant '" << r.intoValue << "'";
+            else if (r.into != kNoNode)
+                if (const Node* n = s.after->graph.findNode(r.into))
+                    out << " into '" << n->label() << "' (" << n->opType << ")";
+            out << "\n";
+        }
+        for (auto id : s.changes.added)
+            if (const Node* n = s.after->graph.findNode(id))
+                out << "    + " << n->label() << " (" << n->opType << ")\n";
+        for (const auto& w : s.changes.warnings)
+            out << "    ! " << w << "\n";
+    }
+    return out.str();
+}
+
+Json pipelineReport(const Pipeline& pipeline)
+{
+    const Model& before = pipeline.original();
+    const Model& after = pipeline.current();
+    const ModelStats a = statsOf(before), b = statsOf(after);
+    Json j = Json::object();
+    j.set("nodes_before", static_cast<int64_t>(a.nodes));
+    j.set("nodes_after", static_cast<int64_t>(b.nodes));
+    Json ob = Json::object(), oa = Json::object();
+    for (const auto& kv : a.ops)
+        ob.set(kv.first, kv.second);
+    for (const auto& kv : b.ops)
+        oa.set(kv.first, kv.second);
+    j.set("op_counts_before", ob);
+    j.set("op_counts_after", oa);
+    j.set("initializer_bytes_before", static_cast<int64_t>(a.initializerBytes));
+    j.set("initializer_bytes_after", static_cast<int64_t>(b.initializerBytes));
+    j.set("fixed_point", pipeline.atFixedPoint());
+    Json steps = Json::array();
+    for (std::size_t i = 0; i < pipeline.position(); ++i) {
+        const Step& s = pipeline.steps()[i];
+        Json x = Json::object();
+        x.set("pass", s.pass);
+        x.set("round", s.round);
+        x.set("summary", stepSummary(s));
+        x.set("ms", s.milliseconds);
+        x.set("changes", s.changes.toJson());
+        steps.push(x);
+    }
+    j.set("steps", steps);
+    return j;
+}
+
+std::string pipelineMarkdown(const Pipeline& pipeline)
+{
+    std::ostringstream out;
+    out << "# netfold simplification report\n\n";
+    if (!pipeline.original().sourcePath.empty())
+        out << "Model: `" << pipeline.original().sourcePath << "`\n\n";
+    const ModelStats a = statsOf(pipeline.original()), b = statsOf(pipeline.current());
+    out << "| | Original | Simplified |\n|---|---|---|\n";
+    std::set<std::string> ops;
+    for (const auto& kv : a.ops)
+        ops.insert(kv.first);
+    for (const auto& kv : b.ops)
+        ops.insert(kv.first);
+    for (const auto& op : ops)
+        out << "| " << op << " | " << (a.ops.count(op) ? a.ops.at(op) : 0) << " | " << (b.ops.count(op) ? b.ops.at(op) : 0)
+            << " |\n";
+    out << "| **Nodes** | " << a.nodes << " | " << b.nodes << " |\n";
+    out << "| **Initializer bytes** | " << formatBytes(a.initializerBytes) << " | " << formatBytes(b.initializerBytes)
+        << " |\n\n## Steps\n\n";
+    for (std::size_t i = 0; i < pipeline.position(); ++i) {
+        const Step& s = pipeline.steps()[i];
+        out << (i + 1) << ". round " << s.round << ", **" << s.pass << "**: " << stepSummary(s).substr(s.pass.size() + 2)
+            << "\n";
+        for (const auto& r : s.changes.removed) {
+            out << "   - `" << r.label << "` (" << r.opType << ") " << fateName(r.fate);
+            if (!r.intoValue.empty())
+                out << " into `" << r.intoValue << "`";
+            out << "\n";
+        }
+    }
+    return out.str();
+}
+
+} // namespace netfold

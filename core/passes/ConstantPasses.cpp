@@ -1,0 +1,415 @@
+// Passes that turn computations into constants, and keep the initializer list tidy.
+#include "Passes.h"
+#include "PassKit.h"
+
+#include "../model/ModelSummary.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace netfold::passes {
+
+using namespace passkit;
+
+namespace {
+
+std::string describeDynamic(const std::string& input, const std::vector<Dim>& dims)
+{
+    for (const auto& d : dims)
+        if (!d.known())
+            return "input " + quote(input) + " has dynamic dim " + (d.param.empty() ? std::string("?") : quote(d.param));
+    return {};
+}
+
+TensorPtr dimsTensor(const std::vector<Dim>& dims)
+{
+    std::vector<int64_t> v;
+    for (const auto& d : dims)
+        v.push_back(d.value);
+    return Tensor::int64Vector(v);
+}
+
+/// Folds `node` (at index i, producing one output) into a constant when its selected shape dims
+/// are known: used by eliminate_shape_gather and eliminate_slice_after_shape.
+bool foldShapeSelection(Graph& g, PassContext& ctx, const GraphIndex& index, int i,
+                        const std::function<std::optional<std::vector<int64_t>>(const Node&, std::size_t rank)>& select)
+{
+    const Node node = g.nodes[static_cast<std::size_t>(i)];
+    const int s = producerOf(g, index, node.input(0), "Shape");
+    if (s < 0)
+        return false;
+    const Node shape = g.nodes[static_cast<std::size_t>(s)];
+    auto dims = edit::shapeOpDims(g, shape);
+    if (!dims)
+        return false;
+    auto picked = select(node, dims->size());
+    if (!picked)
+        return false;
+    std::vector<Dim> out;
+    for (int64_t k : *picked)
+        out.push_back((*dims)[static_cast<std::size_t>(k)]);
+    const std::string why = describeDynamic(shape.input(0), out);
+    if (!why.empty()) {
+        ctx.record().kept[node.id] = "Kept: " + why + ".";
+        return false;
+    }
+    TensorPtr value = dimsTensor(out);
+    if (node.opType == "Gather" && edit::constantValue(g, index, node.input(1))->rank() == 0)
+        value = Tensor::int64s({out.front().value}, {});
+    const std::string name = node.outputs[0];
+    edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, name);
+    edit::removeNodes(g, {node.id});
+    std::vector<NodeId> from{node.id};
+    edit::removeDeadProducers(g, ctx, {node.input(0)}, name, &from);
+    edit::materializeConstant(g, ctx, name, value, from);
+    ctx.record().count("nodes-folded", static_cast<int64_t>(from.size()));
+    return true;
+}
+
+const std::unordered_set<std::string>& randomOps()
+{
+    static const std::unordered_set<std::string> ops = {"RandomUniform", "RandomNormal", "RandomUniformLike",
+                                                        "RandomNormalLike", "Multinomial", "Bernoulli"};
+    return ops;
+}
+
+const std::unordered_set<std::string>& generatorOps()
+{
+    static const std::unordered_set<std::string> ops = {"Tile", "ConstantOfShape", "Expand", "Range"};
+    return ops;
+}
+
+} // namespace
+
+// Before: y = Constant(value=T)
+// After:  initializer y = T
+std::unique_ptr<Pass> extractConstantToInitializer()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"extract_constant_to_initializer", "Turn Constant node outputs into initializers.",
+                 "Before: y = Constant(value=[1, 2])\nAfter:  initializer y = [1, 2]"},
+        [](Graph& graph, PassContext& ctx) {
+            rewriteLoop(graph, ctx, {"Constant"}, [&](Graph& g, const GraphIndex& index, int i) {
+                const Node node = g.nodes[static_cast<std::size_t>(i)];
+                TensorPtr value;
+                try {
+                    value = edit::constantValue(g, index, node.outputs[0]);
+                } catch (const std::exception& e) {
+                    ctx.record().kept[node.id] = std::string("Kept: ") + e.what();
+                    return false;
+                }
+                if (!value) {
+                    ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (sparse or string list).";
+                    return false;
+                }
+                edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
+                edit::removeNodes(g, {node.id});
+                edit::materializeConstant(g, ctx, node.outputs[0], value, {node.id});
+                ctx.record().count("constants-extracted");
+                return true;
+            });
+        });
+}
+
+// Before: y = Gather(Shape(x[N,3,H,W]), 1)
+// After:  y = 3
+std::unique_ptr<Pass> eliminateShapeGather()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"eliminate_shape_gather", "Shape -> Gather of a known dim becomes a constant.",
+                 "Before: y = Gather(Shape(x[N,3,H,W]), 1)\nAfter:  y = 3"},
+        [](Graph& graph, PassContext& ctx) {
+            rewriteLoop(graph, ctx, {"Gather"}, [&](Graph& g, const GraphIndex& index, int i) {
+                return foldShapeSelection(g, ctx, index, i,
+                                          [&](const Node& n, std::size_t rank) -> std::optional<std::vector<int64_t>> {
+                                              auto idx = edit::constantValue(g, index, n.input(1));
+                                              if (!idx || idx->rank() > 1 || n.attrInt("axis", 0) != 0)
+                                                  return std::nullopt;
+                                              std::vector<int64_t> out;
+                                              for (int64_t k : idx->toInt64()) {
+                                                  if (k < 0)
+                                                      k += static_cast<int64_t>(rank);
+                                                  if (k < 0 || k >= static_cast<int64_t>(rank))
+                                                      return std::nullopt;
+                                                  out.push_back(k);
+                                              }
+                                              return out;
+                                          });
+            });
+        });
+}
+
+// Before: y = Slice(Shape(x[N,3,H,W]), starts=[1], ends=[2])
+// After:  y = [3]
+std::unique_ptr<Pass> eliminateSliceAfterShape()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"eliminate_slice_after_shape", "Shape -> Slice of known dims becomes a constant.",
+                 "Before: y = Slice(Shape(x[N,3,H,W]), starts=[1], ends=[2])\nAfter:  y = [3]"},
+        [](Graph& graph, PassContext& ctx) {
+            rewriteLoop(graph, ctx, {"Slice"}, [&](Graph& g, const GraphIndex& index, int i) {
+                return foldShapeSelection(g, ctx, index, i, [&](const Node& n, std::size_t rank) {
+                    return sliceIndices(g, index, n, rank);
+                });
+            });
+        });
+}
+
+// Before: y = Shape(x[1,3,64,64])
+// After:  y = [1, 3, 64, 64]
+std::unique_ptr<Pass> eliminateShapeOp()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"eliminate_shape_op", "Shape of a tensor with a fully static shape becomes a constant.",
+                 "Before: y = Shape(x[1,3,64,64])\nAfter:  y = [1, 3, 64, 64]"},
+        [](Graph& graph, PassContext& ctx) {
+            rewriteLoop(graph, ctx, {"Shape"}, [&](Graph& g, const GraphIndex&, int i) {
+                const Node node = g.nodes[static_cast<std::size_t>(i)];
+                auto dims = edit::shapeOpDims(g, node);
+                if (!dims)
+                    return false;
+                const std::string why = describeDynamic(node.input(0), *dims);
+                if (!why.empty()) {
+                    ctx.record().kept[node.id] = "Kept: " + why + ".";
+                    return false;
+                }
+                edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
+                edit::removeNodes(g, {node.id});
+                edit::materializeConstant(g, ctx, node.outputs[0], dimsTensor(*dims), {node.id});
+                ctx.record().count("nodes-folded");
+                return true;
+            });
+        });
+}
+
+// Before: initializer w that no node reads
+// After:  (removed)
+std::unique_ptr<Pass> eliminateUnusedInitializer()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"eliminate_unused_initializer", "Drop initializers that nothing uses.",
+                 "Before: initializer w, read by no node and not an output\nAfter:  (removed)"},
+        [](Graph& graph, PassContext& ctx) {
+            const GraphIndex index(graph);
+            std::vector<Initializer> kept;
+            for (auto& init : graph.initializers) {
+                if (index.useCount(init.name) > 0 || index.isGraphInput(init.name)) {
+                    kept.push_back(init);
+                } else {
+                    ctx.record().removedInitializers.push_back(init.name);
+                    ctx.record().count("bytes-removed", static_cast<int64_t>(init.tensor->byteSize()));
+                    graph.types.erase(init.name);
+                }
+            }
+            graph.initializers = std::move(kept);
+        });
+}
+
+// Before: initializers a and b with the same dtype, shape and bytes
+// After:  b's readers read a; b removed
+std::unique_ptr<Pass> eliminateDuplicateInitializer()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"eliminate_duplicate_initializer", "Merge byte-identical initializers.",
+                 "Before: y = Add(x, a), z = Mul(x, b) with a == b\nAfter:  y = Add(x, a), z = Mul(x, a)"},
+        [](Graph& graph, PassContext& ctx) {
+            const GraphIndex index(graph);
+            std::map<std::pair<int32_t, std::vector<int64_t>>, std::vector<std::size_t>> groups;
+            for (std::size_t i = 0; i < graph.initializers.size(); ++i) {
+                const auto& init = graph.initializers[i];
+                if (index.isGraphInput(init.name) || index.isGraphOutput(init.name))
+                    continue;
+                groups[{init.tensor->dtype(), init.tensor->dims()}].push_back(i);
+            }
+            std::unordered_set<std::string> removed;
+            for (const auto& [key, members] : groups) {
+                if (members.size() < 2)
+                    continue;
+                std::unordered_map<std::size_t, std::vector<std::size_t>> byHash;
+                for (auto i : members) {
+                    try {
+                        byHash[graph.initializers[i].tensor->contentHash()].push_back(i);
+                    } catch (const std::exception& e) {
+                        ctx.record().warnings.push_back(e.what());
+                    }
+                }
+                for (const auto& [h, same] : byHash) {
+                    for (std::size_t a = 0; a < same.size(); ++a) {
+                        const auto& keep = graph.initializers[same[a]];
+                        if (removed.count(keep.name))
+                            continue;
+                        for (std::size_t b = a + 1; b < same.size(); ++b) {
+                            const auto& dup = graph.initializers[same[b]];
+                            if (removed.count(dup.name) || !keep.tensor->sameContent(*dup.tensor))
+                                continue;
+                            edit::replaceUses(graph, dup.name, keep.name);
+                            removed.insert(dup.name);
+                            ctx.record().removedInitializers.push_back(dup.name);
+                            ctx.record().count("bytes-removed", static_cast<int64_t>(dup.tensor->byteSize()));
+                        }
+                    }
+                }
+            }
+            if (removed.empty())
+                return;
+            graph.initializers.erase(std::remove_if(graph.initializers.begin(), graph.initializers.end(),
+                                                    [&](const Initializer& i) { return removed.count(i.name) != 0; }),
+                                     graph.initializers.end());
+            for (const auto& name : removed)
+                graph.types.erase(name);
+        });
+}
+
+namespace {
+
+/// Why a node cannot be folded regardless of its inputs, or "".
+std::string blockedReason(const Node& n)
+{
+    if (!n.domain.empty())
+        return "op " + quote(n.domain + "." + n.opType) + " is not in the default ONNX domain";
+    if (randomOps().count(n.opType))
+        return "op " + quote(n.opType) + " is random";
+    if (n.opType == "QuantizeLinear" || n.opType == "DequantizeLinear")
+        return "op " + quote(n.opType) + " is kept so the model stays quantized";
+    if (!n.subgraphs.empty())
+        return "it has a graph attribute (" + n.subgraphs.front().attribute + ")";
+    return {};
+}
+
+void foldGraph(Graph& graph, PassContext& ctx)
+{
+    const GraphIndex index(graph);
+    std::unordered_map<std::string, TensorPtr> values;
+    for (const auto& init : graph.initializers)
+        if (!index.isGraphInput(init.name))
+            values[init.name] = init.tensor;
+    std::unordered_map<std::string, std::vector<NodeId>> contributors;
+    std::unordered_set<NodeId> folded;
+    std::vector<std::string> foldedOutputs;
+    EvalOptions evalOptions = ctx.options().eval;
+
+    for (const auto& node : graph.nodes) {
+        if (edit::isPinned(ctx, node)) {
+            ctx.record().kept[node.id] = "Kept: pinned by the user.";
+            continue;
+        }
+        std::string why = blockedReason(node);
+        std::vector<TensorPtr> inputs;
+        std::vector<NodeId> from;
+        if (why.empty() && (node.opType == "Shape" || node.opType == "Size")) {
+            const ValueType t = graph.typeOf(node.input(0));
+            std::vector<Dim> dims = t.dims;
+            if (node.opType == "Shape")
+                if (auto d = edit::shapeOpDims(graph, node))
+                    dims = *d;
+            if (!t.hasShape)
+                why = "the shape of input " + quote(node.input(0)) + " is unknown";
+            else
+                why = describeDynamic(node.input(0), dims);
+            if (why.empty()) {
+                TensorPtr value = dimsTensor(dims);
+                if (node.opType == "Size") {
+                    int64_t n = 1;
+                    for (const auto& d : t.dims)
+                        n *= d.value;
+                    value = Tensor::int64s({n}, {});
+                }
+                values[node.outputs[0]] = value;
+                contributors[node.outputs[0]] = {node.id};
+                folded.insert(node.id);
+                foldedOutputs.push_back(node.outputs[0]);
+                continue;
+            }
+        }
+        if (why.empty()) {
+            for (const auto& in : node.inputs) {
+                if (in.empty()) {
+                    inputs.push_back(nullptr);
+                    continue;
+                }
+                auto it = values.find(in);
+                if (it == values.end()) {
+                    why = "input " + quote(in) + " is computed at run time";
+                    break;
+                }
+                inputs.push_back(it->second);
+                auto c = contributors.find(in);
+                if (c != contributors.end())
+                    from.insert(from.end(), c->second.begin(), c->second.end());
+            }
+        }
+        if (why.empty()) {
+            evalOptions.maxOutputBytes = generatorOps().count(node.opType)
+                                             ? std::min(ctx.options().sizeLimit, ctx.options().eval.maxOutputBytes)
+                                             : ctx.options().eval.maxOutputBytes;
+            try {
+                auto outs = evaluateNode(node, inputs, ctx.opset(), evalOptions);
+                from.push_back(node.id);
+                std::sort(from.begin(), from.end());
+                from.erase(std::unique(from.begin(), from.end()), from.end());
+                for (std::size_t k = 0; k < node.outputs.size() && k < outs.size(); ++k) {
+                    if (node.outputs[k].empty() || !outs[k])
+                        continue;
+                    values[node.outputs[k]] = outs[k];
+                    contributors[node.outputs[k]] = from;
+                    foldedOutputs.push_back(node.outputs[k]);
+                }
+                folded.insert(node.id);
+                continue;
+            } catch (const std::exception& e) {
+                why = e.what();
+                if (why.find("has no kernel") == std::string::npos && why.find("limit") == std::string::npos)
+                    ctx.record().warnings.push_back(why);
+            }
+        }
+        ctx.record().kept[node.id] = "Not folded: " + why + (why.empty() || why.back() == '.' ? "" : ".");
+    }
+    if (folded.empty())
+        return;
+
+    // Frontier: folded values still read by kept nodes, subgraphs or graph outputs.
+    std::vector<std::string> frontier;
+    for (const auto& v : foldedOutputs) {
+        std::size_t outside = index.isGraphOutput(v) ? 1 : 0;
+        std::size_t insideReads = 0;
+        for (int c : index.consumers(v))
+            (folded.count(graph.nodes[static_cast<std::size_t>(c)].id) ? insideReads : outside) += 1;
+        outside += index.useCount(v) - index.consumers(v).size() - (index.isGraphOutput(v) ? 1 : 0);
+        if (outside > 0)
+            frontier.push_back(v);
+    }
+    std::unordered_map<NodeId, std::string> into;
+    for (const auto& v : frontier)
+        for (NodeId id : contributors[v])
+            into.emplace(id, v);
+    for (const auto& node : graph.nodes)
+        if (folded.count(node.id)) {
+            auto it = into.find(node.id);
+            edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, it == into.end() ? std::string() : it->second);
+        }
+    edit::removeNodes(graph, std::vector<NodeId>(folded.begin(), folded.end()));
+    for (const auto& v : frontier)
+        edit::materializeConstant(graph, ctx, v, values[v], contributors[v]);
+    ctx.record().count("nodes-folded", static_cast<int64_t>(folded.size()));
+}
+
+} // namespace
+
+// Before: y = Reshape(x, Concat(Slice(Shape(x[1,64,64,64]), [0], [2]), [-1]))
+// After:  y = Reshape(x, [1, 64, -1])
+std::unique_ptr<Pass> foldConstants()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"fold_constants",
+                 "Evaluate every node whose inputs are all constant (onnxsim's constant folding).",
+                 "Before: y = Reshape(x, Concat(Slice(Shape(x[1,64,64,64]), [0], [2]), [-1]))\n"
+                 "After:  y = Reshape(x, [1, 64, -1])",
+                 true},
+        foldGraph);
+}
+
+} // namespace netfold::passes

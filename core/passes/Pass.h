@@ -1,0 +1,75 @@
+#pragma once
+#include "../eval/Evaluator.h"
+#include "ChangeRecord.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace netfold {
+
+/// What a user sees of a pass.
+struct PassInfo {
+    std::string name;        ///< onnxsim's name where one exists
+    std::string summary;     ///< one line
+    std::string description; ///< the Before/After text at the top of the pass's file
+    bool onnxsim = true;     ///< one of onnx-simplifier's default passes
+};
+
+/// Settings shared by all passes of a run.
+struct PassOptions {
+    /// Constant folding keeps Tile/Expand/ConstantOfShape (and any op) whose output exceeds this.
+    std::size_t sizeLimit = std::size_t(1) << 30;
+    /// Node names that must never be folded or removed.
+    std::set<std::string> keepNodes;
+    /// Graph outputs may be removed when nothing needs them (onnxsim --unused-output), by name.
+    std::set<std::string> unusedOutputs;
+    EvalOptions eval;
+};
+
+/// State for one run of a pass over one model: the model being edited, its record and options.
+class PassContext {
+public:
+    PassContext(Model& model, ChangeRecord& record, const PassOptions& options)
+        : m_model(model), m_record(record), m_options(options)
+    {
+    }
+    Model& model() { return m_model; }
+    const Model& model() const { return m_model; }
+    ChangeRecord& record() { return m_record; }
+    const PassOptions& options() const { return m_options; }
+    int64_t opset() const { return m_model.opsetVersion(""); }
+    NodeId newNodeId() { return m_model.newNodeId(); }
+
+private:
+    Model& m_model;
+    ChangeRecord& m_record;
+    const PassOptions& m_options;
+};
+
+/// The result of running one pass: the new model and what changed.
+struct PassResult {
+    Model model;
+    ChangeRecord changes;
+};
+
+/// A simplification pass. run() never changes its input; a second run on its own output
+/// changes nothing.
+class Pass {
+public:
+    virtual ~Pass() = default;
+    virtual PassInfo info() const = 0;
+    PassResult run(const Model& model, const PassOptions& options = {}) const;
+
+protected:
+    /// Edits one graph in place. Subgraphs are visited first, by run(), unless this returns
+    /// false from visitsSubgraphs().
+    virtual void runOnGraph(Graph& graph, PassContext& ctx) const = 0;
+    virtual bool visitsSubgraphs() const { return true; }
+
+private:
+    void runRecursive(Graph& graph, PassContext& ctx) const;
+};
+
+} // namespace netfold

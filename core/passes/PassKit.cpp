@@ -1,0 +1,181 @@
+#include "PassKit.h"
+
+#include <algorithm>
+
+namespace netfold::passkit {
+
+namespace {
+
+class NopPass : public Pass {
+public:
+    NopPass(PassInfo info, std::set<std::string> ops, NopTest test)
+        : m_info(std::move(info)), m_ops(std::move(ops)), m_test(std::move(test))
+    {
+    }
+    PassInfo info() const override { return m_info; }
+
+protected:
+    void runOnGraph(Graph& graph, PassContext& ctx) const override
+    {
+        rewriteLoop(graph, ctx, m_ops, [&](Graph& g, const GraphIndex& index, int i) {
+            const Node node = g.nodes[static_cast<std::size_t>(i)];
+            std::string why;
+            auto input = m_test(g, index, node, ctx, why);
+            if (!input) {
+                if (!why.empty())
+                    ctx.record().kept[node.id] = why;
+                return false;
+            }
+            const int producer = index.producer(*input);
+            const NodeId into = producer >= 0 ? g.nodes[static_cast<std::size_t>(producer)].id : kNoNode;
+            if (!edit::bypass(g, i, *input, node.outputs.front(), &why)) {
+                ctx.record().kept[node.id] = "Kept: " + why + ".";
+                return false;
+            }
+            edit::recordRemoval(ctx, node, Fate::Eliminated, into);
+            ctx.record().count("nodes-eliminated");
+            return true;
+        });
+    }
+
+private:
+    PassInfo m_info;
+    std::set<std::string> m_ops;
+    NopTest m_test;
+};
+
+} // namespace
+
+std::unique_ptr<Pass> nopPass(PassInfo info, std::set<std::string> ops, NopTest test)
+{
+    return std::make_unique<NopPass>(std::move(info), std::move(ops), std::move(test));
+}
+
+void rewriteLoop(Graph& graph, PassContext& ctx, const std::set<std::string>& ops,
+                 const std::function<bool(Graph&, const GraphIndex&, int)>& fn)
+{
+    bool changed = true;
+    std::size_t start = 0;
+    while (changed) {
+        changed = false;
+        const GraphIndex index(graph);
+        for (std::size_t i = start; i < graph.nodes.size(); ++i) {
+            const Node& n = graph.nodes[i];
+            if (!n.domain.empty() || (!ops.empty() && !ops.count(n.opType)) || edit::isPinned(ctx, n))
+                continue;
+            if (fn(graph, index, static_cast<int>(i))) {
+                changed = true;
+                start = i > 0 ? i - 1 : 0;
+                break;
+            }
+        }
+    }
+}
+
+int soleConsumer(const GraphIndex& index, const std::string& value)
+{
+    if (index.useCount(value) != 1)
+        return -1;
+    const auto& c = index.consumers(value);
+    return c.size() == 1 ? c.front() : -1;
+}
+
+int producerOf(const Graph& graph, const GraphIndex& index, const std::string& value, const std::string& op)
+{
+    const int p = index.producer(value);
+    if (p < 0)
+        return -1;
+    const Node& n = graph.nodes[static_cast<std::size_t>(p)];
+    return n.opType == op && n.domain.empty() ? p : -1;
+}
+
+std::optional<std::vector<int64_t>> axesOf(const Graph& graph, const GraphIndex& index, const Node& node,
+                                           std::size_t inputIndex)
+{
+    if (node.hasAttribute("axes"))
+        return node.attrInts("axes");
+    if (node.input(inputIndex).empty())
+        return std::nullopt;
+    auto t = edit::constantValue(graph, index, node.input(inputIndex));
+    if (!t)
+        return std::nullopt;
+    return t->toInt64();
+}
+
+std::optional<int64_t> rankOf(const Graph& graph, const std::string& value)
+{
+    auto it = graph.types.find(value);
+    if (it == graph.types.end() || !it->second.hasShape)
+        return std::nullopt;
+    return static_cast<int64_t>(it->second.dims.size());
+}
+
+std::optional<std::vector<int64_t>> normalizeAxes(std::vector<int64_t> axes, std::optional<int64_t> rank)
+{
+    for (auto& a : axes) {
+        if (a < 0) {
+            if (!rank)
+                return std::nullopt;
+            a += *rank;
+        }
+        if (a < 0 || (rank && a >= *rank))
+            return std::nullopt;
+    }
+    std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+        return std::nullopt;
+    return axes;
+}
+
+/// Indices a 1-D Slice with constant parameters selects (ONNX clamping rules).
+std::optional<std::vector<int64_t>> sliceIndices(const Graph& g, const GraphIndex& index, const Node& n, std::size_t len)
+{
+    int64_t start = 0, end = 0, step = 1;
+    if (n.hasAttribute("starts")) {
+        auto s = n.attrInts("starts"), e = n.attrInts("ends");
+        auto axes = n.attrInts("axes");
+        if (s.size() != 1 || e.size() != 1 || (!axes.empty() && axes != std::vector<int64_t>{0}))
+            return std::nullopt;
+        start = s[0];
+        end = e[0];
+    } else {
+        auto s = edit::constantValue(g, index, n.input(1));
+        auto e = edit::constantValue(g, index, n.input(2));
+        if (!s || !e || s->numel() != 1 || e->numel() != 1)
+            return std::nullopt;
+        start = s->intAt(0);
+        end = e->intAt(0);
+        if (!n.input(3).empty()) {
+            auto a = edit::constantValue(g, index, n.input(3));
+            if (!a || a->numel() != 1 || (a->intAt(0) != 0 && a->intAt(0) != -1))
+                return std::nullopt;
+        }
+        if (!n.input(4).empty()) {
+            auto st = edit::constantValue(g, index, n.input(4));
+            if (!st || st->numel() != 1 || st->intAt(0) == 0)
+                return std::nullopt;
+            step = st->intAt(0);
+        }
+    }
+    const auto L = static_cast<int64_t>(len);
+    auto clampTo = [](int64_t v, int64_t lo, int64_t hi) { return std::max(lo, std::min(v, hi)); };
+    if (start < 0)
+        start += L;
+    if (end < 0)
+        end += L;
+    std::vector<int64_t> out;
+    if (step > 0) {
+        start = clampTo(start, 0, L);
+        end = clampTo(end, 0, L);
+        for (int64_t k = start; k < end; k += step)
+            out.push_back(k);
+    } else {
+        start = clampTo(start, -1, L - 1);
+        end = clampTo(end, -1, L - 1);
+        for (int64_t k = start; k > end; k += step)
+            out.push_back(k);
+    }
+    return out;
+}
+
+} // namespace netfold::passkit

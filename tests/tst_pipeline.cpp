@@ -1,0 +1,220 @@
+// The simplification pipeline on real PyTorch exports.
+#include "TestSupport.h"
+
+#include "model/Error.h"
+#include "diff/Provenance.h"
+#include "model/ModelIO.h"
+#include "passes/Pipeline.h"
+
+#include <QtTest>
+
+using namespace netfold;
+using namespace netfold::test;
+
+namespace {
+
+Model load(const QString& name) { return loadModel(dataPath(name).toStdString()); }
+
+int count(const Model& m, const std::string& op)
+{
+    auto c = opCounts(m.graph);
+    auto it = c.find(op);
+    return it == c.end() ? 0 : it->second;
+}
+
+const Node* findOp(const Model& m, const std::string& op)
+{
+    for (const auto& n : m.graph.nodes)
+        if (n.opType == op)
+            return &n;
+    return nullptr;
+}
+
+} // namespace
+
+class TestPipeline : public QObject {
+    Q_OBJECT
+private slots:
+    void seedStaticFoldsTo8();
+    void seedDynamicLosesShapeChain();
+    void seedViewDynamic();
+    void batchNormFusesIntoConv();
+    void stepBackRestoresExactly();
+    void provenanceLinksFoldedNodes();
+    void disabledPassIsNotRun();
+    void skipConstantFolding();
+    void overwriteInputShape();
+    void subgraphsAreSimplified();
+    void opset21StillSimplifies();
+};
+
+void TestPipeline::seedStaticFoldsTo8()
+{
+    Pipeline p(load("seed_static.onnx"));
+    p.runToFixedPoint();
+    const Model& m = p.current();
+    QCOMPARE(m.graph.nodes.size(), std::size_t(8));
+    for (const char* op : {"Shape", "Slice", "Concat", "Constant"})
+        QCOMPARE(count(m, op), 0);
+    const Node* reshape = findOp(m, "Reshape");
+    QVERIFY(reshape);
+    const Initializer* shape = m.graph.findInitializer(reshape->input(1));
+    QVERIFY2(shape, "Reshape's shape is a constant");
+    QCOMPARE(shape->tensor->toInt64(), (std::vector<int64_t>{1, 64, -1}));
+    QVERIFY(p.atFixedPoint());
+    QVERIFY(!p.stepForward());
+}
+
+void TestPipeline::seedDynamicLosesShapeChain()
+{
+    Pipeline p(load("seed_dynamic.onnx"));
+    p.runToFixedPoint();
+    const Model& m = p.current();
+    QCOMPARE(count(m, "Shape"), 0);
+    QCOMPARE(count(m, "Slice"), 0);
+    QCOMPARE(count(m, "Concat"), 0);
+    QCOMPARE(m.graph.nodes.size(), std::size_t(8));
+    const Node* reshape = findOp(m, "Reshape");
+    QVERIFY(reshape);
+    const Initializer* shape = m.graph.findInitializer(reshape->input(1));
+    QVERIFY(shape);
+    QCOMPARE(shape->tensor->toInt64(), (std::vector<int64_t>{0, 64, -1}));
+}
+
+void TestPipeline::seedViewDynamic()
+{
+    Pipeline p(load("seed_view.onnx"));
+    p.runToFixedPoint();
+    const Model& m = p.current();
+    QCOMPARE(count(m, "Shape"), 0);
+    QCOMPARE(count(m, "Gather"), 0);
+    QVERIFY(m.graph.nodes.size() <= 8);
+}
+
+void TestPipeline::batchNormFusesIntoConv()
+{
+    const Model original = load("seed_bn_stats.onnx");
+    QVERIFY(count(original, "BatchNormalization") > 0);
+    Pipeline p(original);
+    p.runToFixedPoint();
+    QCOMPARE(count(p.current(), "BatchNormalization"), 0);
+    bool fused = false;
+    for (const auto& s : p.steps())
+        for (const auto& r : s.changes.removed)
+            fused = fused || (r.opType == "BatchNormalization" && r.fate == Fate::Fused && r.into != kNoNode);
+    QVERIFY(fused);
+
+    PipelineOptions skip;
+    skip.skip.insert("fuse_bn_into_conv");
+    Pipeline q(original, skip);
+    q.runToFixedPoint();
+    QCOMPARE(count(q.current(), "BatchNormalization"), count(original, "BatchNormalization"));
+}
+
+void TestPipeline::stepBackRestoresExactly()
+{
+    Pipeline p(load("seed_static.onnx"));
+    const std::string start = modelToBytes(p.current());
+    QVERIFY(p.stepForward());
+    const std::string afterOne = modelToBytes(p.current());
+    QVERIFY(afterOne != start);
+    QVERIFY(p.stepForward());
+    QVERIFY(p.stepBack());
+    QCOMPARE(modelToBytes(p.current()), afterOne);
+    QVERIFY(p.stepBack());
+    QCOMPARE(modelToBytes(p.current()), start);
+    QVERIFY(!p.stepBack());
+    // Redo gives the same steps.
+    QVERIFY(p.stepForward());
+    QCOMPARE(modelToBytes(p.current()), afterOne);
+    p.runToFixedPoint();
+    const std::size_t steps = p.position();
+    p.reset();
+    QCOMPARE(p.position(), std::size_t(0));
+    p.runToFixedPoint();
+    QCOMPARE(p.position(), steps);
+}
+
+void TestPipeline::provenanceLinksFoldedNodes()
+{
+    const Model original = load("seed_static.onnx");
+    Pipeline p(original);
+    p.runToFixedPoint();
+    const Model& m = p.current();
+    // Every original node is either still there or was removed with a fate; folded ones
+    // point at a constant that exists in the final graph or at a node that does.
+    std::set<NodeId> removed;
+    for (const auto& s : p.steps())
+        for (const auto& r : s.changes.removed)
+            removed.insert(r.node);
+    for (const auto& n : original.graph.nodes)
+        QVERIFY2(m.graph.findNode(n.id) || removed.count(n.id), n.label().c_str());
+    // Resolved through all steps, the 7 helpers end in the Reshape's constant shape.
+    const Node* reshape = findOp(m, "Reshape");
+    const auto outcomes = provenance(p, 0, p.position());
+    QCOMPARE(int(outcomes.size()), 7);
+    const auto absorbed = absorbedInto(outcomes, kNoNode, reshape->input(1));
+    QCOMPARE(int(absorbed.size()), 7); // Shape, Slice, Concat and the 4 Constants
+    for (const auto& [id, o] : outcomes)
+        QCOMPARE(o.fate, Fate::Folded);
+}
+
+void TestPipeline::disabledPassIsNotRun()
+{
+    Pipeline p(load("seed_static.onnx"));
+    p.setEnabled("fold_constants", false);
+    p.setEnabled("eliminate_slice_after_shape", false);
+    p.setEnabled("eliminate_shape_op", false);
+    p.setEnabled("fold_shape_chains", false);
+    p.setEnabled("fuse_concat_into_reshape", false);
+    p.runToFixedPoint();
+    for (const auto& s : p.steps()) {
+        QVERIFY(s.pass != "fold_constants");
+        QVERIFY(s.pass != "eliminate_slice_after_shape");
+    }
+    QCOMPARE(count(p.current(), "Shape"), 1);
+}
+
+void TestPipeline::skipConstantFolding()
+{
+    PipelineOptions o;
+    o.constantFolding = false;
+    Pipeline p(load("seed_static.onnx"), o);
+    p.runToFixedPoint();
+    for (const auto& s : p.steps())
+        QVERIFY(s.pass != "fold_constants");
+}
+
+void TestPipeline::overwriteInputShape()
+{
+    Model m = load("seed_dynamic.onnx");
+    overwriteInputShapes(m, {{"input0", {1, 3, 64, 64}}});
+    QVERIFY(m.graph.typeOf("output0").isStatic());
+    Pipeline p(m);
+    p.runToFixedPoint();
+    const Node* reshape = findOp(p.current(), "Reshape");
+    QVERIFY(reshape);
+    QCOMPARE(p.current().graph.findInitializer(reshape->input(1))->tensor->toInt64(), (std::vector<int64_t>{1, 64, -1}));
+    QVERIFY_EXCEPTION_THROWN(overwriteInputShapes(m, {{"nope", {1}}}), Error);
+}
+
+void TestPipeline::subgraphsAreSimplified()
+{
+    Pipeline p(load("if_model.onnx"));
+    p.runToFixedPoint();
+    QCOMPARE(count(p.current(), "If"), 0);
+    Pipeline q(load("loop_model.onnx"));
+    q.runToFixedPoint();
+    QVERIFY(q.current().graph.totalNodeCount() <= q.original().graph.totalNodeCount());
+}
+
+void TestPipeline::opset21StillSimplifies()
+{
+    const Model m = load("opset21.onnx");
+    Pipeline p(m);
+    p.runToFixedPoint();
+    QVERIFY(p.current().graph.nodes.size() < m.graph.nodes.size());
+}
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"

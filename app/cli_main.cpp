@@ -1,4 +1,5 @@
 // netfold-cli: the headless twin of netfold (info, simplify, diff).
+#include "diff/ModelDiff.h"
 #include "diff/Report.h"
 #include "eval/Verify.h"
 #include "model/Error.h"
@@ -27,6 +28,8 @@ const char* const kUsage =
     "                             initializers, what shape inference could not infer\n"
     "  simplify IN OUT [options]  run onnx-simplifier's passes and constant folding;\n"
     "                             'netfold-cli simplify --help' lists the options\n"
+    "  diff A B [--json]          what differs between two models (nodes, attributes,\n"
+    "                             initializers, inputs and outputs); exit 1 when they differ\n"
     "\n"
     "Run 'netfold-cli <command> --help' for the options of a command.\n";
 
@@ -322,6 +325,38 @@ int cmdSimplify(const std::vector<std::string>& args)
     return 0;
 }
 
+int cmdDiff(const std::vector<std::string>& args)
+{
+    std::vector<std::string> paths;
+    bool json = false;
+    for (const auto& a : args) {
+        if (a == "--json")
+            json = true;
+        else if (a == "--help" || a == "-h") {
+            std::cout << "usage: netfold-cli diff A B [--json]\n";
+            return 0;
+        } else if (isOption(a))
+            return fail("Unknown option " + quote(a) + " for diff.");
+        else
+            paths.push_back(a);
+    }
+    if (paths.size() != 2)
+        return fail("diff needs two models.");
+    const Model a = loadModel(paths[0]);
+    const Model b = loadModel(paths[1]);
+    const ModelDiff d = diffModels(a, b);
+    if (json) {
+        Json j = d.toJson();
+        j.set("a", paths[0]);
+        j.set("b", paths[1]);
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << d.toText();
+        std::cout << opCountTable(a, b);
+    }
+    return d.identical() ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -338,6 +373,8 @@ int main(int argc, char** argv)
             return cmdInfo(args);
         if (cmd == "simplify")
             return cmdSimplify(args);
+        if (cmd == "diff")
+            return cmdDiff(args);
         return fail("Unknown command " + quote(cmd) + "; try 'netfold-cli --help'.");
     } catch (const Error& e) {
         return fail(e.what());

@@ -28,6 +28,7 @@ private slots:
     void simplifyCheck();
     void simplifyNeverWritesOnError();
     void listPasses();
+    void diff();
 };
 
 void TestCli::infoJson()
@@ -164,6 +165,24 @@ void TestCli::listPasses()
     for (const char* name : {"eliminate_nop_cast", "fuse_bn_into_conv", "eliminate_duplicate_initializer",
                              "fold_constants", "fold_shape_chains"})
         QVERIFY2(r.out.contains(name), name);
+}
+
+void TestCli::diff()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath("s.onnx");
+    QCOMPARE(runCli({"simplify", dataPath("seed_static.onnx"), out}).exitCode, 0);
+    auto same = runCli({"diff", dataPath("seed_static.onnx"), dataPath("seed_static.onnx")});
+    QCOMPARE(same.exitCode, 0);
+    QVERIFY(same.out.contains("identical"));
+    auto r = runCli({"diff", dataPath("seed_static.onnx"), out, "--json"});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject o = json(r);
+    QCOMPARE(o.value("only_in_a").toArray().size(), 7);
+    QCOMPARE(o.value("only_in_b").toArray().size(), 0);
+    QCOMPARE(o.value("changed").toArray().at(0).toObject().value("op").toString(), QString("Reshape"));
+    auto bad = runCli({"diff", dataPath("seed_static.onnx"), dataPath("bad/empty.onnx")});
+    QCOMPARE(bad.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

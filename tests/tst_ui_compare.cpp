@@ -1,0 +1,152 @@
+// The side-by-side compare view on the SEED model: highlights, stepping, selection sync.
+#include "TestSupport.h"
+
+#include "CompareView.h"
+#include "GraphScene.h"
+#include "GraphStyle.h"
+#include "GraphView.h"
+#include "PassTimeline.h"
+#include "SimplifySession.h"
+
+#include "model/ModelIO.h"
+
+#include <QtTest>
+
+#include <QTreeWidget>
+
+using namespace netfold;
+using namespace netfold::test;
+
+namespace {
+
+std::shared_ptr<const Model> load(const QString& name)
+{
+    return std::make_shared<const Model>(loadModel(dataPath(name).toStdString()));
+}
+
+void waitIdle(SimplifySession& s) { QTRY_VERIFY_WITH_TIMEOUT(!s.busy(), 60000); }
+
+void waitLayouts(CompareView& v)
+{
+    QVERIFY(v.leftView()->graphScene()->waitForLayout());
+    QVERIFY(v.rightView()->graphScene()->waitForLayout());
+    QCoreApplication::processEvents();
+}
+
+NodeId idOf(const Model& m, const std::string& op)
+{
+    for (const auto& n : m.graph.nodes)
+        if (n.opType == op)
+            return n.id;
+    return kNoNode;
+}
+
+} // namespace
+
+class TestUiCompare : public QObject {
+    Q_OBJECT
+private slots:
+    void runToEndMarksFoldedNodes();
+    void stepThenBackRestores();
+    void selectionSyncsBothWays();
+    void timelineListsStepsAndPasses();
+};
+
+void TestUiCompare::runToEndMarksFoldedNodes()
+{
+    SimplifySession session;
+    CompareView view(&session);
+    view.resize(1400, 800);
+    session.setModel(load("seed_static.onnx"));
+    session.runToEnd();
+    waitIdle(session);
+    waitLayouts(view);
+    QVERIFY(session.pipeline()->atFixedPoint());
+    QCOMPARE(view.rightModel()->graph.nodes.size(), std::size_t(8));
+    // The right view draws the 8 remaining nodes.
+    for (const auto& n : view.rightModel()->graph.nodes)
+        QVERIFY2(view.rightView()->graphScene()->nodeItem(n.id), n.label().c_str());
+    // The left view marks the 7 removed nodes as folded into the Reshape's constant shape.
+    QCOMPARE(int(view.outcomes().size()), 7);
+    const GraphScene* left = view.leftView()->graphScene();
+    for (const auto& [id, o] : view.outcomes()) {
+        QCOMPARE(o.fate, Fate::Folded);
+        QCOMPARE(left->highlight(id), HighlightState::Folded);
+    }
+    const NodeId reshape = idOf(*view.rightModel(), "Reshape");
+    QCOMPARE(view.rightView()->graphScene()->highlight(reshape), HighlightState::Changed);
+    // Unchanged nodes are not marked.
+    QCOMPARE(left->highlight(idOf(*view.leftModel(), "Conv")), HighlightState::None);
+}
+
+void TestUiCompare::stepThenBackRestores()
+{
+    SimplifySession session;
+    CompareView view(&session);
+    session.setModel(load("seed_static.onnx"));
+    session.step();
+    waitIdle(session);
+    const std::string afterOne = modelToBytes(*session.after());
+    const auto leftAfterOne = view.leftModel();
+    session.step();
+    waitIdle(session);
+    QVERIFY(modelToBytes(*session.after()) != afterOne);
+    session.back();
+    QCOMPARE(modelToBytes(*session.after()), afterOne);
+    QCOMPARE(view.rightModel(), session.after());
+    QCOMPARE(view.leftModel(), leftAfterOne);
+    session.back();
+    QCOMPARE(session.pipeline()->position(), std::size_t(0));
+    QCOMPARE(modelToBytes(*session.after()), modelToBytes(session.pipeline()->original()));
+    QVERIFY(view.outcomes().empty());
+}
+
+void TestUiCompare::selectionSyncsBothWays()
+{
+    SimplifySession session;
+    CompareView view(&session);
+    view.resize(1400, 800);
+    session.setModel(load("seed_static.onnx"));
+    session.runToEnd();
+    waitIdle(session);
+    waitLayouts(view);
+    QSignalSpy spy(&view, &CompareView::nodeSelected);
+    GraphScene* left = view.leftView()->graphScene();
+    GraphScene* right = view.rightView()->graphScene();
+    const NodeId shape = idOf(*view.leftModel(), "Shape");
+    const NodeId reshape = idOf(*view.rightModel(), "Reshape");
+    left->selectNode(shape);
+    QCOMPARE(right->selectedNode(), reshape);
+    QVERIFY2(view.linkText().contains("folded"), qPrintable(view.linkText()));
+    QVERIFY(view.linkText().contains("constant"));
+    QCOMPARE(spy.count(), 1); // no echo from the other side
+    right->selectNode(kNoNode);
+    right->selectNode(reshape);
+    QVERIFY2(view.linkText().contains("Absorbed 7"), qPrintable(view.linkText()));
+    QCOMPARE(left->selectedNode(), reshape); // the Reshape exists on both sides
+    const NodeId conv = idOf(*view.leftModel(), "Conv");
+    left->selectNode(conv);
+    QCOMPARE(right->selectedNode(), conv);
+}
+
+void TestUiCompare::timelineListsStepsAndPasses()
+{
+    SimplifySession session;
+    PassTimeline timeline(&session);
+    session.setModel(load("seed_static.onnx"));
+    QCOMPARE(timeline.passList()->topLevelItemCount(), int(session.pipeline()->passes().size()));
+    timeline.runAction()->trigger();
+    waitIdle(session);
+    QCOMPARE(timeline.stepList()->topLevelItemCount(), int(session.pipeline()->steps().size()) + 1);
+    // Unchecking a pass disables it in the pipeline.
+    QTreeWidgetItem* first = timeline.passList()->topLevelItem(0);
+    first->setCheckState(0, Qt::Unchecked);
+    QVERIFY(!session.pipeline()->passes()[0].enabled);
+    const std::size_t position = session.pipeline()->position();
+    QVERIFY(position > 0);
+    timeline.backAction()->trigger();
+    QCOMPARE(session.pipeline()->position(), position - 1);
+}
+
+QTEST_MAIN(TestUiCompare)
+#include "tst_ui_compare.moc"

@@ -1,0 +1,76 @@
+#pragma once
+#include "diff/Provenance.h"
+#include "model/Graph.h"
+
+#include <QWidget>
+
+#include <map>
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+
+namespace netfold {
+
+class GraphView;
+class SimplifySession;
+
+/// Before and after, side by side: the left view shows the original (or the input of the
+/// current step), the right view the model after the current step. Nodes the steps removed
+/// are marked on the left by fate (folded, eliminated, fused); added and changed nodes on the
+/// right. Selecting a node on one side selects its counterpart, or what it became / what it
+/// absorbed, on the other (by NodeId and the change records, never by coordinates).
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(SimplifySession* session, QWidget* parent = nullptr);
+
+    GraphView* leftView() const { return m_left; }
+    GraphView* rightView() const { return m_right; }
+    /// Highlights for every step so far (true) or the current step only.
+    void setCumulative(bool cumulative);
+    bool cumulative() const { return m_cumulative; }
+    /// Also zoom and centre the other view on the counterpart.
+    void setViewportSync(bool on);
+    bool viewportSync() const;
+    /// The models shown.
+    std::shared_ptr<const Model> leftModel() const { return m_leftModel; }
+    std::shared_ptr<const Model> rightModel() const { return m_rightModel; }
+    /// What became of the nodes removed in the highlighted range.
+    const std::map<NodeId, Outcome>& outcomes() const { return m_outcomes; }
+    /// Text explaining the last selection's link ("folded into constant 'x'", "absorbed 7 nodes: ...").
+    QString linkText() const;
+    /// The NodeIds on the left that went into a node of the right view (constants it reads included).
+    std::vector<NodeId> absorbedBy(NodeId rightNode) const;
+    /// The node on the right that stands for a left node (itself, or what it became); kNoNode if none.
+    NodeId counterpartOf(NodeId leftNode) const;
+
+signals:
+    /// A node was selected on one side (left = true): for the inspector.
+    void nodeSelected(bool left, netfold::NodeId id);
+    void valueSelected(bool left, const QString& name);
+
+public slots:
+    /// Re-reads the session: new models on the sides when they changed, new highlights.
+    void refresh();
+
+private:
+    void applyHighlights();
+    void onLeftSelected(NodeId id);
+    void onRightSelected(NodeId id);
+
+    SimplifySession* m_session;
+    GraphView* m_left;
+    GraphView* m_right;
+    QLabel* m_leftTitle;
+    QLabel* m_rightTitle;
+    QLabel* m_link;
+    QCheckBox* m_syncViewport;
+    std::shared_ptr<const Model> m_leftModel;
+    std::shared_ptr<const Model> m_rightModel;
+    std::map<NodeId, Outcome> m_outcomes;
+    bool m_cumulative = true;
+    bool m_syncing = false;
+};
+
+} // namespace netfold

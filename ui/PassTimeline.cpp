@@ -1,0 +1,322 @@
+#include "PassTimeline.h"
+
+#include "SimplifySession.h"
+
+#include "diff/Report.h"
+#include "model/Error.h"
+#include "model/ModelSummary.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace netfold {
+
+std::vector<std::pair<std::string, std::vector<int64_t>>> parseShapeOverrides(const QString& text)
+{
+    std::vector<std::pair<std::string, std::vector<int64_t>>> out;
+    for (const QString& part : text.split(';', Qt::SkipEmptyParts)) {
+        const QString item = part.trimmed();
+        const int colon = item.lastIndexOf(':');
+        if (colon <= 0)
+            throw Error("Bad input shape " + quote(item.toStdString()) + "; use NAME:D,D,... e.g. input0:1,3,224,224.");
+        std::vector<int64_t> dims;
+        for (const QString& d : item.mid(colon + 1).split(',', Qt::SkipEmptyParts)) {
+            bool ok = false;
+            const qlonglong v = d.trimmed().toLongLong(&ok);
+            if (!ok)
+                throw Error("Bad dim " + quote(d.toStdString()) + " in input shape " + quote(item.toStdString()) + ".");
+            dims.push_back(v);
+        }
+        out.emplace_back(item.left(colon).trimmed().toStdString(), dims);
+    }
+    return out;
+}
+
+PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(parent), m_session(session)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    m_step = new QAction(tr("Step"), this);
+    m_step->setShortcut(Qt::Key_F10);
+    m_step->setToolTip(tr("Run the next pass that changes the model (F10)"));
+    m_back = new QAction(tr("Back"), this);
+    m_back->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F10));
+    m_back->setToolTip(tr("Undo the last step (Shift+F10)"));
+    m_run = new QAction(tr("Run to end"), this);
+    m_run->setShortcut(Qt::Key_F5);
+    m_run->setToolTip(tr("Run until nothing changes (F5)"));
+    m_reset = new QAction(tr("Reset"), this);
+    m_reset->setToolTip(tr("Back to the original model"));
+    m_cancel = new QAction(tr("Cancel"), this);
+    m_cancel->setEnabled(false);
+    connect(m_step, &QAction::triggered, session, &SimplifySession::step);
+    connect(m_back, &QAction::triggered, session, &SimplifySession::back);
+    connect(m_run, &QAction::triggered, session, &SimplifySession::runToEnd);
+    connect(m_reset, &QAction::triggered, session, &SimplifySession::reset);
+    connect(m_cancel, &QAction::triggered, session, &SimplifySession::cancel);
+
+    auto* buttons = new QHBoxLayout;
+    for (QAction* a : {m_back, m_step, m_run, m_reset, m_cancel}) {
+        auto* b = new QToolButton(this);
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch();
+    layout->addLayout(buttons);
+
+    auto* scopeRow = new QHBoxLayout;
+    scopeRow->addWidget(new QLabel(tr("Highlight:"), this));
+    m_scope = new QComboBox(this);
+    m_scope->addItems({tr("This step"), tr("All steps so far")});
+    m_scope->setCurrentIndex(1);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, [this](int i) { emit cumulativeChanged(i == 1); });
+    scopeRow->addWidget(m_scope, 1);
+    layout->addLayout(scopeRow);
+
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    m_steps = new QTreeWidget(split);
+    m_steps->setObjectName("stepList");
+    m_steps->setHeaderLabels({tr("#"), tr("Pass"), tr("Removed"), tr("Added"), tr("Constants"), tr("Bytes")});
+    m_steps->setRootIsDecorated(false);
+    m_steps->setAlternatingRowColors(true);
+    m_steps->header()->setStretchLastSection(false);
+    m_steps->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    connect(m_steps, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
+        showStepDetails(item);
+        emit stepActivated(item->data(0, Qt::UserRole).toInt());
+    });
+    m_passes = new QTreeWidget(split);
+    m_passes->setObjectName("passList");
+    m_passes->setHeaderLabels({tr("Pass"), tr("Steps")});
+    m_passes->setRootIsDecorated(false);
+    m_passes->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    connect(m_passes, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item) {
+        if (!m_filling)
+            m_session->setPassEnabled(item->text(0), item->checkState(0) == Qt::Checked);
+    });
+    connect(m_passes, &QTreeWidget::currentItemChanged, this,
+            [this](QTreeWidgetItem* item) { showPassDescription(item); });
+    m_details = new QTextBrowser(split);
+    m_details->setObjectName("passDetails");
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 3);
+    split->setStretchFactor(2, 2);
+    layout->addWidget(split, 1);
+
+    auto* options = new QGroupBox(tr("Options"), this);
+    auto* form = new QFormLayout(options);
+    m_sizeLimit = new QDoubleSpinBox(options);
+    m_sizeLimit->setRange(0.001, 4096);
+    m_sizeLimit->setDecimals(3);
+    m_sizeLimit->setValue(1.5);
+    m_sizeLimit->setSuffix(" MB");
+    m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded"));
+    form->addRow(tr("Size limit"), m_sizeLimit);
+    m_shapes = new QLineEdit(options);
+    m_shapes->setPlaceholderText("input0:1,3,224,224");
+    m_shapes->setToolTip(tr("Fix input shapes before simplifying (like onnxsim --overwrite-input-shape); separate inputs with ';'"));
+    form->addRow(tr("Input shapes"), m_shapes);
+    m_skipBn = new QCheckBox(tr("Skip BatchNormalization fusion"), options);
+    form->addRow(m_skipBn);
+    auto* apply = new QPushButton(tr("Apply options"), options);
+    connect(apply, &QPushButton::clicked, this, &PassTimeline::applyOptions);
+    form->addRow(apply);
+    layout->addWidget(options);
+
+    connect(session, &SimplifySession::changed, this, &PassTimeline::refresh);
+    connect(session, &SimplifySession::busyChanged, this, [this](bool busy) {
+        m_progress->setVisible(busy);
+        m_cancel->setEnabled(busy);
+        for (QAction* a : {m_step, m_back, m_run, m_reset})
+            a->setEnabled(!busy && m_session->hasModel());
+    });
+    connect(session, &SimplifySession::progress, this, [this](int steps, const QString& pass) {
+        m_status->setText(tr("Running... step %1: %2").arg(steps).arg(pass));
+    });
+    connect(session, &SimplifySession::failed, this, [this](const QString& e) { m_status->setText(e); });
+    refresh();
+}
+
+bool PassTimeline::cumulative() const { return m_scope->currentIndex() == 1; }
+
+PipelineOptions PassTimeline::options() const
+{
+    PipelineOptions o = m_session->pipeline() ? m_session->pipeline()->options() : PipelineOptions{};
+    o.pass.sizeLimit = static_cast<std::size_t>(m_sizeLimit->value() * 1024 * 1024);
+    if (m_skipBn->isChecked())
+        o.skip.insert("fuse_bn_into_conv");
+    else
+        o.skip.erase("fuse_bn_into_conv");
+    return o;
+}
+
+void PassTimeline::applyOptions()
+{
+    m_session->setOptions(options());
+    if (!m_shapes->text().trimmed().isEmpty() && m_session->pipeline()) {
+        try {
+            Model m = m_session->pipeline()->original();
+            overwriteInputShapes(m, parseShapeOverrides(m_shapes->text()));
+            m_session->setModel(std::make_shared<const Model>(std::move(m)), options());
+        } catch (const std::exception& e) {
+            m_status->setText(QString::fromStdString(e.what()));
+        }
+    }
+}
+
+void PassTimeline::fillPasses()
+{
+    m_filling = true;
+    const Pipeline* p = m_session->pipeline();
+    std::map<std::string, int> stepsByPass;
+    if (p)
+        for (std::size_t i = 0; i < p->position(); ++i)
+            ++stepsByPass[p->steps()[i].pass];
+    if (!p) {
+        m_passes->clear();
+    } else {
+        if (m_passes->topLevelItemCount() != static_cast<int>(p->passes().size())) {
+            m_passes->clear();
+            for (const auto& e : p->passes()) {
+                const PassInfo info = e.pass->info();
+                auto* item = new QTreeWidgetItem(m_passes, {QString::fromStdString(info.name), QString()});
+                item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                item->setToolTip(0, QString::fromStdString(info.summary + "\n\n" + info.description));
+                item->setData(0, Qt::UserRole, QString::fromStdString(info.description));
+                item->setData(1, Qt::UserRole, QString::fromStdString(info.summary));
+            }
+        }
+        for (std::size_t i = 0; i < p->passes().size(); ++i) {
+            auto* item = m_passes->topLevelItem(static_cast<int>(i));
+            const std::string name = p->passes()[i].pass->info().name;
+            item->setText(0, QString::fromStdString(name));
+            item->setCheckState(0, p->passes()[i].enabled ? Qt::Checked : Qt::Unchecked);
+            auto it = stepsByPass.find(name);
+            item->setText(1, it == stepsByPass.end() ? QString() : QString::number(it->second));
+        }
+    }
+    m_filling = false;
+}
+
+void PassTimeline::refresh()
+{
+    fillPasses();
+    m_steps->clear();
+    const Pipeline* p = m_session->pipeline();
+    const bool have = p != nullptr;
+    for (QAction* a : {m_step, m_back, m_run, m_reset})
+        a->setEnabled(have && !m_session->busy());
+    if (!p) {
+        m_status->setText(tr("No model."));
+        return;
+    }
+    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", "", ""});
+    origin->setData(0, Qt::UserRole, -1);
+    for (std::size_t i = 0; i < p->steps().size(); ++i) {
+        const Step& s = p->steps()[i];
+        int added = static_cast<int>(s.changes.added.size());
+        const int64_t delta = static_cast<int64_t>(statsOf(*s.after).initializerBytes)
+                              - static_cast<int64_t>(statsOf(*s.before).initializerBytes);
+        auto* item = new QTreeWidgetItem(
+            m_steps, {QString::number(i + 1), QString::fromStdString(s.pass), QString::number(s.changes.removed.size()),
+                      QString::number(added), QString::number(s.changes.constants.size()),
+                      (delta > 0 ? "+" : "") + QString::number(delta)});
+        item->setData(0, Qt::UserRole, static_cast<int>(i));
+        item->setToolTip(1, QString::fromStdString(stepSummary(s)));
+        if (i >= p->position()) {
+            for (int c = 0; c < item->columnCount(); ++c)
+                item->setForeground(c, QColor(150, 150, 150));
+        }
+    }
+    QTreeWidgetItem* current = m_steps->topLevelItem(static_cast<int>(p->position()));
+    if (current) {
+        QFont f = current->font(1);
+        f.setBold(true);
+        for (int c = 0; c < current->columnCount(); ++c)
+            current->setFont(c, f);
+        m_steps->setCurrentItem(current);
+        m_steps->scrollToItem(current);
+        showStepDetails(current);
+    }
+    const ModelStats a = statsOf(p->original()), b = statsOf(p->current());
+    QString text = tr("Step %1 of %2: %3 nodes -> %4 nodes")
+                       .arg(p->position())
+                       .arg(p->steps().size())
+                       .arg(a.nodes)
+                       .arg(b.nodes);
+    if (p->atFixedPoint())
+        text += tr(" (fixed point)");
+    m_status->setText(text);
+}
+
+void PassTimeline::showPassDescription(QTreeWidgetItem* item)
+{
+    if (!item)
+        return;
+    m_details->setHtml("<b>" + item->text(0).toHtmlEscaped() + "</b><br>" + item->data(1, Qt::UserRole).toString().toHtmlEscaped()
+                       + "<pre>" + item->data(0, Qt::UserRole).toString().toHtmlEscaped() + "</pre>");
+}
+
+void PassTimeline::showStepDetails(QTreeWidgetItem* item)
+{
+    const Pipeline* p = m_session->pipeline();
+    if (!item || !p)
+        return;
+    const int index = item->data(0, Qt::UserRole).toInt();
+    if (index < 0 || index >= static_cast<int>(p->steps().size())) {
+        m_details->setHtml(tr("<b>Original model</b>: %1 nodes.").arg(p->original().graph.nodes.size()));
+        return;
+    }
+    const Step& s = p->steps()[static_cast<std::size_t>(index)];
+    QString html = "<b>" + QString::fromStdString(s.pass).toHtmlEscaped() + "</b> (round " + QString::number(s.round)
+                   + ", " + QString::number(s.milliseconds, 'f', 1) + " ms)<br>";
+    for (const auto& e : p->passes())
+        if (e.pass->info().name == s.pass)
+            html += "<pre>" + QString::fromStdString(e.pass->info().description).toHtmlEscaped() + "</pre>";
+    html += "<ul>";
+    for (const auto& r : s.changes.removed) {
+        html += "<li>" + QString::fromStdString(r.label).toHtmlEscaped() + " (" + QString::fromStdString(r.opType) + ") "
+                + fateName(r.fate);
+        if (!r.intoValue.empty())
+            html += " into <i>" + QString::fromStdString(r.intoValue).toHtmlEscaped() + "</i>";
+        html += "</li>";
+    }
+    for (const auto& w : s.changes.warnings)
+        html += "<li><font color='#b35900'>" + QString::fromStdString(w).toHtmlEscaped() + "</font></li>";
+    html += "</ul>";
+    if (!s.unchanged.empty())
+        html += "<small>" + tr("Ran without change before it: ") + QString::fromStdString([&] {
+                    std::string j;
+                    for (const auto& n : s.unchanged)
+                        j += (j.empty() ? "" : ", ") + n;
+                    return j;
+                }()).toHtmlEscaped() + "</small>";
+    m_details->setHtml(html);
+}
+
+} // namespace netfold

@@ -1,0 +1,78 @@
+#pragma once
+#include "passes/Pipeline.h"
+
+#include <QWidget>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTextBrowser;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace netfold {
+
+class SimplifySession;
+
+/// The pass timeline dock: the pipeline's passes (switch them on and off, read their
+/// Before/After), the steps taken so far with what each changed, the stepping controls
+/// (Step F10, Back Shift+F10, Run to end F5, Reset, Cancel) and the options.
+class PassTimeline : public QWidget {
+    Q_OBJECT
+public:
+    explicit PassTimeline(SimplifySession* session, QWidget* parent = nullptr);
+
+    QAction* stepAction() const { return m_step; }
+    QAction* backAction() const { return m_back; }
+    QAction* runAction() const { return m_run; }
+    QAction* resetAction() const { return m_reset; }
+    QAction* cancelAction() const { return m_cancel; }
+    /// True when highlights should show every step so far, not just the current one.
+    bool cumulative() const;
+    QTreeWidget* passList() const { return m_passes; }
+    QTreeWidget* stepList() const { return m_steps; }
+    /// The options as the widgets show them.
+    PipelineOptions options() const;
+
+signals:
+    /// The user picked a step in the list (index into pipeline steps, -1 for the original).
+    void stepActivated(int index);
+    /// The cumulative toggle changed.
+    void cumulativeChanged(bool cumulative);
+
+public slots:
+    /// Re-reads the session (after a step, back, reset, new model).
+    void refresh();
+
+private:
+    void fillPasses();
+    void showPassDescription(QTreeWidgetItem* item);
+    void showStepDetails(QTreeWidgetItem* item);
+    void applyOptions();
+
+    SimplifySession* m_session;
+    QAction* m_step;
+    QAction* m_back;
+    QAction* m_run;
+    QAction* m_reset;
+    QAction* m_cancel;
+    QComboBox* m_scope;
+    QTreeWidget* m_passes;
+    QTreeWidget* m_steps;
+    QTextBrowser* m_details;
+    QDoubleSpinBox* m_sizeLimit;
+    QLineEdit* m_shapes;
+    QCheckBox* m_skipBn;
+    QLabel* m_status;
+    QProgressBar* m_progress;
+    bool m_filling = false;
+};
+
+/// Parses "name:1,3,224,224; other:1,10" into input shape overrides; throws Error on bad text.
+std::vector<std::pair<std::string, std::vector<int64_t>>> parseShapeOverrides(const QString& text);
+
+} // namespace netfold

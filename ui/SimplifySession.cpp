@@ -1,0 +1,125 @@
+#include "SimplifySession.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace netfold {
+
+SimplifySession::SimplifySession(QObject* parent) : QObject(parent)
+{
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        m_busy = false;
+        emit busyChanged(false);
+        if (!m_error.isEmpty()) {
+            const QString e = m_error;
+            m_error.clear();
+            emit failed(e);
+        }
+        if (m_pipeline && m_pipeline->atFixedPoint())
+            emit fixedPointReached();
+        emit changed();
+    });
+}
+
+SimplifySession::~SimplifySession()
+{
+    m_cancel = true;
+    m_watcher.waitForFinished();
+}
+
+void SimplifySession::setModel(std::shared_ptr<const Model> model, const PipelineOptions& options)
+{
+    m_cancel = true;
+    m_watcher.waitForFinished();
+    m_cancel = false;
+    m_pipeline = model ? std::make_unique<Pipeline>(*model, options) : nullptr;
+    emit changed();
+}
+
+std::shared_ptr<const Model> SimplifySession::before() const
+{
+    if (!m_pipeline)
+        return nullptr;
+    const Step* s = currentStep();
+    return s ? s->before : m_pipeline->originalPtr();
+}
+
+std::shared_ptr<const Model> SimplifySession::after() const
+{
+    return m_pipeline ? m_pipeline->currentPtr() : nullptr;
+}
+
+const Step* SimplifySession::currentStep() const
+{
+    if (!m_pipeline || m_pipeline->position() == 0)
+        return nullptr;
+    return &m_pipeline->steps()[m_pipeline->position() - 1];
+}
+
+void SimplifySession::runInBackground(std::function<void()> work)
+{
+    if (!m_pipeline || m_busy)
+        return;
+    m_busy = true;
+    m_cancel = false;
+    emit busyChanged(true);
+    m_watcher.setFuture(QtConcurrent::run([this, work] {
+        try {
+            work();
+        } catch (const std::exception& e) {
+            m_error = QString::fromStdString(e.what());
+        }
+    }));
+}
+
+void SimplifySession::step()
+{
+    runInBackground([this] { m_pipeline->stepForward(); });
+}
+
+void SimplifySession::back()
+{
+    if (!m_pipeline || m_busy)
+        return;
+    if (m_pipeline->stepBack())
+        emit changed();
+}
+
+void SimplifySession::runToEnd()
+{
+    runInBackground([this] {
+        m_pipeline->runToFixedPoint([this](const Step& s) {
+            QMetaObject::invokeMethod(this, [this, n = static_cast<int>(m_pipeline->position()), pass = QString::fromStdString(s.pass)] {
+                emit progress(n, pass);
+            });
+            return !m_cancel.load();
+        });
+    });
+}
+
+void SimplifySession::reset()
+{
+    if (!m_pipeline || m_busy)
+        return;
+    m_pipeline->reset();
+    emit changed();
+}
+
+void SimplifySession::cancel() { m_cancel = true; }
+
+void SimplifySession::setPassEnabled(const QString& name, bool enabled)
+{
+    if (!m_pipeline || m_busy)
+        return;
+    m_pipeline->setEnabled(name.toStdString(), enabled);
+    emit changed();
+}
+
+void SimplifySession::setOptions(const PipelineOptions& options)
+{
+    if (!m_pipeline || m_busy)
+        return;
+    m_pipeline->setOptions(options);
+    emit changed();
+}
+
+} // namespace netfold

@@ -1,0 +1,68 @@
+#pragma once
+#include "passes/Pipeline.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace netfold {
+
+/// The GUI's handle on a simplification Pipeline: runs steps off the GUI thread (one at a
+/// time), reports progress, can be cancelled, and tells views when the position changed.
+class SimplifySession : public QObject {
+    Q_OBJECT
+public:
+    explicit SimplifySession(QObject* parent = nullptr);
+    ~SimplifySession() override;
+
+    /// Starts over on a model (drops the previous pipeline).
+    void setModel(std::shared_ptr<const Model> model, const PipelineOptions& options = {});
+    bool hasModel() const { return m_pipeline != nullptr; }
+    /// The pipeline; only read it while !busy().
+    const Pipeline* pipeline() const { return m_pipeline.get(); }
+    bool busy() const { return m_busy; }
+
+    /// Snapshot before the current step (the original at position 0) and after it.
+    std::shared_ptr<const Model> before() const;
+    std::shared_ptr<const Model> after() const;
+    /// The step shown as "current" (the last applied), or nullptr at position 0.
+    const Step* currentStep() const;
+
+public slots:
+    /// Applies the next changing pass (F10).
+    void step();
+    /// Undoes the last step (Shift+F10).
+    void back();
+    /// Runs to the fixed point (F5), cancellable.
+    void runToEnd();
+    /// Back to the original model.
+    void reset();
+    /// Stops a running runToEnd after the current pass.
+    void cancel();
+    void setPassEnabled(const QString& name, bool enabled);
+    void setOptions(const PipelineOptions& options);
+
+signals:
+    /// The position or the steps changed (views re-read before()/after()).
+    void changed();
+    void busyChanged(bool busy);
+    /// During runToEnd: steps done so far and the pass that just changed the model.
+    void progress(int steps, const QString& pass);
+    /// A pass or step failed (one line).
+    void failed(const QString& message);
+    /// Step or runToEnd reached the fixed point.
+    void fixedPointReached();
+
+private:
+    void runInBackground(std::function<void()> work);
+
+    std::unique_ptr<Pipeline> m_pipeline;
+    QFutureWatcher<void> m_watcher;
+    std::atomic<bool> m_cancel{false};
+    bool m_busy = false;
+    QString m_error;
+};
+
+} // namespace netfold

@@ -55,6 +55,50 @@ struct ValueType {
     }
 };
 
+/// Value name -> type, shared between graph snapshots until one of them changes it
+/// (copy-on-write), so copying a Graph does not copy every type.
+class TypeTable {
+public:
+    using Map = std::unordered_map<std::string, ValueType>;
+    using const_iterator = Map::const_iterator;
+
+    TypeTable() : m_map(std::make_shared<Map>()) {}
+    TypeTable& operator=(Map map)
+    {
+        m_map = std::make_shared<Map>(std::move(map));
+        return *this;
+    }
+    const_iterator find(const std::string& name) const { return m_map->find(name); }
+    const_iterator begin() const { return m_map->begin(); }
+    const_iterator end() const { return m_map->end(); }
+    std::size_t count(const std::string& name) const { return m_map->count(name); }
+    std::size_t size() const { return m_map->size(); }
+    bool empty() const { return m_map->empty(); }
+    const ValueType& at(const std::string& name) const { return m_map->at(name); }
+    /// Writable entry (detaches from other snapshots first).
+    ValueType& operator[](const std::string& name)
+    {
+        detach();
+        return (*m_map)[name];
+    }
+    std::size_t erase(const std::string& name)
+    {
+        if (!m_map->count(name))
+            return 0;
+        detach();
+        return m_map->erase(name);
+    }
+    void clear() { m_map = std::make_shared<Map>(); }
+
+private:
+    void detach()
+    {
+        if (m_map.use_count() > 1)
+            m_map = std::make_shared<Map>(*m_map);
+    }
+    std::shared_ptr<Map> m_map;
+};
+
 struct ValueInfo {
     std::string name;
     ValueType type;
@@ -115,7 +159,7 @@ struct Graph {
     std::vector<ValueInfo> outputs;
     std::vector<Initializer> initializers;
     /// Everything known about every value's type (graph inputs, outputs, initializers, intermediates).
-    std::unordered_map<std::string, ValueType> types;
+    TypeTable types;
     /// Why shape inference could not infer a node's outputs, by node.
     std::map<NodeId, std::string> inferenceNotes;
     /// Sparse initializers, kept as they were.

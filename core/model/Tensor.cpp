@@ -295,29 +295,42 @@ void Tensor::toProto(onnx::TensorProto& proto, const std::string& name) const
     }
 }
 
+std::string_view Tensor::elementBytes() const
+{
+    if (m_storage == Storage::Raw && !isDecoded() && m_dtype != dtype::Bool) {
+        const std::string& raw = m_proto->raw_data();
+        if (raw.size() == byteSize())
+            return raw;
+    }
+    const auto& b = bytes();
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
 bool Tensor::sameContent(const Tensor& other) const
 {
     if (m_dtype != other.m_dtype || m_dims != other.m_dims)
         return false;
     if (m_dtype == dtype::String)
         return strings() == other.strings();
-    return bytes() == other.bytes();
+    return elementBytes() == other.elementBytes();
 }
 
 std::size_t Tensor::contentHash() const
 {
-    std::size_t h = std::hash<int32_t>()(m_dtype);
-    auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
-    for (int64_t d : m_dims)
-        mix(std::hash<int64_t>()(d));
-    if (m_dtype == dtype::String) {
-        for (const auto& s : strings())
-            mix(std::hash<std::string>()(s));
-    } else {
-        const auto& b = bytes();
-        mix(std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())));
-    }
-    return h;
+    std::call_once(m_hashOnce, [this] {
+        std::size_t h = std::hash<int32_t>()(m_dtype);
+        auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+        for (int64_t d : m_dims)
+            mix(std::hash<int64_t>()(d));
+        if (m_dtype == dtype::String) {
+            for (const auto& s : strings())
+                mix(std::hash<std::string>()(s));
+        } else {
+            mix(std::hash<std::string_view>()(elementBytes()));
+        }
+        m_hash = h;
+    });
+    return m_hash;
 }
 
 std::shared_ptr<const Tensor> Tensor::int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims)

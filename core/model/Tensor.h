@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace onnx {
@@ -65,10 +66,14 @@ public:
     void toProto(onnx::TensorProto& proto, const std::string& name) const;
     /// The TensorProto this tensor was read from, or nullptr for computed tensors.
     const onnx::TensorProto* sourceProto() const { return m_proto.get(); }
-    /// True when both have the same dtype, dims and element values (decodes both).
+    /// True when both have the same dtype, dims and element values (reads raw_data in place
+    /// when it can, decodes otherwise).
     bool sameContent(const Tensor& other) const;
-    /// A hash of dtype, dims and values (decodes).
+    /// A hash of dtype, dims and values, computed once.
     std::size_t contentHash() const;
+    /// The element bytes in decoded layout without decoding when the file stores them that way
+    /// (raw_data); otherwise the decoded bytes.
+    std::string_view elementBytes() const;
 
     /// Convenience constructors.
     static std::shared_ptr<const Tensor> int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims);
@@ -94,6 +99,8 @@ private:
     mutable std::vector<uint8_t> m_bytes;
     mutable std::vector<std::string> m_strings;
     mutable bool m_decoded = false;
+    mutable std::once_flag m_hashOnce;
+    mutable std::size_t m_hash = 0;
 };
 
 using TensorPtr = std::shared_ptr<const Tensor>;

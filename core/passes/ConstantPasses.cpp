@@ -93,25 +93,39 @@ std::unique_ptr<Pass> extractConstantToInitializer()
         PassInfo{"extract_constant_to_initializer", "Turn Constant node outputs into initializers.",
                  "Before: y = Constant(value=[1, 2])\nAfter:  initializer y = [1, 2]"},
         [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"Constant"}, [&](Graph& g, const GraphIndex& index, int i) {
-                const Node node = g.nodes[static_cast<std::size_t>(i)];
+            const GraphIndex index(graph);
+            std::vector<NodeId> gone;
+            std::vector<std::pair<const Node*, TensorPtr>> extracted;
+            for (const auto& node : graph.nodes) {
+                if (node.opType != "Constant" || !node.domain.empty() || node.outputs.empty() || edit::isPinned(ctx, node))
+                    continue;
                 TensorPtr value;
                 try {
-                    value = edit::constantValue(g, index, node.outputs[0]);
+                    value = edit::constantValue(graph, index, node.outputs[0]);
                 } catch (const std::exception& e) {
                     ctx.record().kept[node.id] = std::string("Kept: ") + e.what();
-                    return false;
+                    continue;
                 }
                 if (!value) {
                     ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (sparse or string list).";
-                    return false;
+                    continue;
                 }
-                edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
-                edit::removeNodes(g, {node.id});
-                edit::materializeConstant(g, ctx, node.outputs[0], value, {node.id});
-                ctx.record().count("constants-extracted");
-                return true;
-            });
+                extracted.emplace_back(&node, value);
+            }
+            if (extracted.empty())
+                return;
+            std::vector<std::pair<std::string, std::pair<TensorPtr, std::vector<NodeId>>>> constants;
+            for (const auto& [node, value] : extracted) {
+                edit::recordRemoval(ctx, *node, Fate::Folded, kNoNode, node->outputs[0]);
+                gone.push_back(node->id);
+                constants.push_back({node->outputs[0], {value, edit::consumerIds(graph, index, node->outputs[0])}});
+            }
+            const std::vector<NodeId> ids = gone;
+            edit::removeNodes(graph, gone);
+            for (std::size_t k = 0; k < constants.size(); ++k)
+                edit::materializeConstant(graph, ctx, constants[k].first, constants[k].second.first, {ids[k]},
+                                          constants[k].second.second);
+            ctx.record().count("constants-extracted", static_cast<int64_t>(constants.size()));
         });
 }
 

@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace netfold::edit {
@@ -238,8 +239,12 @@ void pruneTypes(Graph& graph)
     for (const auto& n : graph.nodes)
         for (const auto& o : n.outputs)
             live.insert(o);
-    for (auto it = graph.types.begin(); it != graph.types.end();)
-        it = live.count(it->first) ? std::next(it) : graph.types.erase(it);
+    std::vector<std::string> dead;
+    for (const auto& kv : graph.types)
+        if (!live.count(kv.first))
+            dead.push_back(kv.first);
+    for (const auto& name : dead)
+        graph.types.erase(name);
 }
 
 } // namespace netfold::edit
@@ -268,6 +273,21 @@ std::optional<std::vector<Dim>> shapeOpDims(const Graph& graph, const Node& shap
 void materializeConstant(Graph& graph, PassContext& ctx, const std::string& value, TensorPtr tensor,
                          const std::vector<NodeId>& from)
 {
+    const GraphIndex index(graph);
+    materializeConstant(graph, ctx, value, std::move(tensor), from, consumerIds(graph, index, value));
+}
+
+std::vector<NodeId> consumerIds(const Graph& graph, const GraphIndex& index, const std::string& value)
+{
+    std::vector<NodeId> ids;
+    for (int i : index.consumers(value))
+        ids.push_back(graph.nodes[static_cast<std::size_t>(i)].id);
+    return ids;
+}
+
+void materializeConstant(Graph& graph, PassContext& ctx, const std::string& value, TensorPtr tensor,
+                         const std::vector<NodeId>& from, std::vector<NodeId> consumers)
+{
     ValueType vt;
     vt.elemType = tensor->dtype();
     vt.hasShape = true;
@@ -278,39 +298,66 @@ void materializeConstant(Graph& graph, PassContext& ctx, const std::string& valu
     NewConstant c;
     c.value = value;
     c.from = from;
-    const GraphIndex index(graph);
-    for (int i : index.consumers(value))
-        c.consumers.push_back(graph.nodes[static_cast<std::size_t>(i)].id);
+    c.consumers = std::move(consumers);
     ctx.record().constants.push_back(std::move(c));
 }
 
 void removeDeadProducers(Graph& graph, PassContext& ctx, const std::vector<std::string>& values,
                          const std::string& into, std::vector<NodeId>* removed)
 {
-    std::vector<std::string> work = values;
-    while (!work.empty()) {
-        const std::string v = work.back();
-        work.pop_back();
-        const GraphIndex index(graph);
-        const int p = index.producer(v);
-        if (p < 0)
-            continue;
-        const Node node = graph.nodes[static_cast<std::size_t>(p)];
-        if (isPinned(ctx, node))
-            continue;
-        bool used = false;
-        for (const auto& o : node.outputs)
-            used = used || (!o.empty() && index.useCount(o) > 0);
-        if (used)
-            continue;
-        recordRemoval(ctx, node, Fate::Folded, kNoNode, into);
-        if (removed)
-            removed->push_back(node.id);
-        removeNodes(graph, {node.id});
-        for (const auto& in : node.inputs)
-            if (!in.empty())
-                work.push_back(in);
+    std::vector<std::pair<std::string, std::string>> roots;
+    for (const auto& v : values)
+        roots.emplace_back(v, into);
+    std::vector<std::vector<NodeId>> out;
+    removeDeadProducers(graph, ctx, roots, out);
+    if (removed)
+        for (const auto& ids : out)
+            removed->insert(removed->end(), ids.begin(), ids.end());
+}
+
+void removeDeadProducers(Graph& graph, PassContext& ctx, const std::vector<std::pair<std::string, std::string>>& roots,
+                         std::vector<std::vector<NodeId>>& removed)
+{
+    removed.assign(roots.size(), {});
+    const GraphIndex index(graph);
+    std::unordered_map<std::string, std::size_t> uses;
+    auto usesOf = [&](const std::string& v) -> std::size_t& {
+        auto it = uses.find(v);
+        if (it == uses.end())
+            it = uses.emplace(v, index.useCount(v)).first;
+        return it->second;
+    };
+    std::unordered_set<NodeId> gone;
+    for (std::size_t k = 0; k < roots.size(); ++k) {
+        std::vector<std::string> work{roots[k].first};
+        while (!work.empty()) {
+            const std::string v = work.back();
+            work.pop_back();
+            const int p = index.producer(v);
+            if (p < 0)
+                continue;
+            const Node& node = graph.nodes[static_cast<std::size_t>(p)];
+            if (gone.count(node.id) || isPinned(ctx, node))
+                continue;
+            bool used = false;
+            for (const auto& o : node.outputs)
+                used = used || (!o.empty() && usesOf(o) > 0);
+            if (used)
+                continue;
+            gone.insert(node.id);
+            recordRemoval(ctx, node, Fate::Folded, kNoNode, roots[k].second);
+            removed[k].push_back(node.id);
+            for (const auto& in : node.inputs)
+                if (!in.empty()) {
+                    std::size_t& u = usesOf(in);
+                    if (u > 0)
+                        --u;
+                    work.push_back(in);
+                }
+        }
     }
+    if (!gone.empty())
+        removeNodes(graph, std::vector<NodeId>(gone.begin(), gone.end()));
 }
 
 } // namespace netfold::edit

@@ -63,8 +63,17 @@ std::optional<std::vector<Dim>> shapeOpDims(const Graph& graph, const Node& shap
 /// tensor, named `value` itself; records the constant with its contributing nodes.
 void materializeConstant(Graph& graph, PassContext& ctx, const std::string& value, TensorPtr tensor,
                          const std::vector<NodeId>& from);
+/// The same with the readers of the constant already known (no index is built).
+void materializeConstant(Graph& graph, PassContext& ctx, const std::string& value, TensorPtr tensor,
+                         const std::vector<NodeId>& from, std::vector<NodeId> consumers);
+/// The ids of the nodes reading a value.
+std::vector<NodeId> consumerIds(const Graph& graph, const GraphIndex& index, const std::string& value);
 /// Removes, after a value became constant, the producers that nothing uses any more, walking up
 /// through their inputs; records each as folded into `into`. Only nodes of `ops` are removed.
 void removeDeadProducers(Graph& graph, PassContext& ctx, const std::vector<std::string>& values,
                          const std::string& into, std::vector<NodeId>* removed = nullptr);
+/// The same for several roots at once (value, constant it went into), with one index;
+/// removed[k] receives the nodes removed on behalf of roots[k].
+void removeDeadProducers(Graph& graph, PassContext& ctx, const std::vector<std::pair<std::string, std::string>>& roots,
+                         std::vector<std::vector<NodeId>>& removed);
 } // namespace netfold::edit

@@ -1,6 +1,7 @@
 #include "PassKit.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace netfold::passkit {
 
@@ -17,25 +18,68 @@ public:
 protected:
     void runOnGraph(Graph& graph, PassContext& ctx) const override
     {
-        rewriteLoop(graph, ctx, m_ops, [&](Graph& g, const GraphIndex& index, int i) {
-            const Node node = g.nodes[static_cast<std::size_t>(i)];
+        // One sweep with one index: every no-op found is dropped by renaming its output to its
+        // input (through chains of no-ops); outputs that are graph outputs go one by one.
+        const GraphIndex index(graph);
+        std::unordered_map<std::string, std::string> rename;
+        auto resolve = [&rename](std::string v) {
+            for (auto it = rename.find(v); it != rename.end(); it = rename.find(v))
+                v = it->second;
+            return v;
+        };
+        std::vector<NodeId> gone;
+        std::vector<NodeId> atOutputs;
+        for (const Node& node : graph.nodes) {
+            if (!node.domain.empty() || !m_ops.count(node.opType) || edit::isPinned(ctx, node) || node.outputs.empty())
+                continue;
             std::string why;
-            auto input = m_test(g, index, node, ctx, why);
+            auto input = m_test(graph, index, node, ctx, why);
             if (!input) {
                 if (!why.empty())
                     ctx.record().kept[node.id] = why;
-                return false;
+                continue;
             }
-            const int producer = index.producer(*input);
-            const NodeId into = producer >= 0 ? g.nodes[static_cast<std::size_t>(producer)].id : kNoNode;
-            if (!edit::bypass(g, i, *input, node.outputs.front(), &why)) {
+            if (index.isGraphOutput(node.outputs.front())) {
+                atOutputs.push_back(node.id);
+                continue;
+            }
+            const std::string source = resolve(*input);
+            rename[node.outputs.front()] = source;
+            const int producer = index.producer(source);
+            edit::recordRemoval(ctx, node, Fate::Eliminated,
+                                producer >= 0 ? graph.nodes[static_cast<std::size_t>(producer)].id : kNoNode);
+            gone.push_back(node.id);
+        }
+        if (!gone.empty()) {
+            for (auto& node : graph.nodes)
+                for (auto& in : node.inputs)
+                    if (rename.count(in))
+                        in = resolve(in);
+            for (const auto& [from, to] : rename)
+                if (index.useCount(from) > index.consumers(from).size())
+                    edit::replaceUses(graph, from, resolve(to)); // read inside a subgraph
+            edit::removeNodes(graph, gone);
+            ctx.record().count("nodes-eliminated", static_cast<int64_t>(gone.size()));
+        }
+        for (NodeId id : atOutputs) {
+            const GraphIndex now(graph);
+            const int i = now.nodeIndex(id);
+            if (i < 0)
+                continue;
+            const Node node = graph.nodes[static_cast<std::size_t>(i)];
+            std::string why;
+            auto input = m_test(graph, now, node, ctx, why);
+            if (!input)
+                continue;
+            const int producer = now.producer(*input);
+            const NodeId into = producer >= 0 ? graph.nodes[static_cast<std::size_t>(producer)].id : kNoNode;
+            if (!edit::bypass(graph, i, *input, node.outputs.front(), &why)) {
                 ctx.record().kept[node.id] = "Kept: " + why + ".";
-                return false;
+                continue;
             }
             edit::recordRemoval(ctx, node, Fate::Eliminated, into);
             ctx.record().count("nodes-eliminated");
-            return true;
-        });
+        }
     }
 
 private:
@@ -54,6 +98,13 @@ std::unique_ptr<Pass> nopPass(PassInfo info, std::set<std::string> ops, NopTest 
 void rewriteLoop(Graph& graph, PassContext& ctx, const std::set<std::string>& ops,
                  const std::function<bool(Graph&, const GraphIndex&, int)>& fn)
 {
+    if (!ops.empty()) {
+        bool any = false;
+        for (const auto& n : graph.nodes)
+            any = any || (n.domain.empty() && ops.count(n.opType));
+        if (!any)
+            return;
+    }
     bool changed = true;
     std::size_t start = 0;
     while (changed) {

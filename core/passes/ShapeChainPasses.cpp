@@ -5,6 +5,8 @@
 #include "Passes.h"
 #include "PassKit.h"
 
+#include "../shape/ShapeInference.h"
+
 #include <unordered_map>
 #include <unordered_set>
 
@@ -197,61 +199,21 @@ TensorPtr vecTensor(const SymVec& v, int32_t dtype)
     return Tensor::fromDoubles(dtype, dims, values);
 }
 
-} // namespace
+/// A fold can make later shapes inferable (a Reshape's output after its target became
+/// constant), which lets the next link of the chain fold: re-infer and go again, so one step
+/// takes the whole cascade. Subgraphs are not re-inferred (their outer types are not at hand).
+constexpr int kMaxCascade = 256;
 
-// Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])  (only dim 1 is read)
-// After:  y = [64, -1]
-std::unique_ptr<Pass> foldShapeChains()
+bool reinferTopLevel(Graph& graph, PassContext& ctx)
 {
-    return std::make_unique<FunctionPass>(
-        PassInfo{"fold_shape_chains",
-                 "Fold Shape -> Gather/Slice/Concat chains that read only static dims, even when others are dynamic.",
-                 "Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])\nAfter:  y = [64, -1]",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            bool changed = true;
-            while (changed) {
-                changed = false;
-                const GraphIndex index(graph);
-                ShapeAnalysis analysis(graph, index);
-                for (const auto& n : graph.nodes) {
-                    if (n.outputs.empty() || edit::isPinned(ctx, n) || !analysis.derived(n.outputs[0]))
-                        continue;
-                    const std::string v = n.outputs[0];
-                    const SymVec* sv = analysis.get(v);
-                    if (!sv || !sv->allKnown())
-                        continue;
-                    // Fold only the frontier: a value some consumer outside the known chain reads.
-                    bool frontier = index.isGraphOutput(v) || index.useCount(v) > index.consumers(v).size();
-                    for (int c : index.consumers(v)) {
-                        const Node& user = graph.nodes[static_cast<std::size_t>(c)];
-                        const SymVec* uv = user.outputs.empty() ? nullptr : analysis.get(user.outputs[0]);
-                        frontier = frontier || !analysis.derived(user.outputs.empty() ? "" : user.outputs[0]) || !uv
-                                   || !uv->allKnown();
-                    }
-                    if (!frontier)
-                        continue;
-                    bool otherOutputsUsed = false;
-                    for (std::size_t k = 1; k < n.outputs.size(); ++k)
-                        otherOutputsUsed = otherOutputsUsed || (!n.outputs[k].empty() && index.useCount(n.outputs[k]) > 0);
-                    if (otherOutputsUsed)
-                        continue;
-                    const ValueType t = graph.typeOf(v);
-                    const int32_t dt = t.elemType ? t.elemType : dtype::Int64;
-                    TensorPtr value = vecTensor(*sv, dt);
-                    const Node producer = n;
-                    edit::recordRemoval(ctx, producer, Fate::Folded, kNoNode, v);
-                    edit::removeNodes(graph, {producer.id});
-                    std::vector<NodeId> from{producer.id};
-                    edit::removeDeadProducers(graph, ctx, producer.inputs, v, &from);
-                    edit::materializeConstant(graph, ctx, v, value, from);
-                    ctx.record().count("nodes-folded", static_cast<int64_t>(from.size()));
-                    changed = true;
-                    break;
-                }
-            }
-        });
+    if (&graph != &ctx.model().graph)
+        return false;
+    edit::pruneTypes(graph);
+    inferShapes(ctx.model());
+    return true;
 }
+
+} // namespace
 
 /// The constant Reshape target a symbolic shape vector stands for, using 0 for dims copied
 /// from the data input and -1 for at most one unknown dim; nullopt when there is none.
@@ -286,6 +248,143 @@ std::optional<std::vector<int64_t>> reshapeTarget(const Graph& g, const Node& re
     return target;
 }
 
+bool foldFrontier(Graph& graph, PassContext& ctx)
+{
+        const GraphIndex index(graph);
+        ShapeAnalysis analysis(graph, index);
+        struct Fold {
+            std::string value;
+            TensorPtr tensor;
+            const Node* producer;
+            std::vector<NodeId> consumers;
+        };
+        std::vector<Fold> folds;
+        for (const auto& n : graph.nodes) {
+            if (n.outputs.empty() || edit::isPinned(ctx, n) || !analysis.derived(n.outputs[0]))
+                continue;
+            const std::string& v = n.outputs[0];
+            const SymVec* sv = analysis.get(v);
+            if (!sv || !sv->allKnown())
+                continue;
+            // Fold only the frontier: a value some consumer outside the known chain reads.
+            bool frontier = index.isGraphOutput(v) || index.useCount(v) > index.consumers(v).size();
+            for (int c : index.consumers(v)) {
+                const Node& user = graph.nodes[static_cast<std::size_t>(c)];
+                const std::string out = user.outputs.empty() ? std::string() : user.outputs[0];
+                const SymVec* uv = out.empty() ? nullptr : analysis.get(out);
+                frontier = frontier || !analysis.derived(out) || !uv || !uv->allKnown();
+            }
+            bool otherOutputsUsed = false;
+            for (std::size_t k = 1; k < n.outputs.size(); ++k)
+                otherOutputsUsed = otherOutputsUsed || (!n.outputs[k].empty() && index.useCount(n.outputs[k]) > 0);
+            if (!frontier || otherOutputsUsed)
+                continue;
+            const ValueType t = graph.typeOf(v);
+            folds.push_back({v, vecTensor(*sv, t.elemType ? t.elemType : dtype::Int64), &n,
+                             edit::consumerIds(graph, index, v)});
+        }
+        if (folds.empty())
+            return false;
+        std::vector<NodeId> producers;
+        std::vector<std::pair<std::string, std::string>> roots;
+        std::vector<std::size_t> rootFold;
+        for (std::size_t k = 0; k < folds.size(); ++k) {
+            edit::recordRemoval(ctx, *folds[k].producer, Fate::Folded, kNoNode, folds[k].value);
+            producers.push_back(folds[k].producer->id);
+            for (const auto& in : folds[k].producer->inputs)
+                if (!in.empty()) {
+                    roots.emplace_back(in, folds[k].value);
+                    rootFold.push_back(k);
+                }
+        }
+        edit::removeNodes(graph, producers);
+        std::vector<std::vector<NodeId>> removed;
+        edit::removeDeadProducers(graph, ctx, roots, removed);
+        std::vector<std::vector<NodeId>> from(folds.size());
+        for (std::size_t k = 0; k < folds.size(); ++k)
+            from[k].push_back(producers[k]);
+        for (std::size_t r = 0; r < roots.size(); ++r)
+            from[rootFold[r]].insert(from[rootFold[r]].end(), removed[r].begin(), removed[r].end());
+        int64_t count = 0;
+        for (std::size_t k = 0; k < folds.size(); ++k) {
+            edit::materializeConstant(graph, ctx, folds[k].value, folds[k].tensor, from[k], folds[k].consumers);
+            count += static_cast<int64_t>(from[k].size());
+        }
+        ctx.record().count("nodes-folded", count);
+        return true;
+}
+
+bool fuseReshapes(Graph& graph, PassContext& ctx)
+{
+        const GraphIndex index(graph);
+        ShapeAnalysis analysis(graph, index);
+        struct Fuse {
+            std::size_t node;
+            std::vector<int64_t> target;
+        };
+        std::vector<Fuse> fuses;
+        for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+            const Node& node = graph.nodes[i];
+            if (node.opType != "Reshape" || !node.domain.empty() || edit::isPinned(ctx, node) || node.inputs.size() < 2
+                || edit::constantValue(graph, index, node.input(1)))
+                continue;
+            const SymVec* sv = analysis.get(node.input(1));
+            if (!sv)
+                continue;
+            auto target = reshapeTarget(graph, node, *sv);
+            if (!target) {
+                ctx.record().kept[node.id] = "Kept: its shape has more than one dim known only at run time.";
+                continue;
+            }
+            fuses.push_back({i, *target});
+        }
+        if (fuses.empty())
+            return false;
+        std::vector<std::pair<std::string, std::string>> roots;
+        std::vector<std::string> names;
+        std::vector<NodeId> reshapes;
+        for (const auto& f : fuses) {
+            Node& node = graph.nodes[f.node];
+            const std::string name = edit::uniqueName(graph, node.outputs[0] + "_shape");
+            roots.emplace_back(node.inputs[1], name);
+            names.push_back(name);
+            reshapes.push_back(node.id);
+            node.inputs[1] = name;
+            ctx.record().changed.push_back(node.id);
+            // Reserve the name until the initializer exists.
+            graph.types[name] = ValueType{dtype::Int64, true, {Dim{static_cast<int64_t>(f.target.size()), {}}}, {}};
+        }
+        std::vector<std::vector<NodeId>> removed;
+        edit::removeDeadProducers(graph, ctx, roots, removed);
+        for (std::size_t k = 0; k < fuses.size(); ++k) {
+            for (auto& r : ctx.record().removed)
+                if (r.intoValue == names[k])
+                    r.into = reshapes[k];
+            edit::materializeConstant(graph, ctx, names[k], Tensor::int64Vector(fuses[k].target), removed[k], {reshapes[k]});
+        }
+        ctx.record().count("reshapes-fused", static_cast<int64_t>(fuses.size()));
+        return true;
+}
+
+// Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])  (only dim 1 is read)
+// After:  y = [64, -1]
+std::unique_ptr<Pass> foldShapeChains()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"fold_shape_chains",
+                 "Fold Shape -> Gather/Slice/Concat chains that read only static dims, even when others are dynamic.",
+                 "Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])\nAfter:  y = [64, -1]",
+                 false},
+        [](Graph& graph, PassContext& ctx) {
+            for (int i = 0; i < kMaxCascade; ++i) {
+                const bool folded = foldFrontier(graph, ctx);
+                const bool fused = fuseReshapes(graph, ctx);
+                if ((!folded && !fused) || !reinferTopLevel(graph, ctx))
+                    return;
+            }
+        });
+}
+
 // Before: y = Reshape(x[batch,64,8,8], Concat(Slice(Shape(x), [0], [2]), [-1]))
 // After:  y = Reshape(x, [0, 64, -1])
 std::unique_ptr<Pass> fuseConcatIntoReshape()
@@ -296,32 +395,9 @@ std::unique_ptr<Pass> fuseConcatIntoReshape()
                  "Before: y = Reshape(x[batch,64,8,8], Concat(Slice(Shape(x), [0], [2]), [-1]))\n"
                  "After:  y = Reshape(x, [0, 64, -1])"},
         [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"Reshape"}, [&](Graph& g, const GraphIndex& index, int i) {
-                const Node node = g.nodes[static_cast<std::size_t>(i)];
-                if (node.inputs.size() < 2 || edit::constantValue(g, index, node.input(1)))
-                    return false;
-                ShapeAnalysis analysis(g, index);
-                const SymVec* sv = analysis.get(node.input(1));
-                if (!sv)
-                    return false;
-                auto target = reshapeTarget(g, node, *sv);
-                if (!target) {
-                    ctx.record().kept[node.id] = "Kept: its shape has more than one dim known only at run time.";
-                    return false;
-                }
-                const std::string oldShape = node.input(1);
-                const std::string name = edit::uniqueName(g, node.outputs[0] + "_shape");
-                g.nodes[static_cast<std::size_t>(i)].inputs[1] = name;
-                ctx.record().changed.push_back(node.id);
-                std::vector<NodeId> from;
-                edit::removeDeadProducers(g, ctx, {oldShape}, name, &from);
-                for (auto& r : ctx.record().removed)
-                    if (r.intoValue == name)
-                        r.into = node.id;
-                edit::materializeConstant(g, ctx, name, Tensor::int64Vector(*target), from);
-                ctx.record().count("reshapes-fused");
-                return true;
-            });
+            for (int i = 0; i < kMaxCascade; ++i)
+                if (!fuseReshapes(graph, ctx) || !reinferTopLevel(graph, ctx))
+                    return;
         });
 }
 

@@ -8,7 +8,10 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <map>
+#include <mutex>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 
 namespace netfold {
@@ -30,6 +33,19 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
+
+/// OpSchemaRegistry lookups are slow (they take a lock and walk maps); schemas never change.
+const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std::string& domain)
+{
+    static std::mutex mutex;
+    static std::map<std::tuple<std::string, int, std::string>, const onnx::OpSchema*> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto key = std::make_tuple(op, version, domain);
+    auto it = cache.find(key);
+    if (it == cache.end())
+        it = cache.emplace(key, onnx::OpSchemaRegistry::Schema(op, version, domain)).first;
+    return it->second;
+}
 
 struct Inferencer {
     const Model& model;
@@ -59,7 +75,7 @@ struct Inferencer {
             }
             useVersion = knownOnnxOpset();
         }
-        const auto* schema = onnx::OpSchemaRegistry::Schema(node.opType, useVersion, node.domain);
+        const auto* schema = cachedSchema(node.opType, useVersion, node.domain);
         if (!schema) {
             if (node.domain.empty() || node.domain == "ai.onnx.ml" || node.domain == "ai.onnx.training"
                 || node.domain == "ai.onnx.preview.training")
@@ -130,6 +146,43 @@ struct Inferencer {
         }
     }
 
+    /// Constant nodes' small values are input data for later nodes (Reshape's shape ...).
+    static void noteConstantData(const onnx::NodeProto& np, const Node& node,
+                                 std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                                 std::vector<std::unique_ptr<onnx::TensorProto>>& ownedData)
+    {
+        if (node.opType != "Constant" || !node.domain.empty() || node.outputs.empty())
+            return;
+        for (const auto& a : np.attribute())
+            if (a.name() == "value" && a.has_t() && a.t().dims_size() <= 1) {
+                auto p = std::make_unique<onnx::TensorProto>(a.t());
+                int64_t n = 1;
+                for (auto d : p->dims())
+                    n *= d;
+                if (n <= kMaxInputDataElements && p->data_location() != onnx::TensorProto::EXTERNAL) {
+                    data[node.outputs[0]] = p.get();
+                    ownedData.push_back(std::move(p));
+                }
+            }
+    }
+
+    /// True when every output already has a type and a shape whose dims are all numbers or names:
+    /// inference cannot learn more about them.
+    static bool outputsComplete(const Graph& graph, const Node& node)
+    {
+        for (const auto& o : node.outputs) {
+            if (o.empty())
+                continue;
+            auto it = graph.types.find(o);
+            if (it == graph.types.end() || !it->second.hasShape || it->second.elemType == 0 || !it->second.kind.empty())
+                return false;
+            for (const auto& d : it->second.dims)
+                if (!d.known() && d.param.empty())
+                    return false;
+        }
+        return true;
+    }
+
     void inferNode(Graph& graph, Node& node, std::unordered_map<std::string, onnx::TypeProto*>& types,
                    std::unordered_map<std::string, onnx::TypeProto>& typeStore,
                    std::unordered_map<std::string, const onnx::TensorProto*>& data,
@@ -165,6 +218,10 @@ struct Inferencer {
                 return;
             }
         }
+        const bool complete = node.subgraphs.empty() && outputsComplete(graph, node);
+        const bool propagates = schema && schema->has_data_propagation_function();
+        if (complete && !propagates && node.opType != "Constant")
+            return;
 
         onnx::NodeProto np;
         if (node.proto)
@@ -181,6 +238,19 @@ struct Inferencer {
             for (auto& a : *np.mutable_attribute())
                 if (a.name() == sg.attribute)
                     graphToProto(*sg.graph, *a.mutable_g());
+        if (complete) {
+            // Nothing to learn about the outputs; keep the values downstream inference reads.
+            try {
+                if (propagates) {
+                    onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
+                    schema->GetDataPropagationFunction()(dctx);
+                }
+            } catch (const std::exception&) {
+                // no symbolic data for this one
+            }
+            noteConstantData(np, node, data, ownedData);
+            return;
+        }
 
         try {
             if (schema)
@@ -230,19 +300,7 @@ struct Inferencer {
                 types[name] = &typeStore[name];
                 graph.types[name] = valueTypeFromProto(typeStore[name]);
             }
-            if (node.opType == "Constant" && node.domain.empty() && !node.outputs.empty()) {
-                for (const auto& a : np.attribute())
-                    if (a.name() == "value" && a.has_t() && a.t().dims_size() <= 1) {
-                        auto p = std::make_unique<onnx::TensorProto>(a.t());
-                        int64_t n = 1;
-                        for (auto d : p->dims())
-                            n *= d;
-                        if (n <= kMaxInputDataElements && p->data_location() != onnx::TensorProto::EXTERNAL) {
-                            data[node.outputs[0]] = p.get();
-                            ownedData.push_back(std::move(p));
-                        }
-                    }
-            }
+            noteConstantData(np, node, data, ownedData);
             if (!missing.empty()) {
                 note = "Shape inference gave no type for output " + quote(missing.front()) + ".";
             }

@@ -1,0 +1,49 @@
+#pragma once
+#include "eval/Verify.h"
+#include "model/Graph.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace netfold {
+
+/// The summary dock: onnxsim's op-count table before/after (nodes, initializer bytes), and
+/// verification: both models run on random inputs with netfold's evaluator, max abs/rel
+/// difference per output (or the ops that have no kernel yet).
+class SummaryPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SummaryPanel(QWidget* parent = nullptr);
+
+    /// Shows counts for a before/after pair (after may equal before).
+    void setModels(std::shared_ptr<const Model> before, std::shared_ptr<const Model> after);
+    QTableWidget* countsTable() const { return m_counts; }
+    QTableWidget* verifyTable() const { return m_verify; }
+    /// The last verification (valid once verifyFinished was emitted).
+    const VerifyResult& lastVerify() const { return m_result; }
+
+public slots:
+    /// Runs the verification in the background.
+    void verify();
+
+signals:
+    void verifyFinished(bool ok);
+
+private:
+    std::shared_ptr<const Model> m_before;
+    std::shared_ptr<const Model> m_after;
+    QTableWidget* m_counts;
+    QTableWidget* m_verify;
+    QLabel* m_verifyStatus;
+    QPushButton* m_verifyButton;
+    QFutureWatcher<VerifyResult> m_watcher;
+    VerifyResult m_result;
+};
+
+} // namespace netfold

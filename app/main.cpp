@@ -1,14 +1,58 @@
 // netfold: the desktop application.
+#include "GraphScene.h"
+#include "GraphView.h"
 #include "MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QImage>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+#include <ctime>
+#include <unistd.h>
+
+namespace {
+
+/// Milliseconds since the process started (Linux: from /proc/self/stat; elsewhere from main()).
+class ProcessClock {
+public:
+    ProcessClock()
+    {
+        m_sinceMain.start();
+        QFile stat(QStringLiteral("/proc/self/stat"));
+        timespec now{};
+        if (stat.open(QIODevice::ReadOnly) && clock_gettime(CLOCK_BOOTTIME, &now) == 0) {
+            // Field 22 (starttime, clock ticks since boot) follows the ")" that ends the command name.
+            const QByteArray text = stat.readAll();
+            const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+            bool ok = false;
+            const qint64 ticks = fields.size() > 19 ? fields[19].toLongLong(&ok) : 0;
+            const long hz = sysconf(_SC_CLK_TCK);
+            if (ok && hz > 0) {
+                const double startMs = 1000.0 * double(ticks) / double(hz);
+                const double nowMs = double(now.tv_sec) * 1000.0 + double(now.tv_nsec) / 1e6;
+                m_offsetMs = qMax(0.0, nowMs - startMs);
+            }
+        }
+    }
+    qint64 elapsed() const { return qRound64(m_offsetMs) + m_sinceMain.elapsed(); }
+
+private:
+    QElapsedTimer m_sinceMain;
+    double m_offsetMs = 0;
+};
+
+} // namespace
 
 int main(int argc, char** argv)
 {
+    const ProcessClock clock;
     QApplication app(argc, argv);
     QApplication::setApplicationName("netfold");
     QApplication::setOrganizationName("netfold");
@@ -19,14 +63,69 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("model", "The .onnx file to open (default: the bundled sample).");
+    QCommandLineOption screenshot("screenshot",
+                                  "Open the model, wait until it is laid out and painted, save the window as a PNG "
+                                  "and exit; prints the milliseconds from process start to that first complete paint.",
+                                  "OUT.png");
+    QCommandLineOption size("size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800");
+    QCommandLineOption fit("fit", "With --screenshot: fit the whole graph in the window before saving.");
+    QCommandLineOption horizontal("horizontal", "Lay the graph out left to right.");
+    QCommandLineOption noCache("no-layout-cache", "Lay out every chunk afresh (for cold benchmarks).");
+    parser.addOptions({screenshot, size, fit, horizontal, noCache});
     parser.process(app);
 
     netfold::MainWindow window;
+    netfold::GraphScene* scene = window.graphScene();
+    auto options = scene->options();
+    if (parser.isSet(horizontal))
+        options.direction = netfold::LayoutOptions::Direction::LeftToRight;
+    if (parser.isSet(noCache))
+        options.layoutCache = false;
+    scene->setOptions(options);
+
     const QStringList args = parser.positionalArguments();
+    const QString shotPath = parser.value(screenshot);
+    if (!shotPath.isEmpty()) {
+        const QStringList wh = parser.value(size).split('x');
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+        QObject::connect(window.graphView(), &netfold::GraphView::layoutPainted, &window, [&] {
+            const qint64 ms = clock.elapsed();
+            if (parser.isSet(fit)) {
+                window.graphView()->fitAll();
+                QApplication::processEvents();
+            }
+            const QPixmap shot = window.grab();
+            if (shot.isNull() || !shot.save(shotPath, "PNG")) {
+                std::fprintf(stderr, "netfold: cannot write the screenshot '%s'.\n", qPrintable(shotPath));
+                QApplication::exit(1);
+                return;
+            }
+            std::printf("first paint: %lld ms\n", static_cast<long long>(ms));
+            std::fflush(stdout);
+            QApplication::exit(0);
+        });
+        QObject::connect(scene, &netfold::GraphScene::layoutFinished, &window, [&](bool ok, const QString& error) {
+            if (!ok) {
+                std::fprintf(stderr, "netfold: %s\n", qPrintable(error.isEmpty() ? QStringLiteral("Layout failed.") : error));
+                QApplication::exit(1);
+            }
+        });
+        QTimer::singleShot(600000, &window, [] {
+            std::fprintf(stderr, "netfold: timed out waiting for the first paint.\n");
+            QApplication::exit(2);
+        });
+    }
+
     window.show();
+    bool opened = true;
     if (!args.isEmpty())
-        window.openFile(QFileInfo(args.first()).absoluteFilePath());
+        opened = window.openFile(QFileInfo(args.first()).absoluteFilePath());
     else
-        window.openSample();
+        opened = window.openSample();
+    if (!shotPath.isEmpty() && !opened) {
+        std::fprintf(stderr, "netfold: %s\n", qPrintable(window.lastError()));
+        return 1;
+    }
     return QApplication::exec();
 }

@@ -1,24 +1,36 @@
 #include "MainWindow.h"
 
+#include "GraphScene.h"
+#include "GraphView.h"
+#include "SearchPanel.h"
 #include "model/Error.h"
 #include "model/ModelIO.h"
 #include "model/ModelSummary.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QImageWriter>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QTreeWidget>
+
+#include <functional>
 
 namespace netfold {
 
@@ -40,12 +52,34 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setAcceptDrops(true);
     resize(1280, 800);
 
+    m_view = new GraphView(nullptr, this);
+    m_view->setObjectName(QStringLiteral("graphView"));
+    setCentralWidget(m_view);
+
     m_nodeList = new QTreeWidget(this);
+    m_nodeList->setObjectName(QStringLiteral("nodeList"));
     m_nodeList->setHeaderLabels({"Node", "Op", "Inputs", "Outputs"});
     m_nodeList->setRootIsDecorated(true);
     m_nodeList->setUniformRowHeights(true);
     m_nodeList->header()->setSectionResizeMode(QHeaderView::Interactive);
-    setCentralWidget(m_nodeList);
+    connect(m_nodeList, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) { onNodeListItem(item); });
+    connect(m_nodeList, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) { onNodeListItem(item); });
+    m_nodeDock = new QDockWidget(tr("Nodes"), this);
+    m_nodeDock->setObjectName(QStringLiteral("nodeDock"));
+    m_nodeDock->setWidget(m_nodeList);
+    addDockWidget(Qt::LeftDockWidgetArea, m_nodeDock);
+    m_nodeDock->hide();
+    connect(m_nodeDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            fillNodeList();
+    });
+
+    m_search = new SearchPanel(m_view, this);
+    m_searchDock = new QDockWidget(tr("Find"), this);
+    m_searchDock->setObjectName(QStringLiteral("searchDock"));
+    m_searchDock->setWidget(m_search);
+    addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
+    m_searchDock->hide();
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open..."), this, &MainWindow::chooseFile);
@@ -53,20 +87,150 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     file->addAction(tr("Open &Sample"), this, [this] { openSample(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
+    QAction* exportAction = file->addAction(tr("&Export Graph..."), this, &MainWindow::chooseExport);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     rebuildRecentMenu();
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* find = edit->addAction(tr("&Find..."), this, &MainWindow::showSearch);
+    find->setShortcut(QKeySequence::Find);
+    createViewMenu();
+
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(180);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(tr("layout %p%"));
+    m_progress->hide();
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the layout"));
+    m_cancel->hide();
+    m_zoomLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+
+    GraphScene* scene = m_view->graphScene();
+    connect(m_cancel, &QToolButton::clicked, scene, &GraphScene::cancelLayout);
+    connect(scene, &GraphScene::layoutStarted, this, [this] {
+        m_progress->setRange(0, 0);
+        m_progress->show();
+        m_cancel->show();
+    });
+    connect(scene, &GraphScene::layoutProgress, this, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+    });
+    connect(scene, &GraphScene::layoutFinished, this, [this](bool ok, const QString& error) {
+        m_progress->hide();
+        m_cancel->hide();
+        if (!ok && !error.isEmpty())
+            statusBar()->showMessage(error, 10000);
+        updateStatus();
+    });
+    connect(m_view, &GraphView::zoomChanged, this,
+            [this](qreal z) { m_zoomLabel->setText(QStringLiteral("%1%").arg(z * 100, 0, 'f', z < 0.1 ? 1 : 0)); });
+    connect(scene, &GraphScene::nodeSelected, this, [this](NodeId id) {
+        if (!m_nodeListFilled || id == kNoNode)
+            return;
+        QTreeWidgetItemIterator it(m_nodeList);
+        for (; *it; ++it)
+            if ((*it)->data(0, Qt::UserRole).toULongLong() == id) {
+                const QSignalBlocker block(m_nodeList);
+                m_nodeList->setCurrentItem(*it);
+                m_nodeList->scrollToItem(*it);
+                break;
+            }
+    });
 }
 
 MainWindow::~MainWindow() = default;
 
+GraphScene* MainWindow::graphScene() const { return m_view->graphScene(); }
+
+void MainWindow::createViewMenu()
+{
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), m_view, &GraphView::zoomIn);
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), m_view, &GraphView::zoomOut);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction* actual = view->addAction(tr("&Actual Size"), m_view, &GraphView::resetZoom);
+    actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction* fit = view->addAction(tr("&Fit to Window"), m_view, &GraphView::fitAll);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* toSel = view->addAction(tr("Zoom to &Selection"), m_view, &GraphView::zoomToSelection);
+    toSel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    view->addSeparator();
+
+    auto* direction = new QActionGroup(this);
+    QAction* vertical = view->addAction(tr("&Vertical Layout"));
+    QAction* horizontal = view->addAction(tr("&Horizontal Layout"));
+    for (QAction* a : {vertical, horizontal}) {
+        a->setCheckable(true);
+        direction->addAction(a);
+    }
+    vertical->setChecked(true);
+    connect(vertical, &QAction::triggered, this, [this] {
+        applyOption([this] {
+            auto o = graphScene()->options();
+            o.direction = LayoutOptions::Direction::TopToBottom;
+            graphScene()->setOptions(o);
+        });
+    });
+    connect(horizontal, &QAction::triggered, this, [this] {
+        applyOption([this] {
+            auto o = graphScene()->options();
+            o.direction = LayoutOptions::Direction::LeftToRight;
+            graphScene()->setOptions(o);
+        });
+    });
+    view->addSeparator();
+    auto toggle = [this, view](const QString& text, const QKeySequence& key, bool on,
+                               std::function<void(GraphScene::Options&, bool)> set) {
+        QAction* a = view->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(on);
+        a->setShortcut(key);
+        connect(a, &QAction::toggled, this, [this, set](bool checked) {
+            applyOption([this, set, checked] {
+                auto o = graphScene()->options();
+                set(o, checked);
+                graphScene()->setOptions(o);
+            });
+        });
+    };
+    const GraphScene::Options o = graphScene()->options();
+    toggle(tr("Show &Attributes"), QKeySequence(Qt::CTRL | Qt::Key_D), o.attributes,
+           [](GraphScene::Options& op, bool on) { op.attributes = on; });
+    toggle(tr("Show &Initializers"), QKeySequence(Qt::CTRL | Qt::Key_I), o.initializers,
+           [](GraphScene::Options& op, bool on) { op.initializers = on; });
+    toggle(tr("Show &Shapes on Edges"), QKeySequence(Qt::CTRL | Qt::Key_L), o.edgeLabels,
+           [](GraphScene::Options& op, bool on) { op.edgeLabels = on; });
+    view->addSeparator();
+    view->addAction(m_nodeDock->toggleViewAction());
+    view->addAction(m_searchDock->toggleViewAction());
+}
+
+void MainWindow::applyOption(const std::function<void()>& change)
+{
+    change();
+    updateStatus();
+}
+
 bool MainWindow::openFile(const QString& path)
 {
     try {
+        QElapsedTimer clock;
+        clock.start();
         auto model = std::make_unique<Model>(loadModel(path.toStdString()));
+        if (qEnvironmentVariableIntValue("NETFOLD_TIMING"))
+            qInfo("netfold: load %.1f ms", clock.nsecsElapsed() / 1e6);
         setModel(std::move(model), QFileInfo(path).fileName());
         addRecent(QFileInfo(path).absoluteFilePath());
         return true;
@@ -100,12 +264,50 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
     m_lastError.clear();
     setWindowTitle(displayName + " - netfold");
     m_nodeList->clear();
+    m_nodeListFilled = false;
+    if (m_nodeDock->isVisible())
+        fillNodeList();
     const Graph& g = m_model->graph;
+    uint64_t bytes = 0;
+    for (const auto& i : g.initializers)
+        bytes += i.tensor->byteSize();
+    m_summary = tr("%1 nodes, %2 initializers (%3), opset %4")
+                    .arg(g.nodes.size())
+                    .arg(g.initializers.size())
+                    .arg(QString::fromStdString(formatBytes(bytes)))
+                    .arg(m_model->opsetVersion(""));
+    // The scene shares the model's graph (no copy: the pointer keeps the model alive).
+    graphScene()->setGraph(std::shared_ptr<const Graph>(m_model, &m_model->graph), m_model->opsetVersion(""));
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    QString text = m_summary;
+    const LayoutResult& r = graphScene()->layoutResult();
+    if (graphScene()->isLayoutComplete() && r.stats.chunks > 1)
+        text += tr("; drawn in %1 chunks, %2 long edges as stubs").arg(r.stats.chunks).arg(r.stats.stubbedEdges);
+    m_status->setText(text);
+}
+
+QTreeWidget* MainWindow::nodeList()
+{
+    fillNodeList();
+    return m_nodeList;
+}
+
+void MainWindow::fillNodeList()
+{
+    if (m_nodeListFilled || !m_model)
+        return;
+    m_nodeListFilled = true;
+    m_nodeList->setUpdatesEnabled(false);
     std::function<void(const Graph&, QTreeWidgetItem*)> fill = [&](const Graph& graph, QTreeWidgetItem* parent) {
+        QList<QTreeWidgetItem*> items;
         for (const auto& n : graph.nodes) {
             QStringList cols{QString::fromStdString(n.label()), QString::fromStdString(n.opType), join(n.inputs),
                              join(n.outputs)};
-            auto* item = parent ? new QTreeWidgetItem(parent, cols) : new QTreeWidgetItem(m_nodeList, cols);
+            auto* item = new QTreeWidgetItem(cols);
             item->setData(0, Qt::UserRole, static_cast<qulonglong>(n.id));
             auto note = graph.inferenceNotes.find(n.id);
             if (note != graph.inferenceNotes.end())
@@ -114,20 +316,33 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
                 auto* body = new QTreeWidgetItem(item, {QString::fromStdString(sg.attribute), tr("graph")});
                 fill(*sg.graph, body);
             }
+            items << item;
         }
+        if (parent)
+            parent->addChildren(items);
+        else
+            m_nodeList->addTopLevelItems(items);
     };
-    fill(g, nullptr);
+    fill(m_model->graph, nullptr);
     for (int c = 0; c < 2; ++c)
         m_nodeList->resizeColumnToContents(c);
-    std::size_t initCount = g.initializers.size();
-    uint64_t bytes = 0;
-    for (const auto& i : g.initializers)
-        bytes += i.tensor->byteSize();
-    m_status->setText(tr("%1 nodes, %2 initializers (%3), opset %4")
-                          .arg(g.nodes.size())
-                          .arg(initCount)
-                          .arg(QString::fromStdString(formatBytes(bytes)))
-                          .arg(m_model->opsetVersion("")));
+    m_nodeList->setUpdatesEnabled(true);
+}
+
+void MainWindow::onNodeListItem(QTreeWidgetItem* item)
+{
+    if (!item)
+        return;
+    const NodeId id = static_cast<NodeId>(item->data(0, Qt::UserRole).toULongLong());
+    if (id != kNoNode && graphScene()->nodeItem(id))
+        m_view->centerOnNode(id);
+}
+
+void MainWindow::showSearch()
+{
+    m_searchDock->show();
+    m_searchDock->raise();
+    m_search->activate();
 }
 
 void MainWindow::showError(const QString& message)
@@ -138,6 +353,36 @@ void MainWindow::showError(const QString& message)
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setObjectName("loadErrorBox");
     box->open();
+}
+
+bool MainWindow::exportTo(const QString& path)
+{
+    QString error;
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSaveFile f(path);
+        if (f.open(QIODevice::WriteOnly) && graphScene()->writeSvg(&f, &error) && f.commit())
+            return true;
+        if (error.isEmpty())
+            error = tr("Cannot write '%1': %2.").arg(path, f.errorString());
+    } else {
+        const QImage image = graphScene()->renderImage(2.0);
+        if (!image.isNull() && image.save(path))
+            return true;
+        error = tr("Cannot write the image '%1'.").arg(path);
+    }
+    m_lastError = error;
+    statusBar()->showMessage(error, 10000);
+    return false;
+}
+
+void MainWindow::chooseExport()
+{
+    const QString base = m_model ? QFileInfo(windowTitle().section(QLatin1String(" - "), 0, 0)).completeBaseName()
+                                 : QStringLiteral("graph");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), base + QStringLiteral(".svg"),
+                                                      tr("SVG (*.svg);;PNG image (*.png)"));
+    if (!path.isEmpty() && !exportTo(path))
+        QMessageBox::warning(this, tr("Export failed"), m_lastError);
 }
 
 QStringList MainWindow::recentFiles() const { return QSettings().value("recentFiles").toStringList(); }

@@ -5,12 +5,22 @@
 #include <memory>
 
 class QTreeWidget;
+class QTreeWidgetItem;
 class QLabel;
 class QMenu;
+class QDockWidget;
+class QProgressBar;
+class QToolButton;
+class QAction;
 
 namespace netfold {
 
-/// The main window: opens a model (argument, File > Open, drag and drop, recent files) and shows it.
+class GraphScene;
+class GraphView;
+class SearchPanel;
+
+/// The main window: opens a model (argument, File > Open, drag and drop, recent files) and shows
+/// its graph; a node list and a find panel dock beside it.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -25,10 +35,17 @@ public:
     const Model* model() const { return m_model.get(); }
     /// The last load error ("" after a successful load).
     QString lastError() const { return m_lastError; }
-    /// The node list (a first view of the graph).
-    QTreeWidget* nodeList() const { return m_nodeList; }
+    /// The node list (filled on first use: it is hidden by default).
+    QTreeWidget* nodeList();
     /// Recent files, most recent first.
     QStringList recentFiles() const;
+    GraphView* graphView() const { return m_view; }
+    GraphScene* graphScene() const;
+    SearchPanel* searchPanel() const { return m_search; }
+    /// Shows the find panel and focuses it.
+    void showSearch();
+    /// Saves the drawing as SVG or PNG (by extension); false with lastError() set on failure.
+    bool exportTo(const QString& path);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -40,12 +57,27 @@ private:
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void chooseFile();
+    void chooseExport();
+    void fillNodeList();
+    void createViewMenu();
+    void applyOption(const std::function<void()>& change);
+    void onNodeListItem(QTreeWidgetItem* item);
+    void updateStatus();
 
-    std::unique_ptr<Model> m_model;
+    std::shared_ptr<Model> m_model;
+    GraphView* m_view = nullptr;
     QTreeWidget* m_nodeList = nullptr;
+    bool m_nodeListFilled = false;
+    QDockWidget* m_nodeDock = nullptr;
+    QDockWidget* m_searchDock = nullptr;
+    SearchPanel* m_search = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_zoomLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QString m_lastError;
+    QString m_summary;
 };
 
 } // namespace netfold

@@ -21,7 +21,7 @@ std::vector<std::string> supportedOps();
 /// Evaluates one node on its input values (nullptr for an omitted optional input) with the
 /// semantics of the given ai.onnx opset; returns one tensor per node output (nullptr for an
 /// omitted output). Throws Error naming the node and the reason ("op 'NonZero' has no kernel",
-/// "output would be 3.2 GB, over the limit") when it cannot.
+/// "output would be 3.2 GB, over the 2.1 GB limit") when it cannot.
 std::vector<TensorPtr> evaluateNode(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,
                                     const EvalOptions& options = {});
 

@@ -8,6 +8,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <cerrno>
 #include <climits>
@@ -213,7 +214,8 @@ void writeAtomically(const std::string& path, const std::function<bool(int fd)>&
 }
 
 void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
-                      const std::function<void(const Initializer&, onnx::TensorProto&)>& writeTensor)
+                      const std::function<void(const Initializer&, onnx::TensorProto&)>& writeTensor,
+                      bool withInitializers = true)
 {
     out.Clear();
     out.set_name(g.name);
@@ -266,7 +268,8 @@ void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
         declared.insert(v.name);
     }
     for (const auto& init : g.initializers) {
-        writeTensor(init, *out.add_initializer());
+        if (withInitializers)
+            writeTensor(init, *out.add_initializer());
         declared.insert(init.name);
     }
     for (const auto& s : g.sparseInitializers)
@@ -310,6 +313,88 @@ void modelHeaderToProto(const Model& model, onnx::ModelProto& proto)
         p->set_key(kv.first);
         p->set_value(kv.second);
     }
+}
+
+/// One initializer as it goes to the file: a serialized TensorProto head and, for numeric
+/// tensors, the element bytes appended as raw_data (protobuf merges fields in any order), so
+/// weights are written from where they already are instead of being copied into a new proto.
+struct TensorChunk {
+    std::string head;
+    std::string_view raw;
+    bool hasRaw = false;
+
+    std::size_t size() const
+    {
+        using WFL = google::protobuf::internal::WireFormatLite;
+        return head.size() + (hasRaw ? 1 + WFL::LengthDelimitedSize(raw.size()) : 0);
+    }
+};
+
+TensorChunk tensorChunk(const Initializer& init)
+{
+    const Tensor& t = *init.tensor;
+    TensorChunk c;
+    const onnx::TensorProto* src = t.sourceProto();
+    if (t.dtype() == dtype::String || (src && t.storage() == Tensor::Storage::Typed)) {
+        onnx::TensorProto p;
+        t.toProto(p, init.name);
+        c.head = p.SerializeAsString();
+        return c;
+    }
+    onnx::TensorProto meta;
+    meta.set_name(init.name);
+    meta.set_data_type(t.dtype());
+    for (int64_t d : t.dims())
+        meta.add_dims(d);
+    if (src && !src->doc_string().empty())
+        meta.set_doc_string(src->doc_string());
+    c.head = meta.SerializeAsString();
+    c.raw = t.elementBytes();
+    c.hasRaw = true;
+    return c;
+}
+
+bool writeModelStreaming(const Model& model, int fd)
+{
+    using WFL = google::protobuf::internal::WireFormatLite;
+    onnx::ModelProto header;
+    modelHeaderToProto(model, header);
+    onnx::GraphProto graph;
+    graphToProtoWith(
+        model.graph, graph, [](const Initializer& init, onnx::TensorProto& t) { init.tensor->toProto(t, init.name); },
+        false);
+    const std::string headerBytes = header.SerializeAsString();
+    const std::string graphBytes = graph.SerializeAsString();
+    std::vector<TensorChunk> chunks;
+    chunks.reserve(model.graph.initializers.size());
+    std::size_t graphSize = graphBytes.size();
+    for (const auto& init : model.graph.initializers) {
+        chunks.push_back(tensorChunk(init));
+        graphSize += 1 + WFL::LengthDelimitedSize(chunks.back().size());
+    }
+    if (graphSize + headerBytes.size() > static_cast<std::size_t>(INT_MAX))
+        throw Error("The model is over 2 GB; save it with external data.");
+    google::protobuf::io::FileOutputStream file(fd);
+    {
+        google::protobuf::io::CodedOutputStream out(&file);
+        out.WriteRaw(headerBytes.data(), static_cast<int>(headerBytes.size()));
+        out.WriteTag(WFL::MakeTag(7, WFL::WIRETYPE_LENGTH_DELIMITED));
+        out.WriteVarint64(graphSize);
+        out.WriteRaw(graphBytes.data(), static_cast<int>(graphBytes.size()));
+        for (const auto& c : chunks) {
+            out.WriteTag(WFL::MakeTag(5, WFL::WIRETYPE_LENGTH_DELIMITED));
+            out.WriteVarint64(c.size());
+            out.WriteRaw(c.head.data(), static_cast<int>(c.head.size()));
+            if (c.hasRaw) {
+                out.WriteTag(WFL::MakeTag(9, WFL::WIRETYPE_LENGTH_DELIMITED));
+                out.WriteVarint64(c.raw.size());
+                out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
+            }
+        }
+        if (out.HadError())
+            return false;
+    }
+    return file.Flush();
 }
 
 bool anyExternal(const Graph& g, std::size_t& totalBytes)
@@ -566,11 +651,7 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
     onnx::ModelProto proto;
     modelHeaderToProto(model, proto);
     if (!external) {
-        graphToProto(model.graph, *proto.mutable_graph());
-        writeAtomically(path, [&](int fd) {
-            google::protobuf::io::FileOutputStream out(fd);
-            return proto.SerializeToZeroCopyStream(&out) && out.Flush();
-        });
+        writeAtomically(path, [&](int fd) { return writeModelStreaming(model, fd); });
         return;
     }
     // External data: tensors over the threshold go to <file>.data, written first.
@@ -586,7 +667,7 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
             if (tensor.dtype() == dtype::String)
                 tensor.toProto(t, init.name);
             else
-                Tensor(tensor.dtype(), tensor.dims(), tensor.bytes()).toProto(t, init.name);
+                Tensor(tensor.dtype(), tensor.dims(), tensor.bytes().toVector()).toProto(t, init.name);
             return;
         }
         t.Clear();

@@ -81,12 +81,14 @@ std::size_t Tensor::byteSize() const { return static_cast<std::size_t>(m_numel) 
 
 bool Tensor::isDecoded() const { return m_decoded || m_storage == Storage::Computed; }
 
-const std::vector<uint8_t>& Tensor::bytes() const
+ByteView Tensor::bytes() const
 {
     if (m_dtype == dtype::String)
         throw Error("Tensor of dtype string has no numeric data.");
     std::call_once(m_once, [this] { decode(); });
-    return m_bytes;
+    if (m_inPlace)
+        return {reinterpret_cast<const uint8_t*>(m_proto->raw_data().data()), m_proto->raw_data().size()};
+    return {m_bytes.data(), m_bytes.size()};
 }
 
 const std::vector<std::string>& Tensor::strings() const
@@ -137,6 +139,15 @@ void Tensor::decode() const
         if (raw.size() != total)
             throw Error(what + " has " + std::to_string(raw.size()) + " bytes of raw_data; its shape needs "
                         + std::to_string(total) + ".");
+        bool canView = true;
+        if (m_dtype == dtype::Bool)
+            for (char c : raw)
+                canView = canView && (c == 0 || c == 1);
+        if (canView) {
+            m_inPlace = true;
+            m_decoded = true;
+            return;
+        }
         m_bytes.assign(raw.begin(), raw.end());
     } else if (m_storage == Storage::External) {
         std::ifstream in(m_externalPath, std::ios::binary);
@@ -297,12 +308,7 @@ void Tensor::toProto(onnx::TensorProto& proto, const std::string& name) const
 
 std::string_view Tensor::elementBytes() const
 {
-    if (m_storage == Storage::Raw && !isDecoded() && m_dtype != dtype::Bool) {
-        const std::string& raw = m_proto->raw_data();
-        if (raw.size() == byteSize())
-            return raw;
-    }
-    const auto& b = bytes();
+    const ByteView b = bytes();
     return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 

@@ -12,6 +12,24 @@ class TensorProto;
 
 namespace netfold {
 
+/// A read-only view of a tensor's element bytes (valid as long as the tensor lives).
+class ByteView {
+public:
+    ByteView() = default;
+    ByteView(const uint8_t* data, std::size_t size) : m_data(data), m_size(size) {}
+    const uint8_t* data() const { return m_data; }
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+    const uint8_t* begin() const { return m_data; }
+    const uint8_t* end() const { return m_data + m_size; }
+    uint8_t operator[](std::size_t i) const { return m_data[i]; }
+    std::vector<uint8_t> toVector() const { return {begin(), end()}; }
+
+private:
+    const uint8_t* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
 /// An immutable tensor value: an initializer, a Constant's value or a folded result.
 /// Metadata (dtype, dims, where it is stored) is available at once; the element data is decoded
 /// on first access (from typed fields, raw_data or an external data file), so opening a model
@@ -45,7 +63,8 @@ public:
     int64_t externalOffset() const { return m_externalOffset; }
 
     /// Decoded element bytes; throws Error when the data cannot be read or is inconsistent.
-    const std::vector<uint8_t>& bytes() const;
+    /// raw_data is read in place (no copy); other storages are decoded once.
+    ByteView bytes() const;
     /// Decoded strings of a string tensor.
     const std::vector<std::string>& strings() const;
     template <class T> const T* data() const { return reinterpret_cast<const T*>(bytes().data()); }
@@ -99,6 +118,7 @@ private:
     mutable std::vector<uint8_t> m_bytes;
     mutable std::vector<std::string> m_strings;
     mutable bool m_decoded = false;
+    mutable bool m_inPlace = false; ///< bytes() views the proto's raw_data
     mutable std::once_flag m_hashOnce;
     mutable std::size_t m_hash = 0;
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace netfold {
 
@@ -43,6 +44,22 @@ void Pipeline::truncateFuture()
 {
     m_steps.resize(m_position);
     m_cursors.resize(m_position);
+    if (m_kept.size() > m_position + 1)
+        m_kept.resize(m_position + 1);
+}
+
+std::map<NodeId, std::string> Pipeline::keptReasons() const
+{
+    std::map<NodeId, std::string> out;
+    for (std::size_t i = 0; i < m_kept.size() && i <= m_position; ++i)
+        for (const auto& kv : m_kept[i])
+            out[kv.first] = kv.second;
+    std::set<NodeId> live;
+    for (const auto& n : current().graph.nodes)
+        live.insert(n.id);
+    for (auto it = out.begin(); it != out.end();)
+        it = live.count(it->first) ? std::next(it) : out.erase(it);
+    return out;
 }
 
 void Pipeline::setEnabled(const std::string& name, bool enabled)
@@ -157,6 +174,10 @@ bool Pipeline::computeNext()
         PassResult result = pass->run(*current, m_options.pass);
         if (afterPass)
             afterPass(*pass, *current, result.changes);
+        if (m_kept.size() <= m_position)
+            m_kept.resize(m_position + 1);
+        for (const auto& kv : result.changes.kept)
+            m_kept[m_position][kv.first] = kv.second;
         if (result.changes.empty()) {
             unchanged.push_back(pass->info().name);
             continue;

@@ -2,6 +2,7 @@
 #include "Pass.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -74,6 +75,10 @@ public:
     /// Back to the original model (computed steps are kept for redo).
     void reset();
 
+    /// Why nodes were kept (not folded, not eliminated), from the latest run of every pass up to
+    /// the current position, whether or not that run changed anything.
+    std::map<NodeId, std::string> keptReasons() const;
+
     /// Called before and after every pass execution (whether or not it changes anything).
     std::function<void(const Pass&, const Model&)> beforePass;
     std::function<void(const Pass&, const Model&, const ChangeRecord&)> afterPass;
@@ -99,6 +104,8 @@ private:
     std::vector<Step> m_steps;
     std::vector<Cursor> m_cursors; // cursor after each step
     Cursor m_initial;
+    /// Kept reasons of the pass runs between steps (index = number of steps before the run).
+    std::vector<std::map<NodeId, std::string>> m_kept;
     std::size_t m_position = 0;
 };
 

@@ -1,0 +1,232 @@
+#include "DotLayout.h"
+
+#include "model/Error.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+namespace netfold {
+
+namespace {
+
+std::mutex g_mutex;
+int g_created = 0; // guarded by g_mutex
+
+/// Each thread that runs dot gets its own Graphviz context (created and freed under g_mutex).
+struct ThreadContext {
+    GVC_t* gvc = nullptr;
+    ~ThreadContext()
+    {
+        if (gvc) {
+            std::lock_guard<std::mutex> lock(g_mutex);
+            gvFreeContext(gvc);
+        }
+    }
+};
+thread_local ThreadContext t_context;
+
+/// The calling thread's context; the caller holds g_mutex.
+GVC_t* threadContext()
+{
+    if (!t_context.gvc) {
+        if (g_created == 0)
+            agseterr(AGMAX); // no warnings on stderr
+        t_context.gvc = gvContext();
+        ++g_created;
+    }
+    return t_context.gvc;
+}
+
+std::string inches(double points)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", std::max(points, 0.01) / 72.0);
+    return buf;
+}
+
+char* cstr(const char* s) { return const_cast<char*>(s); }
+
+void appendInt(std::string& s, int64_t v) { s.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+} // namespace
+
+std::mutex& graphvizMutex() { return g_mutex; }
+
+void warmUpGraphviz()
+{
+    // The first layout of a process loads Graphviz's plugin configuration and the dot plugin
+    // (~50 ms): do it early, off the critical path.
+    DotInput in;
+    in.boxes = {{10, 10}, {10, 10}};
+    in.edges = {{0, 1}};
+    runDot(in);
+}
+
+int graphvizContextCount()
+{
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return g_created;
+}
+
+std::string DotInput::key() const
+{
+    std::string s;
+    s.reserve(16 + boxes.size() * 16 + edges.size() * 16 + (sources.size() + sinks.size()) * 8);
+    s.push_back(direction == LayoutOptions::Direction::TopToBottom ? 'T' : 'L');
+    appendInt(s, std::llround(nodeSep * 100));
+    appendInt(s, std::llround(rankSep * 100));
+    appendInt(s, static_cast<int64_t>(boxes.size()));
+    for (const auto& b : boxes) {
+        appendInt(s, std::llround(b.first * 100));
+        appendInt(s, std::llround(b.second * 100));
+    }
+    s.push_back('S');
+    for (int v : sources)
+        appendInt(s, v);
+    s.push_back('K');
+    for (int v : sinks)
+        appendInt(s, v);
+    s.push_back('G');
+    for (int v : spine)
+        appendInt(s, v);
+    s.push_back('E');
+    for (const auto& e : edges) {
+        appendInt(s, e.first);
+        appendInt(s, e.second);
+    }
+    return s;
+}
+
+DotOutput runDot(const DotInput& in)
+{
+    DotOutput out;
+    const int n = static_cast<int>(in.boxes.size());
+    out.centers.resize(n);
+    out.splines.resize(in.edges.size());
+    if (n == 0)
+        return out;
+
+    std::lock_guard<std::mutex> lock(g_mutex);
+    const auto t0 = std::chrono::steady_clock::now();
+    GVC_t* gvc = threadContext();
+
+    Agraph_t* g = agopen(cstr("chunk"), Agdirected, nullptr);
+    const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;
+    agattr(g, AGRAPH, cstr("rankdir"), cstr(lr ? "LR" : "TB"));
+    agattr(g, AGRAPH, cstr("nodesep"), cstr(inches(in.nodeSep).c_str()));
+    agattr(g, AGRAPH, cstr("ranksep"), cstr(inches(in.rankSep).c_str()));
+    agattr(g, AGRAPH, cstr("splines"), cstr("spline"));
+    agattr(g, AGRAPH, cstr("pad"), cstr("0"));
+    agattr(g, AGRAPH, cstr("rank"), cstr(""));
+    // Network simplex dominates on wide chunks: bound it there (nslimit=0 keeps 5k nodes ~2 s).
+    if (n > 400) {
+        const std::string limit = n > 1500 ? "0.5" : "2";
+        agattr(g, AGRAPH, cstr("nslimit"), cstr(limit.c_str()));
+        agattr(g, AGRAPH, cstr("nslimit1"), cstr(limit.c_str()));
+        agattr(g, AGRAPH, cstr("mclimit"), cstr("0.3"));
+        agattr(g, AGRAPH, cstr("searchsize"), cstr("10"));
+    }
+    agattr(g, AGNODE, cstr("shape"), cstr("box"));
+    agattr(g, AGNODE, cstr("fixedsize"), cstr("true"));
+    agattr(g, AGNODE, cstr("label"), cstr(""));
+    agattr(g, AGNODE, cstr("margin"), cstr("0"));
+    agattr(g, AGNODE, cstr("penwidth"), cstr("0"));
+    Agsym_t* wsym = agattr(g, AGNODE, cstr("width"), cstr("1"));
+    Agsym_t* hsym = agattr(g, AGNODE, cstr("height"), cstr("0.5"));
+    Agsym_t* gsym = in.spine.empty() ? nullptr : agattr(g, AGNODE, cstr("group"), cstr(""));
+    agattr(g, AGEDGE, cstr("arrowhead"), cstr("none"));
+    agattr(g, AGEDGE, cstr("arrowtail"), cstr("none"));
+
+    std::vector<Agnode_t*> nodes(n);
+    char name[32];
+    for (int i = 0; i < n; ++i) {
+        std::snprintf(name, sizeof name, "n%d", i);
+        nodes[i] = agnode(g, name, 1);
+        agxset(nodes[i], wsym, cstr(inches(in.boxes[i].first).c_str()));
+        agxset(nodes[i], hsym, cstr(inches(in.boxes[i].second).c_str()));
+    }
+    for (int v : in.spine)
+        if (v >= 0 && v < n)
+            agxset(nodes[v], gsym, cstr("main"));
+    auto rankGroup = [&](const char* groupName, const char* rank, const std::vector<int>& members) {
+        if (members.empty())
+            return;
+        Agraph_t* sg = agsubg(g, cstr(groupName), 1);
+        agset(sg, cstr("rank"), cstr(rank));
+        for (int v : members)
+            agsubnode(sg, nodes[v], 1);
+    };
+    rankGroup("ports_in", "source", in.sources);
+    rankGroup("ports_out", "sink", in.sinks);
+
+    std::map<std::pair<int, int>, Agedge_t*> made;
+    std::vector<Agedge_t*> edges(in.edges.size(), nullptr);
+    for (std::size_t i = 0; i < in.edges.size(); ++i) {
+        const auto& e = in.edges[i];
+        if (e.first < 0 || e.first >= n || e.second < 0 || e.second >= n || e.first == e.second)
+            continue;
+        auto it = made.find(e);
+        if (it == made.end())
+            it = made.emplace(e, agedge(g, nodes[e.first], nodes[e.second], nullptr, 1)).first;
+        edges[i] = it->second;
+    }
+
+    if (gvLayout(gvc, g, "dot") != 0) {
+        agclose(g);
+        throw Error("Graphviz could not lay out a chunk of " + std::to_string(n) + " nodes.");
+    }
+
+    const boxf bb = GD_bb(g);
+    auto tr = [&](pointf p) { return LayoutPoint{p.x - bb.LL.x, bb.UR.y - p.y}; };
+    out.width = bb.UR.x - bb.LL.x;
+    out.height = bb.UR.y - bb.LL.y;
+    for (int i = 0; i < n; ++i)
+        out.centers[i] = tr(ND_coord(nodes[i]));
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        Agedge_t* e = edges[i];
+        std::vector<LayoutPoint>& pts = out.splines[i];
+        const splines* spl = e ? ED_spl(e) : nullptr;
+        if (spl && spl->size > 0) {
+            // Without concentrate=true dot gives one Bézier per edge.
+            const bezier& bz = spl->list[0];
+            auto lineTo = [&pts](LayoutPoint t) {
+                const LayoutPoint l = pts.back();
+                pts.push_back({l.x + (t.x - l.x) / 3, l.y + (t.y - l.y) / 3});
+                pts.push_back({l.x + 2 * (t.x - l.x) / 3, l.y + 2 * (t.y - l.y) / 3});
+                pts.push_back(t);
+            };
+            if (bz.sflag && bz.size > 0) {
+                pts.push_back(tr(bz.sp));
+                lineTo(tr(bz.list[0]));
+            } else if (bz.size > 0) {
+                pts.push_back(tr(bz.list[0]));
+            }
+            for (int k = 1; k < bz.size; ++k)
+                pts.push_back(tr(bz.list[k]));
+            if (bz.eflag && !pts.empty())
+                lineTo(tr(bz.ep));
+        }
+        if (pts.size() < 4 || (pts.size() - 1) % 3 != 0) {
+            // No usable spline: a straight segment between the centres.
+            if (e) {
+                const LayoutPoint a = out.centers[in.edges[i].first], z = out.centers[in.edges[i].second];
+                pts = {a, {a.x + (z.x - a.x) / 3, a.y + (z.y - a.y) / 3},
+                       {a.x + 2 * (z.x - a.x) / 3, a.y + 2 * (z.y - a.y) / 3}, z};
+            } else {
+                pts.clear();
+            }
+        }
+    }
+    gvFreeLayout(gvc, g);
+    agclose(g);
+    out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+} // namespace netfold

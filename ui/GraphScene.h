@@ -1,0 +1,211 @@
+#pragma once
+#include "GraphStyle.h"
+#include "NodeVisual.h"
+#include "layout/LayoutEngine.h"
+#include "layout/LayoutGraph.h"
+#include "model/Graph.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QGraphicsScene>
+#include <QHash>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+
+class QIODevice;
+
+namespace netfold {
+
+class NodeItem;
+class EdgeItem;
+class StubItem;
+class ChunkItem;
+
+/// The drawing of one graph: one NodeItem per drawn node (graph inputs and outputs included,
+/// Constants inside their consumers), one EdgeItem per (value, consumer), stubs for long edges.
+/// Layout runs off the GUI thread; items appear chunk by chunk. Items are found by NodeId
+/// through maps kept here; the IR never points at an item.
+class GraphScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    struct Options {
+        LayoutOptions::Direction direction = LayoutOptions::Direction::TopToBottom;
+        /// Rows for attributes inside the nodes.
+        bool attributes = false;
+        /// Rows for initializers and inlined constants inside the nodes.
+        bool initializers = true;
+        /// Tensor shapes along the edges.
+        bool edgeLabels = true;
+        /// Reuse chunk layouts across runs (off for cold benchmarks).
+        bool layoutCache = true;
+    };
+
+    explicit GraphScene(QObject* parent = nullptr);
+    ~GraphScene() override;
+
+    /// Shows a graph (top level): builds the drawable graph, measures the nodes with the view's
+    /// fonts and starts the layout in a worker thread. opset names inputs from the ONNX schemas.
+    /// Passing the graph already shown lays it out again keeping selection and highlights.
+    void setGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
+    /// Removes everything (cancels a running layout); clears selection and highlights.
+    void clearGraph();
+    /// Changes display options; lays the graph out again when they affect sizes or direction.
+    void setOptions(const Options& options);
+    const Options& options() const { return m_options; }
+    const std::shared_ptr<const Graph>& graph() const { return m_graph; }
+
+    /// True once every chunk of the current graph has its items.
+    bool isLayoutComplete() const { return m_complete; }
+    bool isLayoutRunning() const { return m_running; }
+    /// Stops a running layout between chunks (layoutFinished(false) follows).
+    void cancelLayout();
+    /// Blocks until the running layout (if any) has delivered all its items (for tests, benchmarks
+    /// and --screenshot); false on timeout.
+    bool waitForLayout(int timeoutMs = 120000);
+    const LayoutGraph& layoutGraph() const { return *m_layoutGraph; }
+    const LayoutResult& layoutResult() const { return m_result; }
+
+    /// Item drawing a node; inlined Constants give their consumer's item. nullptr if not (yet) drawn.
+    NodeItem* nodeItem(NodeId id) const;
+    /// Item of a drawn node by LayoutGraph index.
+    NodeItem* nodeItemAt(int layoutIndex) const;
+    /// Items of graph inputs and outputs by value name.
+    NodeItem* inputItem(const QString& name) const;
+    NodeItem* outputItem(const QString& name) const;
+    QVector<NodeItem*> nodeItems() const;
+    QVector<EdgeItem*> edgeItems() const;
+    QVector<StubItem*> stubItems() const { return m_stubItems; }
+    int chunkCount() const { return m_chunkItems.size(); }
+
+    /// Selects the node drawing id (for an inlined Constant: its consumer, with the row marked);
+    /// kNoNode clears. Emits nodeSelected once when the selection changes.
+    void selectNode(NodeId id);
+    /// The selected NodeId (an inlined Constant's id when its row was clicked), or kNoNode.
+    NodeId selectedNode() const { return m_selectedId; }
+    /// Per-node highlight for the compare view; inlined Constants highlight their row.
+    void setHighlight(NodeId id, HighlightState state);
+    HighlightState highlight(NodeId id) const { return m_highlights.value(id, HighlightState::None); }
+    void clearHighlights();
+
+    struct SearchHit {
+        /// The node (kNoNode for graph inputs and outputs).
+        NodeId id = kNoNode;
+        /// The drawn node to show.
+        int layoutNode = -1;
+        /// "Conv  /layer1/conv1/Conv" style text and what matched ("name", "op", "value").
+        QString text;
+        QString matched;
+    };
+    /// Nodes whose name, op type or value names (inputs, outputs, initializers) contain text
+    /// (case-insensitive), in graph order, at most limit.
+    QVector<SearchHit> search(const QString& text, int limit = 500) const;
+
+    const GraphStyle& style() const { return *m_style; }
+    const NodeVisual& visual(int layoutIndex) const { return m_visuals[layoutIndex]; }
+    /// Edges (LayoutGraph indices) into and out of a drawn node.
+    const QVector<int>& edgesOf(int layoutIndex) const { return m_edgesOf[layoutIndex]; }
+    QString toolTipFor(int layoutIndex) const;
+    /// Baselines of the title text in a band of the given height, and of row text in a row.
+    qreal titleBaseline(qreal band) const { return (band + m_titleAscent - m_titleDescent) / 2; }
+    qreal rowBaseline() const { return m_rowBaseline; }
+    qreal titleAscent() const { return m_titleAscent; }
+    qreal rowAscent() const { return m_rowAscent; }
+    qreal labelAscent() const { return m_labelAscent; }
+    qreal labelBaselineOffset() const { return m_labelBaselineOffset; }
+    QString stubText(int stub) const;
+
+    /// Tells the scene the zoom of its view: far out, chunks draw a cheap overview instead of
+    /// their items.
+    void setLevelOfDetail(qreal zoom);
+    bool overviewMode() const { return m_overview; }
+    /// Zoom below which the overview is drawn.
+    static constexpr qreal kOverviewLod = 0.22;
+
+    /// Writes the whole drawing as SVG: one <g class="node"> per node, one <g class="edge"> per edge.
+    bool writeSvg(QIODevice* device, QString* error = nullptr) const;
+    /// Renders the whole drawing into an image at scale (capped to maxSide pixels per side).
+    QImage renderImage(qreal scale = 1.0, int maxSide = 16000);
+
+    /// Used by items.
+    void noteClickedId(NodeId id) { m_clickedId = id; }
+    void activateStub(int stub);
+    void selectLayoutNode(int layoutIndex, NodeId id);
+
+signals:
+    /// The selection changed: the selected node, or kNoNode.
+    void nodeSelected(netfold::NodeId id);
+    /// A graph input or output node was selected.
+    void valueSelected(const QString& name);
+    void layoutStarted();
+    void layoutProgress(int done, int total);
+    /// Items for one more chunk were added.
+    void chunkAdded(int chunk, int chunkCount);
+    /// The layout ended: ok is false when it was cancelled or failed (error says why).
+    void layoutFinished(bool ok, const QString& error);
+    /// A view should bring this drawn node into sight (stub clicked, search hit, ...).
+    void centerRequested(int layoutIndex);
+
+protected:
+    void helpEvent(QGraphicsSceneHelpEvent* event) override;
+
+private:
+    void startLayout();
+    void reset();
+    void measure();
+    void onChunkReady(quint64 generation, const LayoutChunkUpdate& update);
+    void onLayoutDone(quint64 generation, std::shared_ptr<LayoutResult> result);
+    void onSelectionChanged();
+    void placeLabels(ChunkItem* chunk);
+    void setEmphasis(int layoutIndex, bool on);
+    qreal textWidth(const QFont& font, QHash<QString, qreal>& cache, const QString& text) const;
+
+    const GraphStyle* m_style;
+    Options m_options;
+    std::shared_ptr<const Graph> m_graph;
+    int64_t m_opset = 0;
+    std::shared_ptr<const LayoutGraph> m_layoutGraph;
+    std::vector<NodeVisual> m_visuals;
+    QVector<QVector<int>> m_edgesOf;
+    LayoutResult m_result;
+
+    QVector<NodeItem*> m_nodeItems;
+    QVector<EdgeItem*> m_edgeItems;
+    QVector<StubItem*> m_stubItems;
+    QVector<ChunkItem*> m_chunkItems;
+    QHash<QString, int> m_labelOfValue;
+
+    QHash<NodeId, HighlightState> m_highlights;
+    NodeId m_selectedId = kNoNode;
+    int m_selectedIndex = -1;
+    NodeId m_clickedId = kNoNode;
+    bool m_settingSelection = false;
+
+    bool m_overview = false;
+    bool m_complete = false;
+    bool m_running = false;
+    quint64 m_generation = 0;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QList<QFuture<void>> m_futures;
+    QRectF m_bounds;
+    /// Phase timings (NETFOLD_TIMING=1 prints them).
+    bool m_timing = false;
+    QElapsedTimer m_clock;
+    qint64 m_itemNs = 0;
+
+    qreal m_titleAscent = 0;
+    qreal m_titleDescent = 0;
+    qreal m_rowBaseline = 0;
+    qreal m_rowAscent = 0;
+    qreal m_labelAscent = 0;
+    qreal m_labelBaselineOffset = 0;
+    mutable QHash<QString, qreal> m_titleWidths;
+    mutable QHash<QString, qreal> m_rowWidths;
+    mutable QHash<QString, qreal> m_rowLabelWidths;
+    mutable QHash<QString, qreal> m_labelWidths;
+
+    friend class EdgeItem;
+};
+
+} // namespace netfold

@@ -1,0 +1,269 @@
+#include "GraphView.h"
+
+#include "GraphScene.h"
+#include "NodeItem.h"
+
+#include <QGestureEvent>
+#include <QKeyEvent>
+#include <QNativeGestureEvent>
+#include <QPinchGesture>
+#include <QScrollBar>
+#include <QTimer>
+#include <QWheelEvent>
+#include <QtMath>
+
+namespace netfold {
+
+GraphView::GraphView(GraphScene* scene, QWidget* parent)
+    : QGraphicsView(parent), m_scene(scene ? scene : new GraphScene(this))
+{
+    setScene(m_scene);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setResizeAnchor(QGraphicsView::AnchorViewCenter);
+    setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
+    setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
+    setBackgroundBrush(m_scene->style().background);
+    setFrameShape(QFrame::NoFrame);
+    setFocusPolicy(Qt::StrongFocus);
+    viewport()->grabGesture(Qt::PinchGesture);
+    connect(m_scene, &GraphScene::layoutStarted, this, &GraphView::onLayoutStarted);
+    connect(m_scene, &GraphScene::chunkAdded, this, &GraphView::onChunkAdded);
+    connect(m_scene, &GraphScene::layoutFinished, this, [this](bool ok) { onLayoutFinished(ok); });
+    connect(m_scene, &GraphScene::centerRequested, this, &GraphView::centerOnLayoutNode);
+}
+
+qreal GraphView::zoom() const { return transform().m11(); }
+
+void GraphView::setZoom(qreal z)
+{
+    m_userMoved = true;
+    zoomTo(z, viewport()->rect().center());
+}
+
+void GraphView::zoomBy(qreal factor, const QPointF& viewportAnchor) { zoomTo(zoom() * factor, viewportAnchor); }
+
+void GraphView::zoomTo(qreal target, const QPointF& viewportAnchor)
+{
+    target = qBound(kMinZoom, target, kMaxZoom);
+    if (qFuzzyCompare(target, zoom()))
+        return;
+    const QPointF sceneAnchor = mapToScene(viewportAnchor.toPoint());
+    const ViewportAnchor old = transformationAnchor();
+    setTransformationAnchor(QGraphicsView::NoAnchor);
+    setTransform(QTransform::fromScale(target, target));
+    // Keep the anchor point where it was on screen.
+    const QPointF moved = mapFromScene(sceneAnchor);
+    const QPointF delta = moved - viewportAnchor;
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() + qRound(delta.x()));
+    verticalScrollBar()->setValue(verticalScrollBar()->value() + qRound(delta.y()));
+    setTransformationAnchor(old);
+    m_scene->setLevelOfDetail(target);
+    emit zoomChanged(target);
+}
+
+void GraphView::zoomIn()
+{
+    m_userMoved = true;
+    zoomBy(1.25, viewport()->rect().center());
+}
+
+void GraphView::zoomOut()
+{
+    m_userMoved = true;
+    zoomBy(0.8, viewport()->rect().center());
+}
+void GraphView::resetZoom() { setZoom(1.0); }
+
+void GraphView::fitAll()
+{
+    m_userMoved = true;
+    const QRectF r = m_scene->sceneRect();
+    if (r.isEmpty())
+        return;
+    const QRectF vp = viewport()->rect();
+    const qreal z = qBound(kMinZoom, qMin(vp.width() / r.width(), vp.height() / r.height()), kMaxZoom);
+    setTransform(QTransform::fromScale(z, z));
+    centerOn(r.center());
+    m_scene->setLevelOfDetail(z);
+    emit zoomChanged(z);
+}
+
+void GraphView::zoomToSelection()
+{
+    NodeItem* item = m_scene->nodeItem(m_scene->selectedNode());
+    if (!item) {
+        for (QGraphicsItem* i : m_scene->selectedItems())
+            if (i->type() == NodeItem::Type)
+                item = static_cast<NodeItem*>(i);
+    }
+    if (!item)
+        return;
+    if (zoom() < 1.0)
+        setZoom(1.0);
+    centerOn(item->sceneBoundingRect().center());
+    m_userMoved = true;
+}
+
+void GraphView::centerOnLayoutNode(int layoutIndex)
+{
+    NodeItem* item = m_scene->nodeItemAt(layoutIndex);
+    if (!item)
+        return;
+    m_userMoved = true;
+    if (zoom() < NodeItem::kTextLod)
+        setZoom(1.0);
+    centerOn(item->sceneBoundingRect().center());
+}
+
+void GraphView::centerOnNode(NodeId id, bool select)
+{
+    if (select)
+        m_scene->selectNode(id);
+    NodeItem* item = m_scene->nodeItem(id);
+    if (item)
+        centerOnLayoutNode(item->layoutIndex());
+}
+
+void GraphView::onLayoutStarted()
+{
+    m_paintedLayout = false;
+    m_userMoved = false;
+    m_initialViewSet = false;
+}
+
+void GraphView::onChunkAdded(int chunk, int)
+{
+    // Show the top of the graph as soon as the first chunk is there.
+    if (chunk == 0 && !m_userMoved)
+        applyInitialView();
+}
+
+void GraphView::onLayoutFinished(bool)
+{
+    if (!m_userMoved)
+        applyInitialView();
+    viewport()->update();
+}
+
+void GraphView::applyInitialView()
+{
+    // Fit when the whole graph stays readable; otherwise start at a reading zoom at the top
+    // (left, for horizontal layouts) of the graph, centred on the first chunk, as Netron does.
+    const QRectF r = m_scene->sceneRect();
+    if (r.isEmpty())
+        return;
+    const QRectF vp = viewport()->rect();
+    const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
+    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6)) {
+        setTransform(QTransform::fromScale(qMin(fit, 1.25), qMin(fit, 1.25)));
+        centerOn(r.center());
+    } else {
+        const qreal z = 0.9;
+        setTransform(QTransform::fromScale(z, z));
+        const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
+        QRectF first = r;
+        if (NodeItem* n = m_scene->nodeItemAt(0))
+            first = n->sceneBoundingRect();
+        if (tb)
+            centerOn(QPointF(first.center().x(), r.top() + vp.height() / (2 * z)));
+        else
+            centerOn(QPointF(r.left() + vp.width() / (2 * z), first.center().y()));
+    }
+    m_scene->setLevelOfDetail(zoom());
+    m_initialViewSet = true;
+    emit zoomChanged(zoom());
+}
+
+void GraphView::wheelEvent(QWheelEvent* event)
+{
+    // Ctrl+wheel (and touchpad pinch, which arrives as Ctrl+wheel on some platforms) zooms at the
+    // cursor; the plain wheel scrolls, as in Netron.
+    if (event->modifiers() & Qt::ControlModifier) {
+        const qreal steps = event->angleDelta().y() / 120.0;
+        if (!qFuzzyIsNull(steps)) {
+            zoomBy(qPow(1.2, steps), event->position());
+            m_userMoved = true;
+        }
+        event->accept();
+        return;
+    }
+    m_userMoved = true;
+    QGraphicsView::wheelEvent(event);
+}
+
+void GraphView::keyPressEvent(QKeyEvent* event)
+{
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomIn();
+        m_userMoved = true;
+        return;
+    case Qt::Key_Minus:
+        zoomOut();
+        m_userMoved = true;
+        return;
+    case Qt::Key_0:
+        fitAll();
+        m_userMoved = true;
+        return;
+    case Qt::Key_1:
+        resetZoom();
+        m_userMoved = true;
+        return;
+    case Qt::Key_Escape:
+        m_scene->selectNode(kNoNode);
+        return;
+    default:
+        break;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+bool GraphView::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::NativeGesture) {
+        auto* g = static_cast<QNativeGestureEvent*>(event);
+        if (g->gestureType() == Qt::ZoomNativeGesture) {
+            zoomBy(1.0 + g->value(), g->position());
+            m_userMoved = true;
+            return true;
+        }
+    } else if (event->type() == QEvent::Gesture) {
+        auto* ge = static_cast<QGestureEvent*>(event);
+        if (auto* pinch = static_cast<QPinchGesture*>(ge->gesture(Qt::PinchGesture))) {
+            if (pinch->state() == Qt::GestureStarted)
+                m_pinchStart = zoom();
+            if (pinch->changeFlags() & QPinchGesture::ScaleFactorChanged) {
+                const qreal target = m_pinchStart * pinch->totalScaleFactor();
+                zoomBy(target / zoom(), mapFromGlobal(pinch->centerPoint().toPoint()));
+                m_userMoved = true;
+            }
+            ge->accept(pinch);
+            return true;
+        }
+    } else if (event->type() == QEvent::MouseButtonPress) {
+        m_userMoved = m_userMoved || m_scene->isLayoutRunning();
+    }
+    return QGraphicsView::viewportEvent(event);
+}
+
+void GraphView::paintEvent(QPaintEvent* event)
+{
+    QGraphicsView::paintEvent(event);
+    if (!m_paintedLayout && m_scene->isLayoutComplete()) {
+        m_paintedLayout = true;
+        QTimer::singleShot(0, this, &GraphView::layoutPainted);
+    }
+}
+
+void GraphView::resizeEvent(QResizeEvent* event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (!m_userMoved && m_initialViewSet)
+        applyInitialView();
+}
+
+} // namespace netfold

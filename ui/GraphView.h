@@ -1,0 +1,66 @@
+#pragma once
+#include "model/Graph.h"
+
+#include <QGraphicsView>
+
+namespace netfold {
+
+class GraphScene;
+
+/// A view on a GraphScene: zoom (Ctrl+wheel, keys, pinch), pan (drag, wheel, arrows), fit,
+/// zoom to selection, centring on a node. Two of these side by side make the compare view.
+class GraphView : public QGraphicsView {
+    Q_OBJECT
+public:
+    /// A view on scene; creates its own scene when scene is nullptr.
+    explicit GraphView(GraphScene* scene = nullptr, QWidget* parent = nullptr);
+
+    GraphScene* graphScene() const { return m_scene; }
+    qreal zoom() const;
+    /// Sets the zoom (1 = 100%), clamped, keeping the centre (or the point under the mouse when
+    /// anchored there).
+    void setZoom(qreal zoom);
+    void zoomIn();
+    void zoomOut();
+    void resetZoom();
+    /// Shows the whole graph.
+    void fitAll();
+    /// Shows the selected node, zoomed to read it.
+    void zoomToSelection();
+    /// Scrolls to a node (and selects it when select is true).
+    void centerOnNode(NodeId id, bool select = true);
+    void centerOnLayoutNode(int layoutIndex);
+    /// True once the view has painted a complete layout.
+    bool hasPaintedLayout() const { return m_paintedLayout; }
+
+    static constexpr qreal kMinZoom = 0.0002;
+    static constexpr qreal kMaxZoom = 4.0;
+
+signals:
+    void zoomChanged(qreal zoom);
+    /// The first paint after a layout completed (once per layout).
+    void layoutPainted();
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void zoomBy(qreal factor, const QPointF& viewportAnchor);
+    void zoomTo(qreal zoom, const QPointF& viewportAnchor);
+    void onLayoutStarted();
+    void onChunkAdded(int chunk, int chunkCount);
+    void onLayoutFinished(bool ok);
+    void applyInitialView();
+
+    GraphScene* m_scene;
+    bool m_paintedLayout = false;
+    bool m_userMoved = false;
+    bool m_initialViewSet = false;
+    qreal m_pinchStart = 1.0;
+};
+
+} // namespace netfold

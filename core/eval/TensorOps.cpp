@@ -1,5 +1,9 @@
 #include "TensorOps.h"
 
+#include "../model/DataType.h"
+
+#include <cstring>
+
 #include "Broadcast.h"
 #include "Values.h"
 
@@ -64,6 +68,33 @@ TensorPtr sliceAlong(const KernelContext& ctx, const Tensor& t, int64_t axis, in
     return out.finish();
 }
 
+namespace {
+
+template <class T>
+void gatherTyped(uint8_t* out, int64_t dst, const uint8_t* in, int64_t offset, int64_t step, int64_t n)
+{
+    T* o = reinterpret_cast<T*>(out) + dst;
+    const T* i = reinterpret_cast<const T*>(in) + offset;
+    for (int64_t k = 0; k < n; ++k)
+        o[k] = i[k * step];
+}
+
+/// Copies n elements, step apart in the input, to consecutive places in the output.
+void gatherRow(uint8_t* out, int64_t dst, const uint8_t* in, int64_t offset, int64_t step, int64_t n, std::size_t esize)
+{
+    switch (esize) {
+    case 1: gatherTyped<uint8_t>(out, dst, in, offset, step, n); break;
+    case 2: gatherTyped<uint16_t>(out, dst, in, offset, step, n); break;
+    case 4: gatherTyped<uint32_t>(out, dst, in, offset, step, n); break;
+    case 8: gatherTyped<uint64_t>(out, dst, in, offset, step, n); break;
+    default:
+        for (int64_t k = 0; k < n; ++k)
+            std::memcpy(out + (dst + k) * static_cast<int64_t>(esize), in + (offset + k * step) * static_cast<int64_t>(esize), esize);
+    }
+}
+
+} // namespace
+
 TensorPtr stridedCopy(const KernelContext& ctx, const Tensor& src, std::vector<int64_t> outDims, int64_t base,
                       const std::vector<int64_t>& strides)
 {
@@ -83,9 +114,12 @@ TensorPtr stridedCopy(const KernelContext& ctx, const Tensor& src, std::vector<i
         if (step == 1) {
             out.copyRun(dst, src, offset, rowLength);
             dst += rowLength;
-        } else {
+        } else if (src.dtype() == dtype::String) {
             for (int64_t k = 0; k < rowLength; ++k, offset += step)
                 out.copy(dst++, src, offset);
+        } else {
+            gatherRow(out.data<uint8_t>(), dst, src.bytes().data(), offset, step, rowLength, dtypeSize(src.dtype()));
+            dst += rowLength;
         }
     }
     return out.finish();

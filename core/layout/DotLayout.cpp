@@ -103,7 +103,80 @@ std::string DotInput::key() const
     return s;
 }
 
+namespace {
+DotOutput runDotUnlocked(const DotInput& in);
+}
+
 DotOutput runDot(const DotInput& in)
+{
+    if (in.boxes.empty())
+        return runDotUnlocked(in);
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return runDotUnlocked(in);
+}
+
+DotOutput runDotInForkedChild(const DotInput& in) { return runDotUnlocked(in); }
+
+namespace {
+template <class T> void put(std::string& b, T v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
+template <class T> bool get(const char*& p, const char* end, T& v)
+{
+    if (end - p < static_cast<std::ptrdiff_t>(sizeof v))
+        return false;
+    std::memcpy(&v, p, sizeof v);
+    p += sizeof v;
+    return true;
+}
+} // namespace
+
+void appendDotOutput(std::string& b, const DotOutput& out)
+{
+    put(b, out.width);
+    put(b, out.height);
+    put(b, out.ms);
+    put(b, static_cast<uint32_t>(out.centers.size()));
+    for (const LayoutPoint& c : out.centers) {
+        put(b, c.x);
+        put(b, c.y);
+    }
+    put(b, static_cast<uint32_t>(out.splines.size()));
+    for (const auto& s : out.splines) {
+        put(b, static_cast<uint32_t>(s.size()));
+        for (const LayoutPoint& c : s) {
+            put(b, c.x);
+            put(b, c.y);
+        }
+    }
+}
+
+bool readDotOutput(const char*& p, const char* end, DotOutput& out)
+{
+    uint32_t n = 0;
+    if (!get(p, end, out.width) || !get(p, end, out.height) || !get(p, end, out.ms) || !get(p, end, n))
+        return false;
+    if (static_cast<std::size_t>(end - p) < std::size_t(n) * 16)
+        return false;
+    out.centers.resize(n);
+    for (LayoutPoint& c : out.centers)
+        if (!get(p, end, c.x) || !get(p, end, c.y))
+            return false;
+    if (!get(p, end, n))
+        return false;
+    out.splines.assign(n, {});
+    for (auto& s : out.splines) {
+        uint32_t k = 0;
+        if (!get(p, end, k) || static_cast<std::size_t>(end - p) < std::size_t(k) * 16)
+            return false;
+        s.resize(k);
+        for (LayoutPoint& c : s)
+            if (!get(p, end, c.x) || !get(p, end, c.y))
+                return false;
+    }
+    return true;
+}
+
+namespace {
+DotOutput runDotUnlocked(const DotInput& in)
 {
     DotOutput out;
     const int n = static_cast<int>(in.boxes.size());
@@ -112,7 +185,6 @@ DotOutput runDot(const DotInput& in)
     if (n == 0)
         return out;
 
-    std::lock_guard<std::mutex> lock(g_mutex);
     const auto t0 = std::chrono::steady_clock::now();
     GVC_t* gvc = threadContext();
 
@@ -228,5 +300,6 @@ DotOutput runDot(const DotInput& in)
     out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
+} // namespace
 
 } // namespace netfold

@@ -44,6 +44,14 @@ struct DotOutput {
 /// Graphviz part of every call is serialised on graphvizMutex(). Throws Error when Graphviz fails.
 DotOutput runDot(const DotInput& input);
 
+/// runDot without the lock, for a forked worker process (single-threaded, its own copy of
+/// Graphviz's state). Never call it in a process with other threads using Graphviz.
+DotOutput runDotInForkedChild(const DotInput& input);
+
+/// A DotOutput as bytes (for worker processes) and back; read returns false on malformed input.
+void appendDotOutput(std::string& bytes, const DotOutput& out);
+bool readDotOutput(const char*& p, const char* end, DotOutput& out);
+
 /// The lock every use of Graphviz in the process must hold.
 std::mutex& graphvizMutex();
 

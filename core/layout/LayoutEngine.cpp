@@ -3,8 +3,18 @@
 #include "DotLayout.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <functional>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,6 +22,15 @@
 #include <unordered_map>
 
 namespace netfold {
+
+int defaultProcesses()
+{
+    static const int n = [] {
+        const char* env = std::getenv("NETFOLD_LAYOUT_PROCESSES");
+        return env && *env ? std::max(1, std::atoi(env)) : 4;
+    }();
+    return n;
+}
 
 LayoutRect LayoutRect::united(const LayoutRect& o) const
 {
@@ -414,6 +433,125 @@ LayoutPoint lerp(LayoutPoint a, LayoutPoint b, double t) { return {a.x + (b.x - 
 
 std::vector<LayoutPoint> labelSpots(const std::vector<LayoutPoint>& piece);
 
+
+// ---- worker processes ----
+
+struct ChildWorker {
+    pid_t pid = -1;
+    int fd = -1;
+    std::vector<int> jobs;
+};
+
+bool writeAll(int fd, const char* data, std::size_t size)
+{
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+/// Forks a process that lays out the given jobs and writes one frame per job to a pipe:
+/// int32 job, uint32 byte count, the serialised DotOutput. Returns pid -1 when fork fails.
+ChildWorker forkWorker(const std::vector<int>& jobs, const std::function<const DotInput&(int)>& input)
+{
+    ChildWorker w;
+    w.jobs = jobs;
+    int fds[2];
+    if (jobs.empty() || ::pipe2(fds, O_CLOEXEC) != 0)
+        return w;
+    pid_t pid;
+    {
+        // Nobody may be inside Graphviz (or hold its lock) when the child's copy is made.
+        std::lock_guard<std::mutex> lock(graphvizMutex());
+        pid = ::fork();
+    }
+    if (pid == 0) {
+        // The child: one thread, a copy of the parent's memory. It only runs dot and writes.
+        ::close(fds[0]);
+        int status = 0;
+        try {
+            std::string frame;
+            for (int j : jobs) {
+                const DotOutput out = runDotInForkedChild(input(j));
+                frame.clear();
+                const int32_t job = j;
+                frame.append(reinterpret_cast<const char*>(&job), sizeof job);
+                frame.append(4, '\0');
+                appendDotOutput(frame, out);
+                const uint32_t size = static_cast<uint32_t>(frame.size() - 8);
+                std::memcpy(&frame[4], &size, sizeof size);
+                if (!writeAll(fds[1], frame.data(), frame.size()))
+                    break;
+            }
+        } catch (...) {
+            status = 1;
+        }
+        ::_exit(status);
+    }
+    ::close(fds[1]);
+    if (pid < 0) {
+        ::close(fds[0]);
+        return w;
+    }
+    w.pid = pid;
+    w.fd = fds[0];
+    return w;
+}
+
+/// Reads a worker's frames until it closes the pipe (or cancel() says stop).
+void readWorker(ChildWorker& w, const std::function<void(int, DotOutput&&)>& onJob, const std::function<bool()>& cancel)
+{
+    std::string buf;
+    char chunk[65536];
+    for (;;) {
+        if (cancel()) {
+            ::kill(w.pid, SIGKILL);
+            break;
+        }
+        const ssize_t n = ::read(w.fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        buf.append(chunk, static_cast<std::size_t>(n));
+        std::size_t at = 0;
+        while (buf.size() - at >= 8) {
+            int32_t job;
+            uint32_t size;
+            std::memcpy(&job, buf.data() + at, 4);
+            std::memcpy(&size, buf.data() + at + 4, 4);
+            if (buf.size() - at - 8 < size)
+                break;
+            DotOutput out;
+            const char* p = buf.data() + at + 8;
+            if (readDotOutput(p, p + size, out))
+                onJob(job, std::move(out));
+            at += 8 + size;
+        }
+        buf.erase(0, at);
+    }
+    ::close(w.fd);
+    w.fd = -1;
+}
+
+void reapWorker(ChildWorker& w, bool kill)
+{
+    if (w.pid <= 0)
+        return;
+    if (kill)
+        ::kill(w.pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    w.pid = -1;
+}
+
 } // namespace
 
 LayoutPoint bezierPoint(const std::vector<LayoutPoint>& pts, double t)
@@ -515,7 +653,6 @@ LayoutResult layoutGraph(const LayoutGraph& g, const LayoutOptions& o, const Lay
     int placed = 0;
     std::vector<LayoutPoint> offset(chunkCount);
     std::atomic<bool> failed{false};
-    std::atomic<int> nextJob{0};
     double dotMs = 0;
     int hits = 0;
 
@@ -644,56 +781,135 @@ LayoutResult layoutGraph(const LayoutGraph& g, const LayoutOptions& o, const Lay
         cb.chunkReady(up);
     };
 
+    // Hands a finished job over: stacks every chunk that can now be placed, in order.
+    auto deliver = [&](int j, std::shared_ptr<const DotOutput> out, bool hit) {
+        std::lock_guard<std::mutex> lock(stackMutex);
+        if (jobs[j].out)
+            return;
+        jobs[j].out = std::move(out);
+        jobs[j].hit = hit;
+        if (hit)
+            ++hits;
+        else
+            dotMs += jobs[j].out->ms;
+        while (placed < chunkCount && jobs[plan.chunks[placed].job].out) {
+            placeChunk(placed);
+            const Job& done = jobs[plan.chunks[placed].job];
+            res.chunks[placed].cached = done.hit || done.chunk != placed;
+            emitChunk(placed);
+            ++placed;
+            if (cb.progress)
+                cb.progress(placed, chunkCount);
+        }
+    };
+    auto fail = [&](const std::string& message) {
+        std::lock_guard<std::mutex> lock(stackMutex);
+        if (res.error.empty())
+            res.error = message;
+        failed = true;
+    };
+
+    // Cached jobs are done at once; the others form the work list, in chunk order.
+    std::vector<int> todo;
+    for (int j = 0; j < static_cast<int>(jobs.size()); ++j) {
+        std::shared_ptr<const DotOutput> out = o.cache ? cacheFind(plan.chunks[jobs[j].chunk].key) : nullptr;
+        if (out)
+            deliver(j, std::move(out), true);
+        else
+            todo.push_back(j);
+    }
+
+    // In-process workers take jobs from a queue; worker processes (below) may hand jobs back to
+    // it if they die, so the queue stays open until they are all done.
+    std::mutex queueMutex;
+    std::condition_variable queueChanged;
+    std::deque<int> queue;
+    int openProcesses = 0;
+    auto runJob = [&](int j) {
+        const ChunkWork& cw = plan.chunks[jobs[j].chunk];
+        try {
+            auto out = std::make_shared<const DotOutput>(runDot(cw.input));
+            if (o.cache)
+                cacheInsert(cw.key, out);
+            deliver(j, std::move(out), false);
+        } catch (const std::exception& ex) {
+            fail(ex.what());
+        }
+    };
     auto worker = [&] {
         for (;;) {
-            if (cancelled())
-                return;
-            const int j = nextJob.fetch_add(1);
-            if (j >= static_cast<int>(jobs.size()))
-                return;
-            const ChunkWork& cw = plan.chunks[jobs[j].chunk];
-            std::shared_ptr<const DotOutput> out = o.cache ? cacheFind(cw.key) : nullptr;
-            const bool hit = out != nullptr;
-            if (!out) {
-                try {
-                    out = std::make_shared<const DotOutput>(runDot(cw.input));
-                } catch (const std::exception& ex) {
-                    std::lock_guard<std::mutex> lock(stackMutex);
-                    if (res.error.empty())
-                        res.error = ex.what();
-                    failed = true;
+            int j = -1;
+            {
+                std::unique_lock<std::mutex> lock(queueMutex);
+                queueChanged.wait(lock, [&] { return !queue.empty() || openProcesses == 0 || cancelled(); });
+                if (cancelled() || queue.empty())
                     return;
-                }
-                if (o.cache)
-                    cacheInsert(cw.key, out);
+                j = queue.front();
+                queue.pop_front();
             }
-            std::lock_guard<std::mutex> lock(stackMutex);
-            jobs[j].out = out;
-            jobs[j].hit = hit;
-            if (hit)
-                ++hits;
-            else
-                dotMs += out->ms;
-            while (placed < chunkCount && jobs[plan.chunks[placed].job].out) {
-                placeChunk(placed);
-                const Job& done = jobs[plan.chunks[placed].job];
-                res.chunks[placed].cached = done.hit || done.chunk != placed;
-                emitChunk(placed);
-                ++placed;
-                if (cb.progress)
-                    cb.progress(placed, chunkCount);
-            }
+            runJob(j);
         }
     };
 
-    int threads = o.threads > 0 ? o.threads : static_cast<int>(std::min(4u, std::max(1u, std::thread::hardware_concurrency())));
-    threads = std::min(threads, static_cast<int>(jobs.size()));
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int processes = static_cast<int>(todo.size()) >= o.minJobsForProcesses ? std::min(o.processes, cores) - 1 : 0;
+    std::vector<ChildWorker> children;
+    std::vector<std::thread> readers;
+    if (processes > 0) {
+        // Graphviz cannot run twice in one process, but it can in two: fork workers that inherit
+        // the plan, lay out every k-th job and stream the results back through a pipe.
+        std::vector<std::vector<int>> share(processes + 1);
+        for (std::size_t i = 0; i < todo.size(); ++i)
+            share[i % share.size()].push_back(todo[i]);
+        for (int k = 1; k <= processes; ++k) {
+            ChildWorker child = forkWorker(share[k], [&](int j) -> const DotInput& { return plan.chunks[jobs[j].chunk].input; });
+            if (child.pid <= 0) {
+                share[0].insert(share[0].end(), share[k].begin(), share[k].end());
+                continue;
+            }
+            children.push_back(std::move(child));
+        }
+        std::sort(share[0].begin(), share[0].end());
+        queue.assign(share[0].begin(), share[0].end());
+        openProcesses = static_cast<int>(children.size());
+        for (ChildWorker& child : children)
+            readers.emplace_back([&, c = &child] {
+                std::vector<char> delivered(jobs.size(), 0);
+                readWorker(*c, [&](int j, DotOutput&& out) {
+                    if (j < 0 || j >= static_cast<int>(jobs.size()))
+                        return;
+                    delivered[j] = 1;
+                    auto shared = std::make_shared<const DotOutput>(std::move(out));
+                    if (o.cache)
+                        cacheInsert(plan.chunks[jobs[j].chunk].key, shared);
+                    deliver(j, std::move(shared), false);
+                }, [&] { return cancelled(); });
+                // Whatever the worker did not deliver (it died, or Graphviz failed there) is
+                // laid out here.
+                std::lock_guard<std::mutex> lock(queueMutex);
+                for (int j : c->jobs)
+                    if (!delivered[j])
+                        queue.push_back(j);
+                --openProcesses;
+                queueChanged.notify_all();
+            });
+    } else {
+        queue.assign(todo.begin(), todo.end());
+    }
+    res.stats.processes = static_cast<int>(children.size());
+
+    int threads = o.threads > 0 ? o.threads : std::min(4, cores);
+    threads = std::max(1, std::min(threads, static_cast<int>(queue.size()) + static_cast<int>(children.size())));
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t)
         pool.emplace_back(worker);
     worker();
     for (std::thread& t : pool)
         t.join();
+    for (std::thread& t : readers)
+        t.join();
+    for (ChildWorker& child : children)
+        reapWorker(child, cancelled());
 
     res.cancelled = placed < chunkCount && res.error.empty();
     res.stats.cacheHits = hits;

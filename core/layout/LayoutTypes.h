@@ -23,6 +23,9 @@ struct LayoutRect {
     LayoutRect united(const LayoutRect& o) const;
 };
 
+/// Default of LayoutOptions::processes: NETFOLD_LAYOUT_PROCESSES, else 4 (capped by the cores).
+int defaultProcesses();
+
 struct LayoutOptions {
     enum class Direction : uint8_t { TopToBottom, LeftToRight };
     Direction direction = Direction::TopToBottom;
@@ -43,8 +46,14 @@ struct LayoutOptions {
     /// Size of a stub box, in points.
     double stubWidth = 96;
     double stubHeight = 18;
-    /// Chunk workers (0: one per core, at most 4).
+    /// In-process chunk workers (0: one per core, at most 4). Graphviz itself runs one chunk at a
+    /// time per process (see DotLayout.h), so these overlap only the work around it.
     int threads = 0;
+    /// Worker processes (fork) running Graphviz in parallel, counting this one: the number of
+    /// cores at most; 1 turns them off. Used when at least minJobsForProcesses chunks need a
+    /// dot run. NETFOLD_LAYOUT_PROCESSES in the environment overrides the default.
+    int processes = defaultProcesses();
+    int minJobsForProcesses = 48;
     /// Reuse chunk layouts with the same content key (within the run and across runs through a
     /// process-wide cache). Off: every chunk is laid out (for cold benchmarks).
     bool cache = true;
@@ -103,6 +112,8 @@ struct LayoutStats {
     int cacheHits = 0;
     int stubbedEdges = 0;
     int maxChunkNodes = 0;
+    /// Worker processes that ran Graphviz besides this one.
+    int processes = 0;
     double planMs = 0;
     double dotMs = 0;
     double totalMs = 0;

@@ -1,7 +1,9 @@
 // netfold: the desktop application.
+#include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "SimplifySession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -71,7 +73,9 @@ int main(int argc, char** argv)
     QCommandLineOption fit("fit", "With --screenshot: fit the whole graph in the window before saving.");
     QCommandLineOption horizontal("horizontal", "Lay the graph out left to right.");
     QCommandLineOption noCache("no-layout-cache", "Lay out every chunk afresh (for cold benchmarks).");
-    parser.addOptions({screenshot, size, fit, horizontal, noCache});
+    QCommandLineOption simplify("simplify", "Run the whole simplification and show the graphs before and after side by "
+                                            "side (with --screenshot: save that view).");
+    parser.addOptions({screenshot, size, fit, horizontal, noCache, simplify});
     parser.process(app);
 
     netfold::MainWindow window;
@@ -85,25 +89,49 @@ int main(int argc, char** argv)
 
     const QStringList args = parser.positionalArguments();
     const QString shotPath = parser.value(screenshot);
-    if (!shotPath.isEmpty()) {
-        const QStringList wh = parser.value(size).split('x');
-        if (wh.size() == 2)
-            window.resize(wh[0].toInt(), wh[1].toInt());
+    const bool simplifyFirst = parser.isSet(simplify);
+    auto saveShot = [&window, &clock, &shotPath] {
+        const qint64 ms = clock.elapsed();
+        const QPixmap shot = window.grab();
+        if (shot.isNull() || !shot.save(shotPath, "PNG")) {
+            std::fprintf(stderr, "netfold: cannot write the screenshot '%s'.\n", qPrintable(shotPath));
+            QApplication::exit(1);
+            return;
+        }
+        std::printf("first paint: %lld ms\n", static_cast<long long>(ms));
+        std::fflush(stdout);
+        QApplication::exit(0);
+    };
+    if (simplifyFirst) {
+        // Once the pipeline reaches its fixed point, show the side by side; with --screenshot,
+        // save it when both sides are laid out and painted.
+        QObject::connect(window.session(), &netfold::SimplifySession::fixedPointReached, &window, [&] {
+            window.showCompare(true);
+            if (shotPath.isEmpty())
+                return;
+            auto* poll = new QTimer(&window);
+            QObject::connect(poll, &QTimer::timeout, &window, [&, poll] {
+                netfold::CompareView* c = window.compareView();
+                if (!c->leftView()->hasPaintedLayout() || !c->rightView()->hasPaintedLayout())
+                    return;
+                poll->stop();
+                if (parser.isSet(fit)) {
+                    c->leftView()->fitAll();
+                    c->rightView()->fitAll();
+                    QApplication::processEvents();
+                }
+                saveShot();
+            });
+            poll->start(30);
+        });
+    }
+    if (!shotPath.isEmpty() && !simplifyFirst) {
         QObject::connect(window.graphView(), &netfold::GraphView::layoutPainted, &window, [&] {
-            const qint64 ms = clock.elapsed();
             if (parser.isSet(fit)) {
                 window.graphView()->fitAll();
                 QApplication::processEvents();
             }
-            const QPixmap shot = window.grab();
-            if (shot.isNull() || !shot.save(shotPath, "PNG")) {
-                std::fprintf(stderr, "netfold: cannot write the screenshot '%s'.\n", qPrintable(shotPath));
-                QApplication::exit(1);
-                return;
-            }
-            std::printf("first paint: %lld ms\n", static_cast<long long>(ms));
-            std::fflush(stdout);
-            QApplication::exit(0);
+            saveShot();
         });
         QObject::connect(scene, &netfold::GraphScene::layoutFinished, &window, [&](bool ok, const QString& error) {
             if (!ok) {
@@ -111,6 +139,11 @@ int main(int argc, char** argv)
                 QApplication::exit(1);
             }
         });
+    }
+    if (!shotPath.isEmpty()) {
+        const QStringList wh = parser.value(size).split('x');
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
         QTimer::singleShot(600000, &window, [] {
             std::fprintf(stderr, "netfold: timed out waiting for the first paint.\n");
             QApplication::exit(2);
@@ -127,5 +160,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "netfold: %s\n", qPrintable(window.lastError()));
         return 1;
     }
+    if (simplifyFirst)
+        window.session()->runToEnd();
     return QApplication::exec();
 }

@@ -122,6 +122,8 @@ private slots:
     void cacheReuse();
     void concurrentLayouts();
     void concurrentDotRuns();
+    void workerProcesses();
+    void dotOutputBytes();
     void cancel();
     void streaming();
     void bezier();
@@ -478,6 +480,71 @@ void TestLayout::concurrentDotRuns()
         t.join();
     QCOMPARE(mismatches.load(), 0);
     QVERIFY(graphvizContextCount() >= 2);
+}
+
+void TestLayout::workerProcesses()
+{
+    // Forked Graphviz workers give exactly the in-process result, also when several layouts fork
+    // at the same time.
+    const LayoutGraph lg = drawable(chainModel(80));
+    LayoutOptions one;
+    one.cache = false;
+    one.processes = 1;
+    const LayoutResult ref = layoutGraph(lg, one);
+    QCOMPARE(ref.stats.processes, 0);
+    LayoutOptions many = one;
+    many.processes = 3;
+    many.minJobsForProcesses = 2;
+    std::vector<LayoutResult> results(3);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] { results[i] = layoutGraph(lg, many); });
+    for (std::thread& t : threads)
+        t.join();
+    for (const LayoutResult& r : results) {
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        if (std::thread::hardware_concurrency() > 1)
+            QVERIFY(r.stats.processes >= 1);
+        QCOMPARE(r.nodes.size(), ref.nodes.size());
+        for (std::size_t n = 0; n < r.nodes.size(); ++n) {
+            QCOMPARE(r.nodes[n].x, ref.nodes[n].x);
+            QCOMPARE(r.nodes[n].y, ref.nodes[n].y);
+        }
+        for (std::size_t e = 0; e < r.edges.size(); ++e) {
+            QCOMPARE(r.edges[e].pieces.size(), ref.edges[e].pieces.size());
+            QCOMPARE(r.edges[e].pieces.back().back().y, ref.edges[e].pieces.back().back().y);
+        }
+    }
+    // Cancelling stops the workers too.
+    std::atomic<bool> stop{false};
+    LayoutCallbacks cb;
+    cb.cancel = &stop;
+    cb.chunkReady = [&](const LayoutChunkUpdate&) { stop = true; };
+    const LayoutResult cancelled = layoutGraph(lg, many, cb);
+    QVERIFY(cancelled.cancelled || cancelled.stats.chunks <= 1);
+}
+
+void TestLayout::dotOutputBytes()
+{
+    DotOutput out;
+    out.width = 10.5;
+    out.height = 20.25;
+    out.ms = 1;
+    out.centers = {{1, 2}, {3, 4}};
+    out.splines = {{{0, 0}, {1, 1}, {2, 2}, {3, 3}}, {}};
+    std::string bytes;
+    appendDotOutput(bytes, out);
+    DotOutput back;
+    const char* p = bytes.data();
+    QVERIFY(readDotOutput(p, bytes.data() + bytes.size(), back));
+    QCOMPARE(p, bytes.data() + bytes.size());
+    QCOMPARE(back.width, 10.5);
+    QCOMPARE(back.centers.size(), std::size_t(2));
+    QCOMPARE(back.centers[1].y, 4.0);
+    QCOMPARE(back.splines[0].size(), std::size_t(4));
+    QCOMPARE(back.splines[1].size(), std::size_t(0));
+    p = bytes.data();
+    QVERIFY(!readDotOutput(p, bytes.data() + bytes.size() - 3, back));
 }
 
 void TestLayout::cancel()

@@ -1,8 +1,14 @@
 #include "MainWindow.h"
 
+#include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
+#include "Inspector.h"
+#include "PassTimeline.h"
 #include "SearchPanel.h"
+#include "SimplifySession.h"
+#include "SummaryPanel.h"
+#include "diff/Report.h"
 #include "model/Error.h"
 #include "model/ModelIO.h"
 #include "model/ModelSummary.h"
@@ -26,6 +32,7 @@
 #include <QProgressBar>
 #include <QSaveFile>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -54,7 +61,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     m_view = new GraphView(nullptr, this);
     m_view->setObjectName(QStringLiteral("graphView"));
-    setCentralWidget(m_view);
+    m_session = new SimplifySession(this);
+    m_compare = new CompareView(m_session, this);
+    m_compare->setObjectName(QStringLiteral("compareView"));
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_view);
+    m_stack->addWidget(m_compare);
+    setCentralWidget(m_stack);
 
     m_nodeList = new QTreeWidget(this);
     m_nodeList->setObjectName(QStringLiteral("nodeList"));
@@ -98,6 +111,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QAction* find = edit->addAction(tr("&Find..."), this, &MainWindow::showSearch);
     find->setShortcut(QKeySequence::Find);
     createViewMenu();
+    createSimplifyUi();
 
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
@@ -217,6 +231,194 @@ void MainWindow::createViewMenu()
     view->addAction(m_searchDock->toggleViewAction());
 }
 
+void MainWindow::createSimplifyUi()
+{
+    m_timeline = new PassTimeline(m_session, this);
+    m_timelineDock = new QDockWidget(tr("Passes"), this);
+    m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    m_timelineDock->setWidget(m_timeline);
+    addDockWidget(Qt::RightDockWidgetArea, m_timelineDock);
+    resizeDocks({m_timelineDock}, {380}, Qt::Horizontal);
+
+    m_inspector = new Inspector(this);
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    tabifyDockWidget(m_timelineDock, m_inspectorDock);
+    m_timelineDock->raise();
+
+    m_summaryPanel = new SummaryPanel(this);
+    m_summaryDock = new QDockWidget(tr("Summary"), this);
+    m_summaryDock->setObjectName(QStringLiteral("summaryDock"));
+    m_summaryDock->setWidget(m_summaryPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_summaryDock);
+    tabifyDockWidget(m_inspectorDock, m_summaryDock);
+    m_timelineDock->raise();
+
+    QMenu* menu = menuBar()->addMenu(tr("&Simplify"));
+    for (QAction* a : {m_timeline->stepAction(), m_timeline->backAction(), m_timeline->runAction(),
+                       m_timeline->resetAction(), m_timeline->cancelAction()})
+        menu->addAction(a);
+    menu->addSeparator();
+    m_compareAction = menu->addAction(tr("Side by Side"));
+    m_compareAction->setCheckable(true);
+    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    connect(m_compareAction, &QAction::toggled, this, [this](bool on) { showCompare(on); });
+    QAction* verify = menu->addAction(tr("&Verify on Random Inputs"), this, [this] {
+        m_summaryDock->show();
+        m_summaryDock->raise();
+        m_summaryPanel->verify();
+    });
+    verify->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    menu->addSeparator();
+    QAction* save = menu->addAction(tr("Save Simplified Model &As..."), this, &MainWindow::chooseSaveSimplified);
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    menu->addAction(tr("Save &Report..."), this, &MainWindow::chooseSaveReport);
+    menu->addSeparator();
+    menu->addAction(m_timelineDock->toggleViewAction());
+    menu->addAction(m_inspectorDock->toggleViewAction());
+    menu->addAction(m_summaryDock->toggleViewAction());
+
+    connect(m_session, &SimplifySession::changed, this, &MainWindow::onSessionChanged);
+    connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { statusBar()->showMessage(e, 10000); });
+    connect(m_timeline, &PassTimeline::cumulativeChanged, m_compare, &CompareView::setCumulative);
+    connect(m_timeline, &PassTimeline::stepActivated, this, [this](int index) {
+        const Pipeline* p = m_session->pipeline();
+        if (!p || m_session->busy())
+            return;
+        const std::size_t target = static_cast<std::size_t>(index + 1);
+        while (p->position() > target)
+            m_session->back();
+        while (p->position() < target && p->position() < p->steps().size())
+            m_session->step();
+    });
+    connect(m_view->graphScene(), &GraphScene::nodeSelected, this, [this](NodeId id) { inspect(false, id); });
+    connect(m_view->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) {
+        if (m_model)
+            m_inspector->showValue(*m_model, m_model->graph, v.toStdString());
+    });
+    connect(m_compare, &CompareView::nodeSelected, this, [this](bool left, NodeId id) { inspect(left, id); });
+    connect(m_compare, &CompareView::valueSelected, this, [this](bool left, const QString& v) {
+        auto model = left ? m_compare->leftModel() : m_compare->rightModel();
+        if (model)
+            m_inspector->showValue(*model, model->graph, v.toStdString());
+    });
+    connect(m_inspector, &Inspector::nodeActivated, this, [this](NodeId id) {
+        if (isComparing())
+            m_compare->rightView()->centerOnNode(id);
+        else
+            m_view->centerOnNode(id);
+    });
+}
+
+void MainWindow::onSessionChanged()
+{
+    const Pipeline* p = m_session->pipeline();
+    if (!p)
+        return;
+    if (p->position() > 0 && !isComparing())
+        showCompare(true);
+    m_summaryPanel->setModels(p->originalPtr(), p->currentPtr());
+}
+
+void MainWindow::showCompare(bool on)
+{
+    m_stack->setCurrentWidget(on ? static_cast<QWidget*>(m_compare) : static_cast<QWidget*>(m_view));
+    if (m_compareAction->isChecked() != on) {
+        const QSignalBlocker block(m_compareAction);
+        m_compareAction->setChecked(on);
+    }
+    if (on)
+        m_compare->refresh();
+}
+
+bool MainWindow::isComparing() const { return m_stack->currentWidget() == m_compare; }
+
+void MainWindow::inspect(bool left, NodeId id)
+{
+    std::shared_ptr<const Model> model = m_model;
+    if (isComparing())
+        model = left ? m_compare->leftModel() : m_compare->rightModel();
+    if (!model || id == kNoNode) {
+        m_inspector->clear();
+        return;
+    }
+    if (!model->graph.findNode(id)) {
+        m_inspector->clear();
+        return;
+    }
+    m_inspector->showNode(*model, model->graph, id);
+    QString note;
+    if (isComparing() && left && m_compare->outcomes().count(id))
+        note = m_compare->linkText();
+    else if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy()) {
+        const auto kept = p->keptReasons();
+        auto it = kept.find(id);
+        if (it != kept.end())
+            note = QString::fromStdString(it->second);
+        if (isComparing() && !left && !m_compare->linkText().isEmpty())
+            note = note.isEmpty() ? m_compare->linkText() : m_compare->linkText() + "\n" + note;
+    }
+    if (!note.isEmpty())
+        m_inspector->setStatusNote(note);
+}
+
+bool MainWindow::saveSimplified(const QString& path)
+{
+    auto model = m_session->after();
+    if (!model) {
+        m_lastError = tr("No model to save.");
+        return false;
+    }
+    try {
+        saveModel(*model, path.toStdString());
+        statusBar()->showMessage(tr("Saved %1 (%2 nodes).").arg(path).arg(model->graph.nodes.size()), 8000);
+        return true;
+    } catch (const std::exception& e) {
+        m_lastError = QString::fromStdString(e.what());
+        statusBar()->showMessage(m_lastError, 10000);
+        return false;
+    }
+}
+
+bool MainWindow::saveReport(const QString& path)
+{
+    const Pipeline* p = m_session->pipeline();
+    if (!p) {
+        m_lastError = tr("No model to report on.");
+        return false;
+    }
+    const std::string text = path.endsWith(".json", Qt::CaseInsensitive) ? pipelineReport(*p).dump(2) + "\n"
+                                                                          : pipelineMarkdown(*p);
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit()) {
+        m_lastError = tr("Cannot write '%1': %2.").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::chooseSaveSimplified()
+{
+    QString base = m_model && !m_model->sourcePath.empty()
+                       ? QFileInfo(QString::fromStdString(m_model->sourcePath)).absolutePath() + "/"
+                             + QFileInfo(QString::fromStdString(m_model->sourcePath)).completeBaseName()
+                       : QStringLiteral("model");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save simplified model"), base + ".simplified.onnx",
+                                                      tr("ONNX models (*.onnx)"));
+    if (!path.isEmpty() && !saveSimplified(path))
+        QMessageBox::warning(this, tr("Save failed"), m_lastError);
+}
+
+void MainWindow::chooseSaveReport()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save step report"), QStringLiteral("netfold-report.md"),
+                                                      tr("Markdown (*.md);;JSON (*.json)"));
+    if (!path.isEmpty() && !saveReport(path))
+        QMessageBox::warning(this, tr("Save failed"), m_lastError);
+}
+
 void MainWindow::applyOption(const std::function<void()>& change)
 {
     change();
@@ -278,6 +480,9 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
                     .arg(m_model->opsetVersion(""));
     // The scene shares the model's graph (no copy: the pointer keeps the model alive).
     graphScene()->setGraph(std::shared_ptr<const Graph>(m_model, &m_model->graph), m_model->opsetVersion(""));
+    showCompare(false);
+    m_inspector->clear();
+    m_session->setModel(m_model);
     updateStatus();
 }
 

@@ -12,12 +12,18 @@ class QDockWidget;
 class QProgressBar;
 class QToolButton;
 class QAction;
+class QStackedWidget;
 
 namespace netfold {
 
+class CompareView;
 class GraphScene;
 class GraphView;
+class Inspector;
+class PassTimeline;
 class SearchPanel;
+class SimplifySession;
+class SummaryPanel;
 
 /// The main window: opens a model (argument, File > Open, drag and drop, recent files) and shows
 /// its graph; a node list and a find panel dock beside it.
@@ -47,6 +53,20 @@ public:
     /// Saves the drawing as SVG or PNG (by extension); false with lastError() set on failure.
     bool exportTo(const QString& path);
 
+    SimplifySession* session() const { return m_session; }
+    CompareView* compareView() const { return m_compare; }
+    PassTimeline* timeline() const { return m_timeline; }
+    SummaryPanel* summaryPanel() const { return m_summaryPanel; }
+    Inspector* inspector() const { return m_inspector; }
+    /// Shows the side-by-side compare view (true) or the single graph view.
+    void showCompare(bool on);
+    bool isComparing() const;
+    /// Saves the model after the current step (never over the file it came from); false with
+    /// lastError() set on failure.
+    bool saveSimplified(const QString& path);
+    /// Saves the step report as JSON (.json) or Markdown (other extensions).
+    bool saveReport(const QString& path);
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -63,6 +83,11 @@ private:
     void applyOption(const std::function<void()>& change);
     void onNodeListItem(QTreeWidgetItem* item);
     void updateStatus();
+    void createSimplifyUi();
+    void onSessionChanged();
+    void inspect(bool left, NodeId id);
+    void chooseSaveSimplified();
+    void chooseSaveReport();
 
     std::shared_ptr<Model> m_model;
     GraphView* m_view = nullptr;
@@ -78,6 +103,16 @@ private:
     QMenu* m_recentMenu = nullptr;
     QString m_lastError;
     QString m_summary;
+    QStackedWidget* m_stack = nullptr;
+    SimplifySession* m_session = nullptr;
+    CompareView* m_compare = nullptr;
+    PassTimeline* m_timeline = nullptr;
+    SummaryPanel* m_summaryPanel = nullptr;
+    Inspector* m_inspector = nullptr;
+    QDockWidget* m_timelineDock = nullptr;
+    QDockWidget* m_summaryDock = nullptr;
+    QDockWidget* m_inspectorDock = nullptr;
+    QAction* m_compareAction = nullptr;
 };
 
 } // namespace netfold

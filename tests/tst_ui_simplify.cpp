@@ -1,0 +1,138 @@
+// The main window's simplification workflow: run to end on the sample, save the simplified
+// model (byte-identical to netfold-cli's), save reports, verify, inspect why nodes were kept.
+#include "TestSupport.h"
+
+#include "CompareView.h"
+#include "GraphScene.h"
+#include "GraphView.h"
+#include "Inspector.h"
+#include "MainWindow.h"
+#include "PassTimeline.h"
+#include "SimplifySession.h"
+#include "SummaryPanel.h"
+
+#include "passes/Pipeline.h"
+
+#include <QtTest>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+using namespace netfold;
+using namespace netfold::test;
+
+namespace {
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+} // namespace
+
+class TestUiSimplify : public QObject {
+    Q_OBJECT
+private slots:
+    void runToEndAndSave();
+    void neverSavesOverTheOriginal();
+    void verifyShowsDifferences();
+};
+
+void TestUiSimplify::runToEndAndSave()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.openFile(dataPath("seed_static.onnx")));
+    QVERIFY(!window.isComparing());
+    window.timeline()->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->busy(), 60000);
+    QVERIFY(window.session()->pipeline()->atFixedPoint());
+    QVERIFY(window.isComparing());
+    QCOMPARE(window.compareView()->rightModel()->graph.nodes.size(), std::size_t(8));
+    QVERIFY(window.compareView()->rightView()->graphScene()->waitForLayout());
+
+    // The saved model is byte-identical to netfold-cli simplify's output.
+    const QString gui = dir.filePath("gui.onnx");
+    const QString cli = dir.filePath("cli.onnx");
+    QVERIFY2(window.saveSimplified(gui), qPrintable(window.lastError()));
+    QCOMPARE(runCli({"simplify", dataPath("seed_static.onnx"), cli}).exitCode, 0);
+    QCOMPARE(readAll(gui), readAll(cli));
+
+    // Reports.
+    QVERIFY(window.saveReport(dir.filePath("r.json")));
+    const QJsonObject report = QJsonDocument::fromJson(readAll(dir.filePath("r.json"))).object();
+    QCOMPARE(report.value("nodes_after").toInt(), 8);
+    QVERIFY(window.saveReport(dir.filePath("r.md")));
+    QVERIFY(readAll(dir.filePath("r.md")).contains("| **Nodes** | 15 | 8 |"));
+
+    // The op-count summary.
+    QTableWidget* counts = window.summaryPanel()->countsTable();
+    QVERIFY(counts->rowCount() > 5);
+    bool shapeRow = false;
+    for (int r = 0; r < counts->rowCount(); ++r)
+        if (counts->item(r, 0)->text() == "Shape") {
+            shapeRow = true;
+            QCOMPARE(counts->item(r, 1)->text(), QString("1"));
+            QCOMPARE(counts->item(r, 2)->text(), QString("0"));
+        }
+    QVERIFY(shapeRow);
+
+    // Selecting a kept node explains why it was not folded.
+    NodeId conv = kNoNode;
+    for (const auto& n : window.compareView()->rightModel()->graph.nodes)
+        if (n.opType == "Conv")
+            conv = n.id;
+    window.compareView()->rightView()->graphScene()->selectNode(conv);
+    QVERIFY2(window.inspector()->plainText().contains("computed at run time"), qPrintable(window.inspector()->plainText()));
+
+    // Back to the original, then the single view.
+    window.timeline()->resetAction()->trigger();
+    QCOMPARE(window.session()->pipeline()->position(), std::size_t(0));
+    window.showCompare(false);
+    QVERIFY(!window.isComparing());
+}
+
+void TestUiSimplify::neverSavesOverTheOriginal()
+{
+    QTemporaryDir dir;
+    const QString in = dir.filePath("in.onnx");
+    QVERIFY(QFile::copy(dataPath("seed_static.onnx"), in));
+    const QByteArray before = readAll(in);
+    MainWindow window;
+    QVERIFY(window.openFile(in));
+    window.session()->runToEnd();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->busy(), 60000);
+    QVERIFY(!window.saveSimplified(in));
+    QVERIFY(window.lastError().contains("Refusing"));
+    QCOMPARE(readAll(in), before);
+}
+
+void TestUiSimplify::verifyShowsDifferences()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(dataPath("seed_bn_stats.onnx")));
+    window.session()->runToEnd();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->busy(), 60000);
+    QSignalSpy spy(window.summaryPanel(), &SummaryPanel::verifyFinished);
+    window.summaryPanel()->verify();
+    QVERIFY(spy.wait(60000));
+    QVERIFY(spy.takeFirst().at(0).toBool());
+    QVERIFY(window.summaryPanel()->lastVerify().ran);
+    QCOMPARE(window.summaryPanel()->verifyTable()->rowCount(), 1);
+
+    MainWindow custom;
+    QVERIFY(custom.openFile(dataPath("custom_domain.onnx")));
+    QSignalSpy spy2(custom.summaryPanel(), &SummaryPanel::verifyFinished);
+    custom.summaryPanel()->verify();
+    QVERIFY(spy2.wait(60000));
+    QVERIFY(!custom.summaryPanel()->lastVerify().ran);
+    QVERIFY(!custom.summaryPanel()->lastVerify().blockers.empty());
+}
+
+QTEST_MAIN(TestUiSimplify)
+#include "tst_ui_simplify.moc"

@@ -166,13 +166,23 @@ void CompareView::applyHighlights()
         const auto& c = p->steps()[s].changes;
         added.insert(c.added.begin(), c.added.end());
         changed.insert(c.changed.begin(), c.changed.end());
-        for (const auto& k : c.constants)
-            changed.insert(k.consumers.begin(), k.consumers.end());
     }
-    for (const auto& [id, o] : m_outcomes)
+    // Nodes that took over removed work: what they were fused into, and the readers of constants
+    // that computations were folded into (a Constant node merely turned initializer changes nothing).
+    std::set<std::string> foldedInto;
+    for (const auto& [id, o] : m_outcomes) {
+        if (o.opType == "Constant")
+            continue;
         if (o.intoNode != kNoNode)
             changed.insert(o.intoNode);
+        if (!o.intoValue.empty())
+            foldedInto.insert(o.intoValue);
+    }
     const Graph& after = m_rightModel->graph;
+    for (const auto& n : after.nodes)
+        for (const auto& in : n.inputs)
+            if (foldedInto.count(in))
+                changed.insert(n.id);
     for (const auto& n : after.nodes) {
         if (added.count(n.id))
             rs->setHighlight(n.id, HighlightState::Added);

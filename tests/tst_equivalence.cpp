@@ -61,6 +61,7 @@ void TestEquivalence::simplifiedMatchesOrt_data()
     QTest::newRow("seed_bn_stats") << "seed_bn_stats.onnx" << false;
     QTest::newRow("transformer_dyn") << "transformer_dyn.onnx" << true;
     QTest::newRow("tiny_resnet") << "tiny_resnet.onnx" << false;
+    QTest::newRow("shuffle_dyn") << "shuffle_dyn.onnx" << true;
     QTest::newRow("if_model") << "if_model.onnx" << false;
     QTest::newRow("loop_model") << "loop_model.onnx" << false;
     QTest::newRow("opset21") << "opset21.onnx" << false;

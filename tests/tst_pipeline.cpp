@@ -1,5 +1,8 @@
 // The simplification pipeline on real PyTorch exports.
+#include "ModelBuilder.h"
 #include "TestSupport.h"
+
+#include "model/DataType.h"
 
 #include "model/Error.h"
 #include "diff/Provenance.h"
@@ -46,6 +49,7 @@ private slots:
     void overwriteInputShape();
     void subgraphsAreSimplified();
     void opset21StillSimplifies();
+    void cascadingShapeChainsFold();
 };
 
 void TestPipeline::seedStaticFoldsTo8()
@@ -214,6 +218,37 @@ void TestPipeline::opset21StillSimplifies()
     Pipeline p(m);
     p.runToFixedPoint();
     QVERIFY(p.current().graph.nodes.size() < m.graph.nodes.size());
+}
+
+void TestPipeline::cascadingShapeChainsFold()
+{
+    // A channel shuffle twice, each Reshape target computed from the batch dim of its input:
+    // the second chain can only fold once the first Reshape's output shape is inferred.
+    test::ModelBuilder b(15);
+    b.input("x", dtype::Float, {"batch", 4, 2, 2}).output("y", dtype::Float);
+    b.ints("zero", {}, {0}).ints("one", {}, {1}).ints("two", {}, {2}).ints("tail", {2}, {2, 2});
+    for (int k = 0; k < 2; ++k) {
+        const std::string in = k == 0 ? "x" : "r1_" + std::to_string(k - 1);
+        const std::string s = std::to_string(k);
+        b.node("Shape", {in}, {"s" + s}).node("Gather", {"s" + s, "zero"}, {"g" + s});
+        b.node("Unsqueeze", {"g" + s}, {"u" + s}).attr("axes", std::vector<int64_t>{0});
+        // channels / 2 through Div, which ONNX 1.12's data propagation cannot follow.
+        b.node("Gather", {"s" + s, "one"}, {"ch" + s}).node("Div", {"ch" + s, "two"}, {"h" + s});
+        b.node("Unsqueeze", {"h" + s}, {"hu" + s}).attr("axes", std::vector<int64_t>{0});
+        b.node("Concat", {"u" + s, "hu" + s, "hu" + s, "tail"}, {"c" + s}).attr("axis", int64_t(0));
+        b.node("Reshape", {in, "c" + s}, {"r0_" + s});
+        b.node("Transpose", {"r0_" + s}, {"t" + s}).attr("perm", std::vector<int64_t>{0, 2, 1, 3, 4});
+        // The next stage reads this stage's channel dim: known only once its shape is re-inferred.
+        b.node("Unsqueeze", {"ch" + s}, {"chu" + s}).attr("axes", std::vector<int64_t>{0});
+        b.node("Concat", {"u" + s, "chu" + s, "tail"}, {"d" + s}).attr("axis", int64_t(0));
+        b.node("Reshape", {"t" + s, "d" + s}, {k == 1 ? "y" : "r1_" + s});
+    }
+    Pipeline p(b.build());
+    p.runToFixedPoint();
+    QCOMPARE(count(p.current(), "Shape"), 0);
+    QCOMPARE(count(p.current(), "Concat"), 0);
+    QCOMPARE(count(p.current(), "Reshape"), 4);
+    QVERIFY(p.position() <= 6);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -18,29 +18,19 @@ namespace {
 std::mutex g_mutex;
 int g_created = 0; // guarded by g_mutex
 
-/// Each thread that runs dot gets its own Graphviz context (created and freed under g_mutex).
-struct ThreadContext {
-    GVC_t* gvc = nullptr;
-    ~ThreadContext()
-    {
-        if (gvc) {
-            std::lock_guard<std::mutex> lock(g_mutex);
-            gvFreeContext(gvc);
-        }
-    }
-};
-thread_local ThreadContext t_context;
+GVC_t* g_context = nullptr; // guarded by g_mutex
 
-/// The calling thread's context; the caller holds g_mutex.
-GVC_t* threadContext()
+/// The process's Graphviz context; the caller holds g_mutex. One context serves every thread:
+/// giving each thread its own (as Graphviz's docs suggest for threads) crashed dot now and then
+/// in our concurrency tests with Graphviz 2.42, and the lock serialises the runs anyway.
+GVC_t* context()
 {
-    if (!t_context.gvc) {
-        if (g_created == 0)
-            agseterr(AGMAX); // no warnings on stderr
-        t_context.gvc = gvContext();
+    if (!g_context) {
+        agseterr(AGMAX); // no warnings on stderr
+        g_context = gvContext();
         ++g_created;
     }
-    return t_context.gvc;
+    return g_context;
 }
 
 std::string inches(double points)
@@ -186,7 +176,7 @@ DotOutput runDotUnlocked(const DotInput& in)
         return out;
 
     const auto t0 = std::chrono::steady_clock::now();
-    GVC_t* gvc = threadContext();
+    GVC_t* gvc = context();
 
     Agraph_t* g = agopen(cstr("chunk"), Agdirected, nullptr);
     const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;

@@ -122,6 +122,7 @@ private slots:
     void cacheReuse();
     void concurrentLayouts();
     void concurrentDotRuns();
+    void manyLayoutsInOneProcess();
     void workerProcesses();
     void dotOutputBytes();
     void cancel();
@@ -458,7 +459,8 @@ void TestLayout::concurrentLayouts()
 
 void TestLayout::concurrentDotRuns()
 {
-    // runDot itself from many threads: every caller gets its own context and the same answer.
+    // runDot itself from many threads: every thread gets its own Graphviz context, the runs are
+    // serialised, and every caller gets the same answer.
     DotInput in;
     for (int i = 0; i < 30; ++i)
         in.boxes.emplace_back(60 + i % 5 * 10, 30);
@@ -480,6 +482,27 @@ void TestLayout::concurrentDotRuns()
         t.join();
     QCOMPARE(mismatches.load(), 0);
     QVERIFY(graphvizContextCount() >= 2);
+}
+
+void TestLayout::manyLayoutsInOneProcess()
+{
+    // Graphviz 2.4x's decompose() wraps a char counter every 255 calls and then crashes dot
+    // (about once per 128 layouts); DotLayout steps the counter past the wrap. 400 layouts of a
+    // multi-chunk graph must all succeed.
+    DotInput in;
+    for (int i = 0; i < 12; ++i)
+        in.boxes.emplace_back(50, 20);
+    in.sources = {10};
+    in.sinks = {11};
+    for (int i = 1; i < 10; ++i)
+        in.edges.emplace_back((i - 1) / 2, i);
+    in.edges.emplace_back(10, 0);
+    in.edges.emplace_back(9, 11);
+    in.spine = {0, 1, 3, 10, 11};
+    for (int k = 0; k < 400; ++k) {
+        const DotOutput out = runDot(in);
+        QCOMPARE(out.centers.size(), std::size_t(12));
+    }
 }
 
 void TestLayout::workerProcesses()

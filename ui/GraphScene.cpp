@@ -7,6 +7,7 @@
 #include "layout/DotLayout.h"
 
 #include <QApplication>
+#include <QGraphicsView>
 #include <QEventLoop>
 #include <QFontMetricsF>
 #include <QGraphicsSceneHelpEvent>
@@ -87,6 +88,7 @@ void GraphScene::reset()
 {
     cancelLayout();
     ++m_generation;
+    m_pending = false;
     m_running = false;
     m_complete = false;
     m_settingSelection = true;
@@ -110,7 +112,6 @@ void GraphScene::setGraph(std::shared_ptr<const Graph> graph, int64_t opset)
 {
     // The same graph again (a relayout) keeps selection and highlights; another graph drops them.
     const bool same = graph && graph == m_graph;
-    const NodeId keepSelection = m_selectedId;
     auto g = std::move(graph);
     reset();
     if (!same)
@@ -118,19 +119,42 @@ void GraphScene::setGraph(std::shared_ptr<const Graph> graph, int64_t opset)
     m_graph = std::move(g);
     m_opset = opset;
     m_selectedIndex = -1;
-    if (!m_graph) {
-        if (keepSelection != kNoNode) {
-            m_selectedId = kNoNode;
-            emit nodeSelected(kNoNode);
-        }
-        return;
+    if (!same && m_selectedId != kNoNode) {
+        m_selectedId = kNoNode;
+        emit nodeSelected(kNoNode);
     }
+    if (!m_graph)
+        return;
+    // Scenes whose views are all hidden (the compare view behind the main view) wait until one
+    // is shown, or until someone waits for the layout.
+    m_pending = true;
+    m_running = true;
+    if (!viewsHidden())
+        ensureLayout();
+}
+
+bool GraphScene::viewsHidden() const
+{
+    const auto list = views();
+    if (list.isEmpty())
+        return false;
+    for (const QGraphicsView* v : list)
+        if (v->isVisible())
+            return false;
+    return true;
+}
+
+void GraphScene::ensureLayout()
+{
+    if (!m_pending || !m_graph)
+        return;
+    m_pending = false;
     m_clock.start();
     m_itemNs = 0;
     LayoutGraphOptions lo;
     lo.attributes = m_options.attributes;
     lo.initializers = m_options.initializers;
-    lo.opset = opset;
+    lo.opset = m_opset;
     auto lg = std::make_shared<LayoutGraph>(buildLayoutGraph(*m_graph, lo));
     m_layoutGraph = lg;
     const qint64 built = m_clock.nsecsElapsed();
@@ -145,10 +169,9 @@ void GraphScene::setGraph(std::shared_ptr<const Graph> graph, int64_t opset)
         m_edgesOf[lg->edges[e].from].push_back(e);
         m_edgesOf[lg->edges[e].to].push_back(e);
     }
-    if (keepSelection != kNoNode) {
-        if (same && lg->findNode(keepSelection) >= 0) {
-            m_selectedIndex = lg->findNode(keepSelection);
-        } else {
+    if (m_selectedId != kNoNode) {
+        m_selectedIndex = lg->findNode(m_selectedId);
+        if (m_selectedIndex < 0) {
             m_selectedId = kNoNode;
             emit nodeSelected(kNoNode);
         }
@@ -266,6 +289,7 @@ void GraphScene::cancelLayout()
 
 bool GraphScene::waitForLayout(int timeoutMs)
 {
+    ensureLayout();
     if (!m_running)
         return true;
     QEventLoop loop;
@@ -496,6 +520,14 @@ void GraphScene::selectNode(NodeId id)
         clearSelection();
         m_settingSelection = false;
         selectLayoutNode(-1, kNoNode);
+        return;
+    }
+    if (m_pending) {
+        // Not laid out yet (hidden view): resolved when the layout starts.
+        if (id != m_selectedId) {
+            m_selectedId = id;
+            emit nodeSelected(id);
+        }
         return;
     }
     const int index = m_layoutGraph->findNode(id);

@@ -47,7 +47,8 @@ public:
 
     /// Shows a graph (top level): builds the drawable graph, measures the nodes with the view's
     /// fonts and starts the layout in a worker thread. opset names inputs from the ONNX schemas.
-    /// Passing the graph already shown lays it out again keeping selection and highlights.
+    /// Passing the graph already shown lays it out again keeping selection and highlights. When
+    /// every view of the scene is hidden, the work waits until one is shown (see ensureLayout()).
     void setGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
     /// Removes everything (cancels a running layout); clears selection and highlights.
     void clearGraph();
@@ -56,8 +57,12 @@ public:
     const Options& options() const { return m_options; }
     const std::shared_ptr<const Graph>& graph() const { return m_graph; }
 
+    /// Starts a layout that waits for a view to be shown (no-op otherwise). Views call it when
+    /// they are shown; waitForLayout() calls it too.
+    void ensureLayout();
     /// True once every chunk of the current graph has its items.
     bool isLayoutComplete() const { return m_complete; }
+    /// True from setGraph() until the layout ends (including while it waits for a view).
     bool isLayoutRunning() const { return m_running; }
     /// Stops a running layout between chunks (layoutFinished(false) follows).
     void cancelLayout();
@@ -153,6 +158,7 @@ protected:
 private:
     void startLayout();
     void reset();
+    bool viewsHidden() const;
     void measure();
     void onChunkReady(quint64 generation, const LayoutChunkUpdate& update);
     void onLayoutDone(quint64 generation, std::shared_ptr<LayoutResult> result);
@@ -185,6 +191,7 @@ private:
     bool m_overview = false;
     bool m_complete = false;
     bool m_running = false;
+    bool m_pending = false;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     QList<QFuture<void>> m_futures;

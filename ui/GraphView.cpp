@@ -259,6 +259,12 @@ void GraphView::paintEvent(QPaintEvent* event)
     }
 }
 
+void GraphView::showEvent(QShowEvent* event)
+{
+    QGraphicsView::showEvent(event);
+    m_scene->ensureLayout();
+}
+
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);

@@ -6,6 +6,7 @@
 #include <graphviz/gvc.h>
 
 #include <chrono>
+#include <dlfcn.h>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -18,19 +19,86 @@ namespace {
 std::mutex g_mutex;
 int g_created = 0; // guarded by g_mutex
 
-GVC_t* g_context = nullptr; // guarded by g_mutex
+std::vector<GVC_t*> g_idle; // contexts of threads that ended, guarded by g_mutex
 
-/// The process's Graphviz context; the caller holds g_mutex. One context serves every thread:
-/// giving each thread its own (as Graphviz's docs suggest for threads) crashed dot now and then
-/// in our concurrency tests with Graphviz 2.42, and the lock serialises the runs anyway.
+/// Each thread that runs dot owns a Graphviz context while it lives; when it ends, the context
+/// goes to the next new thread (contexts are never freed, so their number stays at the most
+/// threads that ever ran dot at once). The lock still serialises the runs themselves: dot keeps
+/// its working state in file-level statics, whatever the context.
+struct ThreadContext {
+    GVC_t* gvc = nullptr;
+    ~ThreadContext()
+    {
+        if (gvc) {
+            std::lock_guard<std::mutex> lock(g_mutex);
+            g_idle.push_back(gvc);
+        }
+    }
+};
+thread_local ThreadContext t_context;
+
+/// The calling thread's context; the caller holds g_mutex.
 GVC_t* context()
 {
-    if (!g_context) {
-        agseterr(AGMAX); // no warnings on stderr
-        g_context = gvContext();
-        ++g_created;
+    if (!t_context.gvc) {
+        if (!g_idle.empty()) {
+            t_context.gvc = g_idle.back();
+            g_idle.pop_back();
+        } else {
+            if (g_created == 0)
+                agseterr(AGMAX); // no warnings on stderr
+            t_context.gvc = gvContext();
+            ++g_created;
+        }
     }
-    return g_context;
+    return t_context.gvc;
+}
+
+/// Graphviz 2.4x bug: dot's decompose() marks visited nodes with a global char counter (Cmark)
+/// that wraps to 1 every 255 calls. Every layout calls decompose twice, the second time after
+/// build_ranks has left mark 1 (TRUE) on every node; if that call gets Cmark == 1 it finds no
+/// component and dot crashes, about once per 128 layouts in a process. We watch the counter with a
+/// one-node graph (decompose() is exported by the dot plugin) and step it past the wrap before a
+/// layout could hit it. Without the symbol (another Graphviz build) the guard does nothing.
+struct CmarkGuard {
+    using Decompose = void (*)(Agraph_t*, int);
+    bool tried = false;
+    Agraph_t* graph = nullptr;
+    Agnode_t* node = nullptr;
+    Decompose decompose = nullptr;
+};
+CmarkGuard g_guard; // guarded by g_mutex
+
+void stepPastCmarkWrap(GVC_t* gvc)
+{
+    if (!g_guard.tried) {
+        g_guard.tried = true;
+        Agraph_t* g = agopen(const_cast<char*>("netfold_cmark"), Agdirected, nullptr);
+        Agnode_t* n = agnode(g, const_cast<char*>("n"), 1);
+        // Laying it out loads the dot plugin and binds dot's records to the node; the layout is
+        // kept for the life of the process.
+        void* plugin = nullptr;
+        if (gvLayout(gvc, g, "dot") == 0)
+            plugin = dlopen("libgvplugin_dot_layout.so.6", RTLD_NOW | RTLD_NOLOAD);
+        auto fn = plugin ? reinterpret_cast<CmarkGuard::Decompose>(dlsym(plugin, "decompose")) : nullptr;
+        if (fn) {
+            g_guard.graph = g;
+            g_guard.node = n;
+            g_guard.decompose = fn;
+        } else {
+            gvFreeLayout(gvc, g);
+            agclose(g);
+        }
+    }
+    if (!g_guard.decompose)
+        return;
+    // Each probe is one decompose() call; its mark is the counter's value. Near the wrap, step
+    // through it so the next layout's two calls get small values.
+    for (int i = 0; i < 300; ++i) {
+        g_guard.decompose(g_guard.graph, 0);
+        if (static_cast<unsigned char>(ND_mark(g_guard.node)) < 240)
+            break;
+    }
 }
 
 std::string inches(double points)
@@ -177,6 +245,7 @@ DotOutput runDotUnlocked(const DotInput& in)
 
     const auto t0 = std::chrono::steady_clock::now();
     GVC_t* gvc = context();
+    stepPastCmarkWrap(gvc);
 
     Agraph_t* g = agopen(cstr("chunk"), Agdirected, nullptr);
     const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;

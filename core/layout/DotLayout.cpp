@@ -245,7 +245,7 @@ DotOutput runDotUnlocked(const DotInput& in)
 
     const auto t0 = std::chrono::steady_clock::now();
     GVC_t* gvc = context();
-    if (!getenv("NF_NOGUARD")) stepPastCmarkWrap(gvc);
+    stepPastCmarkWrap(gvc);
 
     Agraph_t* g = agopen(cstr("chunk"), Agdirected, nullptr);
     const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;

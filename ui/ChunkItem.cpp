@@ -90,9 +90,18 @@ void ChunkItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
     const GraphStyle& st = m_scene->style();
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     painter->setRenderHint(QPainter::Antialiasing, false);
-    if (m_bounds.width() * lod < 3 && m_bounds.height() * lod < 6) {
-        // A few pixels: one smudge for the whole chunk.
-        painter->fillRect(m_bounds, QColor(0x8a, 0x8a, 0x8a));
+    if ((m_bounds.width() * lod < 3 && m_bounds.height() * lod < 6) || m_bounds.width() * lod < 1.5) {
+        // A few pixels: one smudge for the whole chunk, at least a pixel wide (a tall, thin graph
+        // fitted to the window is narrower than a pixel).
+        QRectF device = painter->worldTransform().mapRect(m_bounds);
+        if (device.width() < 1)
+            device.adjust(-(1 - device.width()) / 2, 0, (1 - device.width()) / 2, 0);
+        if (device.height() < 1)
+            device.adjust(0, -(1 - device.height()) / 2, 0, (1 - device.height()) / 2);
+        painter->save();
+        painter->resetTransform();
+        painter->fillRect(device.toAlignedRect(), QColor(0x6a, 0x6a, 0x6a));
+        painter->restore();
         return;
     }
     if (!m_built)
@@ -101,16 +110,19 @@ void ChunkItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option,
         painter->setPen(QPen(st.edgeColor.lighter(160), 0));
         painter->drawLines(m_lines);
     }
-    painter->setPen(Qt::NoPen);
+    // A cosmetic outline in the fill colour keeps boxes at least a pixel big.
     for (int c = 0; c < m_rectsByCategory.size(); ++c) {
         if (m_rectsByCategory[c].isEmpty())
             continue;
         const GraphStyle::Category& cat = st.category(c);
-        // Light categories (inputs, constants) get their border colour so they stay visible.
-        painter->setBrush(cat.title.lightness() > 200 ? st.border : cat.title);
+        // Light categories (inputs, constants) get the border colour so they stay visible.
+        const QColor fill = cat.title.lightness() > 200 ? st.border : cat.title;
+        painter->setPen(QPen(fill, 0));
+        painter->setBrush(fill);
         painter->drawRects(m_rectsByCategory[c]);
     }
     if (!m_stubRects.isEmpty()) {
+        painter->setPen(QPen(st.stubBorder, 0));
         painter->setBrush(st.stubBorder);
         painter->drawRects(m_stubRects);
     }

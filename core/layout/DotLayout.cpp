@@ -55,11 +55,12 @@ GVC_t* context()
 }
 
 /// Graphviz 2.4x bug: dot's decompose() marks visited nodes with a global char counter (Cmark)
-/// that wraps to 1 every 255 calls. Every layout calls decompose twice, the second time after
-/// build_ranks has left mark 1 (TRUE) on every node; if that call gets Cmark == 1 it finds no
-/// component and dot crashes, about once per 128 layouts in a process. We watch the counter with a
-/// one-node graph (decompose() is exported by the dot plugin) and step it past the wrap before a
-/// layout could hit it. Without the symbol (another Graphviz build) the guard does nothing.
+/// that comes back to 1 every 255 calls. Other passes leave mark 1 (TRUE) on nodes, so a call
+/// that gets Cmark == 1 skips them; dot then crashes in its next decompose() (dot_mincross),
+/// every few hundred layouts in one process (tst_layout's manyLayoutsInOneProcess). We watch the
+/// counter with a one-node graph (decompose() is exported by the dot plugin) and step it past the
+/// wrap, so the value 1 only ever lands on that graph. Without the symbol (another Graphviz
+/// build) the guard does nothing.
 struct CmarkGuard {
     using Decompose = void (*)(Agraph_t*, int);
     bool tried = false;
@@ -115,6 +116,13 @@ void appendInt(std::string& s, int64_t v) { s.append(reinterpret_cast<const char
 } // namespace
 
 std::mutex& graphvizMutex() { return g_mutex; }
+
+void prepareGraphvizForFork()
+{
+    // Called under g_mutex just before fork(): the child then finds this thread's context and the
+    // guard ready, and touches neither thread-local set-up nor the dynamic loader.
+    stepPastCmarkWrap(context());
+}
 
 void warmUpGraphviz()
 {

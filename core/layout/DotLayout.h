@@ -48,6 +48,10 @@ DotOutput runDot(const DotInput& input);
 /// Graphviz's state). Never call it in a process with other threads using Graphviz.
 DotOutput runDotInForkedChild(const DotInput& input);
 
+/// Sets up the calling thread's Graphviz state so that a child forked next can run dot without
+/// initialising anything; call it holding graphvizMutex(), right before fork().
+void prepareGraphvizForFork();
+
 /// A DotOutput as bytes (for worker processes) and back; read returns false on malformed input.
 void appendDotOutput(std::string& bytes, const DotOutput& out);
 bool readDotOutput(const char*& p, const char* end, DotOutput& out);

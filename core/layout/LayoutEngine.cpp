@@ -469,6 +469,7 @@ ChildWorker forkWorker(const std::vector<int>& jobs, const std::function<const D
     {
         // Nobody may be inside Graphviz (or hold its lock) when the child's copy is made.
         std::lock_guard<std::mutex> lock(graphvizMutex());
+        prepareGraphvizForFork();
         pid = ::fork();
     }
     if (pid == 0) {

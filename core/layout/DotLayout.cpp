@@ -19,7 +19,13 @@ namespace {
 std::mutex g_mutex;
 int g_created = 0; // guarded by g_mutex
 
-std::vector<GVC_t*> g_idle; // contexts of threads that ended, guarded by g_mutex
+/// Contexts of threads that ended, guarded by g_mutex. Never destroyed: worker threads (Qt's
+/// pool among them) may end while exit() is already running static destructors.
+std::vector<GVC_t*>& idleContexts()
+{
+    static auto* idle = new std::vector<GVC_t*>;
+    return *idle;
+}
 
 /// Each thread that runs dot owns a Graphviz context while it lives; when it ends, the context
 /// goes to the next new thread (contexts are never freed, so their number stays at the most
@@ -31,7 +37,7 @@ struct ThreadContext {
     {
         if (gvc) {
             std::lock_guard<std::mutex> lock(g_mutex);
-            g_idle.push_back(gvc);
+            idleContexts().push_back(gvc);
         }
     }
 };
@@ -41,9 +47,9 @@ thread_local ThreadContext t_context;
 GVC_t* context()
 {
     if (!t_context.gvc) {
-        if (!g_idle.empty()) {
-            t_context.gvc = g_idle.back();
-            g_idle.pop_back();
+        if (std::vector<GVC_t*>& idle = idleContexts(); !idle.empty()) {
+            t_context.gvc = idle.back();
+            idle.pop_back();
         } else {
             if (g_created == 0)
                 agseterr(AGMAX); // no warnings on stderr

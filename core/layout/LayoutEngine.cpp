@@ -50,21 +50,29 @@ double msSince(Clock::time_point t) { return std::chrono::duration<double, std::
 // ---- the process-wide cache of chunk layouts ----
 constexpr std::size_t kCacheLimit = 8192;
 std::mutex g_cacheMutex;
-std::unordered_map<std::string, std::shared_ptr<const DotOutput>> g_cache;
+using LayoutCache = std::unordered_map<std::string, std::shared_ptr<const DotOutput>>;
+
+/// Guarded by g_cacheMutex. Never destroyed: a layout worker may still finish a chunk while
+/// exit() runs static destructors.
+LayoutCache& cache()
+{
+    static auto* c = new LayoutCache;
+    return *c;
+}
 
 std::shared_ptr<const DotOutput> cacheFind(const std::string& key)
 {
     std::lock_guard<std::mutex> lock(g_cacheMutex);
-    auto it = g_cache.find(key);
-    return it == g_cache.end() ? nullptr : it->second;
+    auto it = cache().find(key);
+    return it == cache().end() ? nullptr : it->second;
 }
 
 void cacheInsert(const std::string& key, std::shared_ptr<const DotOutput> out)
 {
     std::lock_guard<std::mutex> lock(g_cacheMutex);
-    if (g_cache.size() >= kCacheLimit)
-        g_cache.clear();
-    g_cache.emplace(key, std::move(out));
+    if (cache().size() >= kCacheLimit)
+        cache().clear();
+    cache().emplace(key, std::move(out));
 }
 
 // ---- the plan ----
@@ -591,13 +599,13 @@ LayoutPlanInfo planLayout(const LayoutGraph& graph, const LayoutOptions& options
 void clearLayoutCache()
 {
     std::lock_guard<std::mutex> lock(g_cacheMutex);
-    g_cache.clear();
+    cache().clear();
 }
 
 std::size_t layoutCacheSize()
 {
     std::lock_guard<std::mutex> lock(g_cacheMutex);
-    return g_cache.size();
+    return cache().size();
 }
 
 LayoutResult layoutGraph(const LayoutGraph& g, const LayoutOptions& o, const LayoutCallbacks& cb)

@@ -303,6 +303,15 @@ void shapeCases(CaseList& L)
         L.add("Transpose " + perm, "Transpose", 13, {"perm=" + perm}, {"float[2,3,4]"});
     L.add("Transpose default", "Transpose", 13, {}, {"int32[2,3,4]"});
     L.add("Transpose 5-D", "Transpose", 13, {"perm=[4,2,0,3,1]"}, {"float[2,1,3,2,2]"});
+    // Bigger than one tile of the blocked transpose, in sizes that are not multiples of it.
+    L.add("Transpose tiled float", "Transpose", 13, {}, {"float[37,53]"});
+    L.add("Transpose tiled int64", "Transpose", 13, {}, {"int64[19,40]"});
+    L.add("Transpose tiled float16", "Transpose", 13, {}, {"float16[33,17]"});
+    L.add("Transpose tiled uint8", "Transpose", 13, {}, {"uint8[20,35]"});
+    L.add("Transpose tiled bool", "Transpose", 13, {}, {"bool[18,21]"});
+    L.add("Transpose tiled batched", "Transpose", 13, {"perm=[0,2,1]"}, {"float[3,33,18]"});
+    L.add("Transpose tiled outer axes", "Transpose", 13, {"perm=[2,1,0]"}, {"float[17,3,20]"});
+    L.add("Transpose tiled 4-D", "Transpose", 13, {"perm=[0,3,1,2]"}, {"float[2,5,6,19]"});
     for (int axis : {0, 1, -1})
         L.add("Concat axis " + QString::number(axis), "Concat", 13, {"axis=" + QString::number(axis)},
               {"float[2,3,4]", "float[2,3,4]", "float[2,3,4]"});

@@ -50,7 +50,7 @@ inline TensorPtr makeTensor(int32_t dt, const std::vector<int64_t>& dims, const 
     }
     if (isIntegerType(dt)) {
         const std::size_t es = dtypeSize(dt);
-        std::vector<uint8_t> bytes(static_cast<std::size_t>(tokens.size()) * es);
+        Bytes bytes(static_cast<std::size_t>(tokens.size()) * es);
         for (int i = 0; i < tokens.size(); ++i) {
             const QString t = tokens[i].trimmed();
             const uint64_t bits = t.startsWith('-') ? static_cast<uint64_t>(t.toLongLong()) : t.toULongLong();

@@ -69,7 +69,7 @@ double jsonNumber(const QJsonValue& v) { return v.isNull() ? kNaN : v.toDouble()
 
 TensorPtr floats(std::vector<int64_t> dims, const std::vector<float>& values)
 {
-    std::vector<uint8_t> bytes(values.size() * 4);
+    Bytes bytes(values.size() * 4);
     std::memcpy(bytes.data(), values.data(), bytes.size());
     return std::make_shared<const Tensor>(dtype::Float, std::move(dims), std::move(bytes));
 }
@@ -255,7 +255,7 @@ void TestTensorStats::float16Specials()
 {
     // 0x7c00 +Inf, 0xfc00 -Inf, 0x7e00 NaN, 0x8000 -0, 0x0001 smallest subnormal, 0x7bff 65504.
     const std::vector<uint16_t> bits = {0x7c00, 0xfc00, 0x7e00, 0x8000, 0x0001, 0x7bff};
-    std::vector<uint8_t> bytes(bits.size() * 2);
+    Bytes bytes(bits.size() * 2);
     std::memcpy(bytes.data(), bits.data(), bytes.size());
     const Tensor t(dtype::Float16, {6}, bytes);
     const TensorStats s = computeTensorStats(t);

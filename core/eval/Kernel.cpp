@@ -187,15 +187,18 @@ int64_t KernelContext::checkOutput(int32_t dt, const std::vector<int64_t>& dims)
     return n;
 }
 
-Output::Output(const KernelContext& ctx, int32_t dt, std::vector<int64_t> dims)
+Output::Output(const KernelContext& ctx, int32_t dt, std::vector<int64_t> dims, Fill fill)
     : m_dtype(dt), m_dims(std::move(dims)), m_esize(dtypeSize(dt))
 {
     ctx.requireKnownDtype(dt, "output dtype");
     m_numel = ctx.checkOutput(dt, m_dims);
+    const auto size = static_cast<std::size_t>(m_numel) * m_esize;
     if (dt == dtype::String)
         m_strings.resize(static_cast<std::size_t>(m_numel));
+    else if (fill == Fill::Zero)
+        m_bytes.assign(size, 0);
     else
-        m_bytes.resize(static_cast<std::size_t>(m_numel) * m_esize);
+        m_bytes.resize(size);
 }
 
 namespace {
@@ -281,7 +284,7 @@ TensorPtr withDims(const KernelContext& ctx, const Tensor& t, std::vector<int64_
 {
     if (ctx.checkOutput(t.dtype(), dims) != t.numel())
         ctx.fail("cannot give " + std::to_string(t.numel()) + " elements the shape " + dimsString(dims));
-    Output out(ctx, t.dtype(), std::move(dims));
+    Output out(ctx, t.dtype(), std::move(dims), Output::Fill::Overwritten);
     out.copyRun(0, t, 0, t.numel());
     return out.finish();
 }

@@ -119,7 +119,10 @@ private:
 /// A freshly computed output, size-checked against the limit before it is allocated.
 class Output {
 public:
-    Output(const KernelContext& ctx, int32_t dt, std::vector<int64_t> dims);
+    /// Zero: elements start at zero. Overwritten: the kernel writes every element itself, so the
+    /// storage is not zeroed first (data movement kernels on big weights).
+    enum class Fill { Zero, Overwritten };
+    Output(const KernelContext& ctx, int32_t dt, std::vector<int64_t> dims, Fill fill = Fill::Zero);
 
     int32_t dtype() const { return m_dtype; }
     int64_t numel() const { return m_numel; }
@@ -165,7 +168,7 @@ private:
     std::vector<int64_t> m_dims;
     int64_t m_numel;
     std::size_t m_esize;
-    std::vector<uint8_t> m_bytes;
+    Bytes m_bytes;
     std::vector<std::string> m_strings;
 };
 

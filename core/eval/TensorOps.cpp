@@ -2,7 +2,10 @@
 
 #include "../model/DataType.h"
 
+#include <algorithm>
 #include <cstring>
+#include <system_error>
+#include <thread>
 
 #include "Broadcast.h"
 #include "Values.h"
@@ -39,7 +42,7 @@ TensorPtr joinAlong(const KernelContext& ctx, const std::vector<const Tensor*>& 
                      + dimsString(first.dims()) + (newAxis ? "" : " outside axis " + std::to_string(axis)));
         dims[a] += newAxis ? 1 : p.dims()[a];
     }
-    Output out(ctx, first.dtype(), dims);
+    Output out(ctx, first.dtype(), dims, Output::Fill::Overwritten);
     const int64_t outer = product(dims, 0, a);
     int64_t dst = 0;
     for (int64_t o = 0; o < outer; ++o)
@@ -59,7 +62,7 @@ TensorPtr sliceAlong(const KernelContext& ctx, const Tensor& t, int64_t axis, in
     dims[a] = len;
     if (dropAxis)
         dims = withoutAxis(dims, a);
-    Output out(ctx, t.dtype(), dims);
+    Output out(ctx, t.dtype(), dims, Output::Fill::Overwritten);
     const int64_t outer = product(t.dims(), 0, a);
     const int64_t inner = product(t.dims(), a + 1);
     const int64_t size = t.dims()[a];
@@ -93,18 +96,118 @@ void gatherRow(uint8_t* out, int64_t dst, const uint8_t* in, int64_t offset, int
     }
 }
 
+constexpr int64_t kTile = 16;
+
+/// out[i * outRowStride + j] = in[i + j * colStep] for rowBegin <= i < rowEnd, j < cols, in tiles,
+/// so that the input's cache lines (consecutive i) are used whole while they are loaded: a
+/// transpose that reads one element per line and row is several times slower on big weights.
+template <class T>
+void transposePlaneTyped(uint8_t* outBytes, int64_t outRowStride, const uint8_t* inBytes, int64_t rowBegin,
+                         int64_t rowEnd, int64_t cols, int64_t colStep)
+{
+    T* out = reinterpret_cast<T*>(outBytes);
+    const T* in = reinterpret_cast<const T*>(inBytes);
+    for (int64_t i0 = rowBegin; i0 < rowEnd; i0 += kTile) {
+        const int64_t i1 = std::min(rowEnd, i0 + kTile);
+        for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+            const int64_t j1 = std::min(cols, j0 + kTile);
+            for (int64_t i = i0; i < i1; ++i) {
+                T* o = out + i * outRowStride;
+                const T* src = in + i;
+                for (int64_t j = j0; j < j1; ++j)
+                    o[j] = src[j * colStep];
+            }
+        }
+    }
+}
+
+/// Runs body(begin, end) over [0, rows), split into tile-aligned parts on several threads when the
+/// part is big enough to pay for a thread: the output's fresh pages are then also first touched
+/// (faulted in) in parallel, which is most of the cost of transposing big weights.
+template <class F> void forRowParts(int64_t rows, std::size_t bytes, F body)
+{
+    constexpr std::size_t kBytesPerThread = 4u << 20;
+    const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const int64_t parts = std::min({cores, int64_t(4), static_cast<int64_t>(bytes / kBytesPerThread), rows / kTile});
+    if (parts <= 1) {
+        body(int64_t(0), rows);
+        return;
+    }
+    const int64_t per = ((rows + parts - 1) / parts + kTile - 1) / kTile * kTile;
+    std::vector<std::thread> threads;
+    int64_t begin = per;
+    try {
+        for (; begin < rows; begin += per)
+            threads.emplace_back(body, begin, std::min(rows, begin + per));
+    } catch (const std::system_error&) {
+        // No more threads: this one does the rest.
+        body(begin, rows);
+    }
+    body(int64_t(0), std::min(rows, per));
+    for (std::thread& t : threads)
+        t.join();
+}
+
+/// The tiled transpose for any element size; false for sizes it does not handle.
+bool transposePlane(uint8_t* out, int64_t outRowStride, const uint8_t* in, int64_t rows, int64_t cols, int64_t colStep,
+                    std::size_t esize)
+{
+    void (*fn)(uint8_t*, int64_t, const uint8_t*, int64_t, int64_t, int64_t, int64_t) = nullptr;
+    switch (esize) {
+    case 1: fn = transposePlaneTyped<uint8_t>; break;
+    case 2: fn = transposePlaneTyped<uint16_t>; break;
+    case 4: fn = transposePlaneTyped<uint32_t>; break;
+    case 8: fn = transposePlaneTyped<uint64_t>; break;
+    default: return false;
+    }
+    forRowParts(rows, static_cast<std::size_t>(rows * cols) * esize,
+                [=](int64_t begin, int64_t end) { fn(out, outRowStride, in, begin, end, cols, colStep); });
+    return true;
+}
+
 } // namespace
 
 TensorPtr stridedCopy(const KernelContext& ctx, const Tensor& src, std::vector<int64_t> outDims, int64_t base,
                       const std::vector<int64_t>& strides)
 {
-    Output out(ctx, src.dtype(), std::move(outDims));
+    Output out(ctx, src.dtype(), std::move(outDims), Output::Fill::Overwritten);
     if (out.numel() == 0)
         return out.finish();
     const auto& dims = out.dims();
     const std::size_t rank = dims.size();
     const int64_t rowLength = rank ? dims[rank - 1] : 1;
     const int64_t step = rank ? strides[rank - 1] : 0;
+    const std::size_t esize = dtypeSize(src.dtype());
+    // A transpose: the last output axis walks the input with a stride, and another axis walks it
+    // contiguously. Copy the plane of those two axes in tiles, for every index of the others.
+    if (rank >= 2 && step != 1 && src.dtype() != dtype::String) {
+        std::size_t k = rank - 1;
+        for (std::size_t a = 0; a + 1 < rank; ++a)
+            if (strides[a] == 1 && dims[a] > 1)
+                k = a;
+        if (k != rank - 1) {
+            std::vector<int64_t> outStrides(rank, 1);
+            for (std::size_t a = rank - 1; a-- > 0;)
+                outStrides[a] = outStrides[a + 1] * dims[a + 1];
+            std::vector<int64_t> rest = dims;
+            rest[k] = 1;
+            rest[rank - 1] = 1;
+            uint8_t* o = out.data<uint8_t>();
+            const uint8_t* in = src.bytes().data();
+            bool done = true;
+            for (IndexCounter c(rest); c.valid() && done; c.next()) {
+                int64_t inOffset = base, outOffset = 0;
+                for (std::size_t a = 0; a < rank; ++a) {
+                    inOffset += c[a] * strides[a];
+                    outOffset += c[a] * outStrides[a];
+                }
+                done = transposePlane(o + outOffset * static_cast<int64_t>(esize), outStrides[k],
+                                      in + inOffset * static_cast<int64_t>(esize), dims[k], rowLength, step, esize);
+            }
+            if (done)
+                return out.finish();
+        }
+    }
     const std::vector<int64_t> outer(dims.begin(), dims.end() - (rank ? 1 : 0));
     int64_t dst = 0;
     for (IndexCounter c(outer); c.valid(); c.next()) {
@@ -118,7 +221,7 @@ TensorPtr stridedCopy(const KernelContext& ctx, const Tensor& src, std::vector<i
             for (int64_t k = 0; k < rowLength; ++k, offset += step)
                 out.copy(dst++, src, offset);
         } else {
-            gatherRow(out.data<uint8_t>(), dst, src.bytes().data(), offset, step, rowLength, dtypeSize(src.dtype()));
+            gatherRow(out.data<uint8_t>(), dst, src.bytes().data(), offset, step, rowLength, esize);
             dst += rowLength;
         }
     }

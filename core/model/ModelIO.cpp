@@ -667,7 +667,7 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
             if (tensor.dtype() == dtype::String)
                 tensor.toProto(t, init.name);
             else
-                Tensor(tensor.dtype(), tensor.dims(), tensor.bytes().toVector()).toProto(t, init.name);
+                Tensor(tensor.dtype(), tensor.dims(), tensor.bytes().toBytes()).toProto(t, init.name);
             return;
         }
         t.Clear();

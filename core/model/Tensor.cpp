@@ -25,7 +25,7 @@ int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what)
     return n;
 }
 
-Tensor::Tensor(int32_t dt, std::vector<int64_t> dims, std::vector<uint8_t> bytes)
+Tensor::Tensor(int32_t dt, std::vector<int64_t> dims, Bytes bytes)
     : m_dtype(dt), m_dims(std::move(dims)), m_storage(Storage::Computed), m_bytes(std::move(bytes)), m_decoded(true)
 {
     m_numel = checkedNumel(m_dims, "A tensor");
@@ -341,7 +341,7 @@ std::size_t Tensor::contentHash() const
 
 std::shared_ptr<const Tensor> Tensor::int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims)
 {
-    std::vector<uint8_t> bytes(values.size() * 8);
+    Bytes bytes(values.size() * 8);
     if (!values.empty())
         std::memcpy(bytes.data(), values.data(), bytes.size());
     return std::make_shared<const Tensor>(dtype::Int64, std::move(dims), std::move(bytes));
@@ -359,7 +359,7 @@ std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_
     const std::size_t es = dtypeSize(dt);
     if (!isNumericType(dt))
         throw Error("Cannot make a tensor of dtype " + dtypeName(dt) + " from numbers.");
-    std::vector<uint8_t> bytes(values.size() * es);
+    Bytes bytes(values.size() * es);
     uint8_t* out = bytes.data();
     auto store = [&](std::size_t i, auto v) { std::memcpy(out + i * es, &v, sizeof(v)); };
     for (std::size_t i = 0; i < values.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace onnx {
@@ -11,6 +12,25 @@ class TensorProto;
 }
 
 namespace netfold {
+
+/// std::allocator, except that construct() with no value leaves the element uninitialized, so
+/// resize(n) does not zero bytes its caller is about to overwrite (big outputs are written once,
+/// not zeroed first).
+template <class T> struct UninitializedAllocator : std::allocator<T> {
+    template <class U> struct rebind {
+        using other = UninitializedAllocator<U>;
+    };
+    UninitializedAllocator() = default;
+    template <class U> UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+    template <class U> void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+    template <class U, class... Args> void construct(U* p, Args&&... args)
+    {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// Element bytes of a tensor. resize(n) leaves new bytes uninitialized; assign(n, 0) zeroes.
+using Bytes = std::vector<uint8_t, UninitializedAllocator<uint8_t>>;
 
 /// A read-only view of a tensor's element bytes (valid as long as the tensor lives).
 class ByteView {
@@ -23,7 +43,8 @@ public:
     const uint8_t* begin() const { return m_data; }
     const uint8_t* end() const { return m_data + m_size; }
     uint8_t operator[](std::size_t i) const { return m_data[i]; }
-    std::vector<uint8_t> toVector() const { return {begin(), end()}; }
+    /// A copy of the bytes.
+    Bytes toBytes() const { return {begin(), end()}; }
 
 private:
     const uint8_t* m_data = nullptr;
@@ -41,7 +62,7 @@ public:
 
     /// A computed tensor of a numeric dtype; bytes are in netfold's decoded layout
     /// (native little-endian, float16/bfloat16 as uint16 bits, bool as one byte).
-    Tensor(int32_t dtype, std::vector<int64_t> dims, std::vector<uint8_t> bytes);
+    Tensor(int32_t dtype, std::vector<int64_t> dims, Bytes bytes);
     /// A computed string tensor.
     Tensor(std::vector<int64_t> dims, std::vector<std::string> strings);
     /// Wraps a TensorProto without decoding it; baseDir resolves external data locations.
@@ -115,7 +136,7 @@ private:
     int64_t m_externalLength = -1;
 
     mutable std::once_flag m_once;
-    mutable std::vector<uint8_t> m_bytes;
+    mutable Bytes m_bytes;
     mutable std::vector<std::string> m_strings;
     mutable bool m_decoded = false;
     mutable bool m_inPlace = false; ///< bytes() views the proto's raw_data

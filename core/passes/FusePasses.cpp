@@ -110,7 +110,7 @@ std::unique_ptr<Pass> fuseAddBiasIntoConv()
                         continue;
                     const std::string b = edit::addInitializer(
                         g, nodeAt(g, c).label() + "_bias",
-                        std::make_shared<const Tensor>(bias->dtype(), std::vector<int64_t>{m}, bias->bytes().toVector()));
+                        std::make_shared<const Tensor>(bias->dtype(), std::vector<int64_t>{m}, bias->bytes().toBytes()));
                     const Node conv = nodeAt(g, c);
                     auto& cn = nodeAt(g, c);
                     cn.inputs.resize(3);

@@ -5,6 +5,7 @@
 #include "GraphScene.h"
 #include "GraphStyle.h"
 #include "GraphView.h"
+#include "NodeItem.h"
 #include "PassTimeline.h"
 #include "SimplifySession.h"
 
@@ -50,6 +51,7 @@ private slots:
     void stepThenBackRestores();
     void selectionSyncsBothWays();
     void timelineListsStepsAndPasses();
+    void stepsKeepTheViewAndSelection();
 };
 
 void TestUiCompare::runToEndMarksFoldedNodes()
@@ -146,6 +148,55 @@ void TestUiCompare::timelineListsStepsAndPasses()
     QVERIFY(position > 0);
     timeline.backAction()->trigger();
     QCOMPARE(session.pipeline()->position(), position - 1);
+}
+
+void TestUiCompare::stepsKeepTheViewAndSelection()
+{
+    // A user looking at the attention block of the transformer presses Step again and again: the
+    // node they look at stays where it is on screen, at the same zoom, and stays selected.
+    SimplifySession session;
+    CompareView view(&session);
+    view.resize(1400, 800);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    session.setModel(load("transformer_dyn.onnx"));
+    waitLayouts(view);
+    GraphView* rightView = view.rightView();
+    GraphScene* right = rightView->graphScene();
+    const NodeId softmax = idOf(*session.after(), "Softmax");
+    QVERIFY(softmax != kNoNode);
+    rightView->setZoom(0.7);
+    rightView->centerOnNode(softmax);
+    QCOMPARE(right->selectedNode(), softmax);
+    QCoreApplication::processEvents();
+    auto onScreen = [&] {
+        const NodeItem* n = right->nodeItem(softmax);
+        return rightView->viewportTransform().map(n->box().translated(n->pos()).center());
+    };
+    const QPointF before = onScreen();
+    // Away from the top left, where a reset view would put the graph.
+    QVERIFY2(rightView->mapToScene(rightView->viewport()->rect()).boundingRect().top() > 200, "not scrolled down");
+    const std::size_t nodesBefore = session.after()->graph.nodes.size();
+    for (int i = 0; i < 5; ++i) {
+        session.step();
+        waitIdle(session);
+        waitLayouts(view);
+    }
+    QVERIFY(session.after()->graph.nodes.size() < nodesBefore);
+    QVERIFY(right->graph().get() == &session.after()->graph);
+    QVERIFY(right->nodeItem(softmax));
+    QCOMPARE(rightView->zoom(), 0.7);
+    const QPointF after = onScreen();
+    QVERIFY2(qAbs(after.x() - before.x()) < 1.5 && qAbs(after.y() - before.y()) < 1.5,
+             qPrintable(QString("(%1, %2) -> (%3, %4)").arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+    QCOMPARE(right->selectedNode(), softmax);
+
+    // Another model is not another version of this one: its view starts afresh (the top of the graph).
+    session.setModel(load("seed_static.onnx"));
+    waitLayouts(view);
+    QCOMPARE(right->selectedNode(), kNoNode);
+    const QRectF visible = rightView->mapToScene(rightView->viewport()->rect()).boundingRect();
+    QVERIFY(visible.intersects(right->nodeItemAt(0)->sceneBoundingRect()));
 }
 
 QTEST_MAIN(TestUiCompare)

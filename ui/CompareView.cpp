@@ -132,13 +132,23 @@ void CompareView::refresh()
     std::shared_ptr<const Model> right = p->currentPtr();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     m_outcomes = pos > 0 ? provenance(*p, first, pos) : std::map<NodeId, Outcome>{};
+    // A step shows another version of the same graph: the views keep what they show.
+    const bool related = m_generation == m_session->generation();
+    m_generation = m_session->generation();
+    auto show = [related](GraphView* view, const std::shared_ptr<const Model>& model) {
+        std::shared_ptr<const Graph> graph(model, &model->graph);
+        if (related)
+            view->graphScene()->replaceGraph(std::move(graph), model->opsetVersion(""));
+        else
+            view->graphScene()->setGraph(std::move(graph), model->opsetVersion(""));
+    };
     if (left != m_leftModel) {
         m_leftModel = left;
-        m_left->graphScene()->setGraph(std::shared_ptr<const Graph>(left, &left->graph), left->opsetVersion(""));
+        show(m_left, left);
     }
     if (right != m_rightModel) {
         m_rightModel = right;
-        m_right->graphScene()->setGraph(std::shared_ptr<const Graph>(right, &right->graph), right->opsetVersion(""));
+        show(m_right, right);
     }
     const QString stepName = pos > 0 ? QString::fromStdString(p->steps()[pos - 1].pass) : QString();
     m_leftTitle->setText(m_cumulative || pos == 0 ? tr("Before: original (%1 nodes)").arg(left->graph.nodes.size())

@@ -69,6 +69,8 @@ private:
     std::shared_ptr<const Model> m_leftModel;
     std::shared_ptr<const Model> m_rightModel;
     std::map<NodeId, Outcome> m_outcomes;
+    /// The session generation the sides show (another one: a new model, not a step).
+    quint64 m_generation = 0;
     bool m_cumulative = true;
     bool m_syncing = false;
 };

@@ -108,18 +108,27 @@ void GraphScene::reset()
     setSceneRect(QRectF());
 }
 
-void GraphScene::setGraph(std::shared_ptr<const Graph> graph, int64_t opset)
+void GraphScene::setGraph(std::shared_ptr<const Graph> graph, int64_t opset) { show(std::move(graph), opset, false); }
+
+void GraphScene::replaceGraph(std::shared_ptr<const Graph> graph, int64_t opset) { show(std::move(graph), opset, true); }
+
+void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool related)
 {
-    // The same graph again (a relayout) keeps selection and highlights; another graph drops them.
+    // The same graph again (a relayout) keeps selection and highlights, and so does another version
+    // of it (the selection is checked against the new graph once it is built); an unrelated graph
+    // drops them.
     const bool same = graph && graph == m_graph;
+    if (m_graph)
+        emit graphAboutToChange();
     auto g = std::move(graph);
     reset();
-    if (!same)
+    m_keepView = related && !same && g;
+    if (!same && !related)
         m_highlights.clear();
     m_graph = std::move(g);
     m_opset = opset;
     m_selectedIndex = -1;
-    if (!same && m_selectedId != kNoNode) {
+    if (!same && !related && m_selectedId != kNoNode) {
         m_selectedId = kNoNode;
         emit nodeSelected(kNoNode);
     }

@@ -50,6 +50,12 @@ public:
     /// Passing the graph already shown lays it out again keeping selection and highlights. When
     /// every view of the scene is hidden, the work waits until one is shown (see ensureLayout()).
     void setGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
+    /// Shows another version of the graph shown (the model after a simplification step): NodeIds
+    /// carry over, so the selection stays on a node that still exists and views keep their zoom
+    /// and the part of the graph they show (see keepsView()).
+    void replaceGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
+    /// True while the layout in progress (or the last one) came from replaceGraph().
+    bool keepsView() const { return m_keepView; }
     /// Removes everything (cancels a running layout); clears selection and highlights.
     void clearGraph();
     /// Changes display options; lays the graph out again when they affect sizes or direction.
@@ -139,6 +145,8 @@ public:
     void selectLayoutNode(int layoutIndex, NodeId id);
 
 signals:
+    /// setGraph() or replaceGraph() is about to drop the items shown (views note what they show).
+    void graphAboutToChange();
     /// The selection changed: the selected node, or kNoNode.
     void nodeSelected(netfold::NodeId id);
     /// A graph input or output node was selected.
@@ -156,6 +164,7 @@ protected:
     void helpEvent(QGraphicsSceneHelpEvent* event) override;
 
 private:
+    void show(std::shared_ptr<const Graph> graph, int64_t opset, bool related);
     void startLayout();
     void reset();
     bool viewsHidden() const;
@@ -189,6 +198,7 @@ private:
     bool m_settingSelection = false;
 
     bool m_overview = false;
+    bool m_keepView = false;
     bool m_complete = false;
     bool m_running = false;
     bool m_pending = false;

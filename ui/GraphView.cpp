@@ -12,6 +12,8 @@
 #include <QWheelEvent>
 #include <QtMath>
 
+#include <algorithm>
+
 namespace netfold {
 
 GraphView::GraphView(GraphScene* scene, QWidget* parent)
@@ -28,6 +30,7 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
     setFrameShape(QFrame::NoFrame);
     setFocusPolicy(Qt::StrongFocus);
     viewport()->grabGesture(Qt::PinchGesture);
+    connect(m_scene, &GraphScene::graphAboutToChange, this, &GraphView::noteAnchors);
     connect(m_scene, &GraphScene::layoutStarted, this, &GraphView::onLayoutStarted);
     connect(m_scene, &GraphScene::chunkAdded, this, &GraphView::onChunkAdded);
     connect(m_scene, &GraphScene::layoutFinished, this, [this](bool ok) { onLayoutFinished(ok); });
@@ -126,24 +129,97 @@ void GraphView::centerOnNode(NodeId id, bool select)
         centerOnLayoutNode(item->layoutIndex());
 }
 
+void GraphView::noteAnchors()
+{
+    m_anchorCandidates.clear();
+    if (!m_paintedLayout || !isVisible())
+        return;
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    const QPointF centre = visible.center();
+    // The selected node is where the user looks: it comes first when in sight.
+    const NodeItem* selected = m_scene->nodeItem(m_scene->selectedNode());
+    std::vector<std::pair<qreal, Anchor>> seen;
+    for (const NodeItem* n : m_scene->nodeItems()) {
+        if (!n || n->nodeId() == kNoNode)
+            continue;
+        // The box, not the bounding rect: outlines of selection and highlights come and go.
+        const QRectF r = n->box().translated(n->pos());
+        if (!visible.intersects(r))
+            continue;
+        const QPointF d = r.center() - centre;
+        const qreal rank = n == selected ? -1 : d.x() * d.x() + d.y() * d.y();
+        seen.push_back({rank, {n->nodeId(), viewportTransform().map(r.center())}});
+    }
+    std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Step after step without the user moving: the anchor in force keeps its intended place
+    // (measuring it again would add up the scroll bars' rounding).
+    if (m_anchorIndex >= 0 && !m_userMoved)
+        if (const NodeItem* a = m_scene->nodeItemAt(m_anchorIndex); a && a->nodeId() != kNoNode)
+            seen.insert(seen.begin(), {-2, {a->nodeId(), m_anchorPos}});
+    constexpr std::size_t kMaxCandidates = 64;
+    for (std::size_t i = 0; i < seen.size() && i < kMaxCandidates; ++i)
+        m_anchorCandidates.push_back(seen[i].second);
+    m_anchorTransform = transform();
+}
+
+bool GraphView::applyAnchor()
+{
+    const NodeItem* n = m_scene->nodeItemAt(m_anchorIndex);
+    if (!n)
+        return false;
+    setTransform(m_anchorTransform);
+    const qreal scale = m_anchorTransform.m11();
+    const QRectF vp(viewport()->rect());
+    const QPointF centre = n->box().translated(n->pos()).center() + (vp.center() - m_anchorPos) / scale;
+    // Where the graph got smaller than what was in sight, the view scrolls over blank space
+    // rather than move the anchor (a view's own scene rect; the next layout drops it).
+    const QRectF wanted(centre - vp.center() / scale, vp.size() / scale);
+    const QRectF sceneRect = m_scene->sceneRect();
+    setSceneRect(sceneRect.contains(wanted) ? sceneRect : sceneRect | wanted);
+    centerOn(centre);
+    m_scene->setLevelOfDetail(zoom());
+    emit zoomChanged(zoom());
+    return true;
+}
+
 void GraphView::onLayoutStarted()
 {
+    setSceneRect(QRectF()); // follow the scene's rect again
     m_paintedLayout = false;
     m_userMoved = false;
     m_initialViewSet = false;
+    // Another version of the graph shown: the first node in sight that is still there keeps its
+    // place on screen, so stepping through passes does not throw the user back to the top.
+    m_anchorIndex = -1;
+    if (m_scene->keepsView())
+        for (const Anchor& a : m_anchorCandidates)
+            if (const int i = m_scene->layoutGraph().findNode(a.id); i >= 0) {
+                m_anchorIndex = i;
+                m_anchorPos = a.viewportPos;
+                break;
+            }
+    m_anchorCandidates.clear();
 }
 
 void GraphView::onChunkAdded(int chunk, int)
 {
-    // Show the top of the graph as soon as the first chunk is there.
-    if (chunk == 0 && !m_userMoved)
+    if (m_userMoved)
+        return;
+    if (m_anchorIndex >= 0)
+        applyAnchor();
+    else if (chunk == 0) // show the top of the graph as soon as the first chunk is there
         applyInitialView();
 }
 
 void GraphView::onLayoutFinished(bool)
 {
-    if (!m_userMoved)
+    // The scene has its final size now: place the anchor again (scrolling may have been clamped).
+    // It stays the anchor until the user moves the view: scroll bars that come and go with the
+    // scene's size resize the viewport afterwards.
+    if (!m_userMoved && !(m_anchorIndex >= 0 && applyAnchor())) {
+        m_anchorIndex = -1;
         applyInitialView();
+    }
     viewport()->update();
 }
 
@@ -268,7 +344,11 @@ void GraphView::showEvent(QShowEvent* event)
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);
-    if (!m_userMoved && m_initialViewSet)
+    if (m_userMoved)
+        return;
+    if (m_anchorIndex >= 0)
+        applyAnchor();
+    else if (m_initialViewSet)
         applyInitialView();
 }
 

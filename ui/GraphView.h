@@ -3,6 +3,8 @@
 
 #include <QGraphicsView>
 
+#include <vector>
+
 namespace netfold {
 
 class GraphScene;
@@ -56,6 +58,22 @@ private:
     void onChunkAdded(int chunk, int chunkCount);
     void onLayoutFinished(bool ok);
     void applyInitialView();
+    /// Before the scene drops its items for another version of the graph: the nodes in sight
+    /// (the selected one, then the nearest the centre first) and where they are on screen.
+    void noteAnchors();
+    /// Puts the anchor node back where it was on screen, at the zoom of then; false until it is drawn.
+    bool applyAnchor();
+
+    struct Anchor {
+        NodeId id;
+        QPointF viewportPos;
+    };
+    std::vector<Anchor> m_anchorCandidates;
+    QTransform m_anchorTransform;
+    /// The node (LayoutGraph index) that keeps its place on screen since the new version was laid
+    /// out, until the user moves the view; -1 when there is none.
+    int m_anchorIndex = -1;
+    QPointF m_anchorPos;
 
     GraphScene* m_scene;
     bool m_paintedLayout = false;

@@ -32,6 +32,7 @@ void SimplifySession::setModel(std::shared_ptr<const Model> model, const Pipelin
     m_watcher.waitForFinished();
     m_cancel = false;
     m_pipeline = model ? std::make_unique<Pipeline>(*model, options) : nullptr;
+    ++m_generation;
     emit changed();
 }
 

@@ -23,6 +23,9 @@ public:
     /// The pipeline; only read it while !busy().
     const Pipeline* pipeline() const { return m_pipeline.get(); }
     bool busy() const { return m_busy; }
+    /// Counts setModel() calls: the snapshots of one generation share NodeIds (one is a
+    /// simplification of another), those of different generations do not.
+    quint64 generation() const { return m_generation; }
 
     /// Snapshot before the current step (the original at position 0) and after it.
     std::shared_ptr<const Model> before() const;
@@ -62,6 +65,7 @@ private:
     QFutureWatcher<void> m_watcher;
     std::atomic<bool> m_cancel{false};
     bool m_busy = false;
+    quint64 m_generation = 0;
     QString m_error;
 };
 

@@ -137,6 +137,16 @@ void TestPipeline::stepBackRestoresExactly()
     QCOMPARE(p.position(), std::size_t(0));
     p.runToFixedPoint();
     QCOMPARE(p.position(), steps);
+    // Seeking moves between computed steps only, and computes nothing.
+    QVERIFY(p.seek(1));
+    QCOMPARE(modelToBytes(p.current()), afterOne);
+    QVERIFY(!p.seek(steps + 1));
+    QCOMPARE(p.position(), std::size_t(1));
+    QVERIFY(p.seek(steps));
+    QVERIFY(p.atFixedPoint());
+    QCOMPARE(p.steps().size(), steps);
+    QVERIFY(p.seek(0));
+    QCOMPARE(modelToBytes(p.current()), start);
 }
 
 void TestPipeline::provenanceLinksFoldedNodes()

@@ -52,6 +52,7 @@ private slots:
     void selectionSyncsBothWays();
     void timelineListsStepsAndPasses();
     void stepsKeepTheViewAndSelection();
+    void clickingAStepJumpsThere();
 };
 
 void TestUiCompare::runToEndMarksFoldedNodes()
@@ -197,6 +198,43 @@ void TestUiCompare::stepsKeepTheViewAndSelection()
     QCOMPARE(right->selectedNode(), kNoNode);
     const QRectF visible = rightView->mapToScene(rightView->viewport()->rect()).boundingRect();
     QVERIFY(visible.intersects(right->nodeItemAt(0)->sceneBoundingRect()));
+}
+
+void TestUiCompare::clickingAStepJumpsThere()
+{
+    // After Reset, clicking a later (already computed) step in the list goes straight there: one
+    // move, no computing, whichever way.
+    SimplifySession session;
+    PassTimeline timeline(&session);
+    timeline.resize(430, 700);
+    timeline.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&timeline));
+    session.setModel(load("transformer_dyn.onnx"));
+    session.runToEnd();
+    waitIdle(session);
+    const std::size_t last = session.pipeline()->steps().size();
+    QVERIFY(last > 3);
+    timeline.resetAction()->trigger();
+    QCOMPARE(session.pipeline()->position(), std::size_t(0));
+    QSignalSpy moves(&session, &SimplifySession::changed);
+    QSignalSpy activated(&timeline, &PassTimeline::stepActivated);
+    auto click = [&](int row) {
+        QTreeWidget* list = timeline.stepList();
+        QTreeWidgetItem* item = list->topLevelItem(row);
+        QVERIFY(item);
+        list->scrollToItem(item);
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(item).center());
+    };
+    click(int(last)); // row 0 is the original
+    QTRY_COMPARE(activated.count(), 1);
+    QCOMPARE(session.pipeline()->position(), last);
+    QCOMPARE(moves.count(), 1);
+    QVERIFY(!session.busy());
+    QVERIFY(timeline.stepList()->currentItem()->font(1).bold());
+    click(2);
+    QTRY_COMPARE(activated.count(), 2);
+    QCOMPARE(session.pipeline()->position(), std::size_t(2));
+    QCOMPARE(moves.count(), 2);
 }
 
 QTEST_MAIN(TestUiCompare)

@@ -34,19 +34,27 @@ QWidget* legend(QWidget* parent)
     auto* row = new QHBoxLayout(w);
     row->setContentsMargins(0, 0, 0, 0);
     const GraphStyle& style = GraphStyle::standard();
-    const std::pair<HighlightState, QString> items[] = {
-        {HighlightState::Folded, QObject::tr("folded into a constant")},
-        {HighlightState::Removed, QObject::tr("eliminated (no-op or dead)")},
-        {HighlightState::Fused, QObject::tr("fused into another node")},
-        {HighlightState::Added, QObject::tr("added")},
-        {HighlightState::Changed, QObject::tr("changed / took over")}};
-    for (const auto& [state, text] : items) {
+    struct Item {
+        HighlightState state;
+        QString text;
+        QString tip;
+    };
+    const Item items[] = {
+        {HighlightState::Folded, QObject::tr("folded"), QObject::tr("Left: computed ahead of time and folded into a constant")},
+        {HighlightState::Removed, QObject::tr("eliminated"), QObject::tr("Left: removed as a no-op or dead code")},
+        {HighlightState::Fused, QObject::tr("fused"), QObject::tr("Left: merged into another node")},
+        {HighlightState::Added, QObject::tr("added"), QObject::tr("Right: created by a pass")},
+        {HighlightState::Changed, QObject::tr("changed"),
+         QObject::tr("Both sides: took over removed work (a fused node, a reader of a new constant)")}};
+    for (const Item& item : items) {
         auto* swatch = new QLabel(w);
         swatch->setFixedSize(14, 14);
         swatch->setStyleSheet(QString("background:%1;border:1px solid #666;border-radius:3px;")
-                                  .arg(style.stateColor(state).name()));
+                                  .arg(style.stateColor(item.state).name()));
+        swatch->setToolTip(item.tip);
         row->addWidget(swatch);
-        auto* label = new QLabel(text, w);
+        auto* label = new QLabel(item.text, w);
+        label->setToolTip(item.tip);
         row->addWidget(label);
         row->addSpacing(10);
     }

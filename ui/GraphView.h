@@ -32,6 +32,8 @@ public:
     /// Scrolls to a node (and selects it when select is true).
     void centerOnNode(NodeId id, bool select = true);
     void centerOnLayoutNode(int layoutIndex);
+    /// Small: a graph view takes the space the docks leave (QGraphicsView's grows with the scene).
+    QSize sizeHint() const override { return {320, 240}; }
     /// True once the view has painted a complete layout.
     bool hasPaintedLayout() const { return m_paintedLayout; }
 

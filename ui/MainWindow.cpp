@@ -238,7 +238,6 @@ void MainWindow::createSimplifyUi()
     m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
     m_timelineDock->setWidget(m_timeline);
     addDockWidget(Qt::RightDockWidgetArea, m_timelineDock);
-    resizeDocks({m_timelineDock}, {380}, Qt::Horizontal);
 
     m_inspector = new Inspector(this);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
@@ -283,16 +282,6 @@ void MainWindow::createSimplifyUi()
     connect(m_session, &SimplifySession::changed, this, &MainWindow::onSessionChanged);
     connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { statusBar()->showMessage(e, 10000); });
     connect(m_timeline, &PassTimeline::cumulativeChanged, m_compare, &CompareView::setCumulative);
-    connect(m_timeline, &PassTimeline::stepActivated, this, [this](int index) {
-        const Pipeline* p = m_session->pipeline();
-        if (!p || m_session->busy())
-            return;
-        const std::size_t target = static_cast<std::size_t>(index + 1);
-        while (p->position() > target)
-            m_session->back();
-        while (p->position() < target && p->position() < p->steps().size())
-            m_session->step();
-    });
     connect(m_view->graphScene(), &GraphScene::nodeSelected, this, [this](NodeId id) { inspect(false, id); });
     connect(m_view->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) {
         if (m_model)

@@ -24,6 +24,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <cstdlib>
+
 namespace netfold {
 
 std::vector<std::pair<std::string, std::vector<int64_t>>> parseShapeOverrides(const QString& text)
@@ -101,20 +103,41 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     auto* split = new QSplitter(Qt::Vertical, this);
     m_steps = new QTreeWidget(split);
     m_steps->setObjectName("stepList");
-    m_steps->setHeaderLabels({tr("#"), tr("Pass"), tr("Removed"), tr("Added"), tr("Constants"), tr("Bytes")});
+    // Numbers take what they need, the pass name the rest (elided in the middle: the ends of
+    // eliminate_..._initializer tell the passes apart).
+    m_steps->setHeaderLabels({tr("#"), tr("Pass"), tr("\u2212"), tr("+"), tr("Nodes"), tr("Size")});
+    m_steps->headerItem()->setToolTip(2, tr("Nodes removed"));
+    m_steps->headerItem()->setToolTip(3, tr("Nodes added"));
+    m_steps->headerItem()->setToolTip(4, tr("Nodes after the step"));
+    m_steps->headerItem()->setToolTip(5, tr("Change of the initializers' size"));
     m_steps->setRootIsDecorated(false);
     m_steps->setAlternatingRowColors(true);
+    m_steps->setTextElideMode(Qt::ElideMiddle);
+    m_steps->setUniformRowHeights(true);
     m_steps->header()->setStretchLastSection(false);
+    m_steps->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_steps->header()->setSectionResizeMode(1, QHeaderView::Stretch);
     connect(m_steps, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
+        const int index = item->data(0, Qt::UserRole).toInt();
         showStepDetails(item);
-        emit stepActivated(item->data(0, Qt::UserRole).toInt());
+        // Moving rebuilds this list: not inside the click on one of its items.
+        QMetaObject::invokeMethod(
+            this,
+            [this, index] {
+                m_session->goTo(index + 1);
+                emit stepActivated(index);
+            },
+            Qt::QueuedConnection);
     });
     m_passes = new QTreeWidget(split);
     m_passes->setObjectName("passList");
     m_passes->setHeaderLabels({tr("Pass"), tr("Steps")});
     m_passes->setRootIsDecorated(false);
+    m_passes->setTextElideMode(Qt::ElideMiddle);
+    m_passes->setUniformRowHeights(true);
+    m_passes->header()->setStretchLastSection(false);
     m_passes->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_passes->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     connect(m_passes, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item) {
         if (!m_filling)
             m_session->setPassEnabled(item->text(0), item->checkState(0) == Qt::Checked);
@@ -138,7 +161,6 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded"));
     form->addRow(tr("Size limit"), m_sizeLimit);
     m_shapes = new QLineEdit(options);
-    m_shapes->setPlaceholderText("input0:1,3,224,224");
     m_shapes->setToolTip(tr("Fix input shapes before simplifying (like onnxsim --overwrite-input-shape); separate inputs with ';'"));
     form->addRow(tr("Input shapes"), m_shapes);
     m_skipBn = new QCheckBox(tr("Skip BatchNormalization fusion"), options);
@@ -160,6 +182,13 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     });
     connect(session, &SimplifySession::failed, this, [this](const QString& e) { m_status->setText(e); });
     refresh();
+}
+
+QSize PassTimeline::sizeHint() const
+{
+    const QFontMetrics fm(font());
+    return {fm.horizontalAdvance(QStringLiteral("fuse_consecutive_reduce_unsqueeze")) + fm.horizontalAdvance('0') * 26,
+            QWidget::sizeHint().height()};
 }
 
 bool PassTimeline::cumulative() const { return m_scope->currentIndex() == 1; }
@@ -235,19 +264,38 @@ void PassTimeline::refresh()
         m_status->setText(tr("No model."));
         return;
     }
-    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", "", ""});
+    // The example names the model's own inputs, with its static dims (1 for the others).
+    QStringList example;
+    const Graph& g = p->original().graph;
+    for (const auto& in : g.inputs) {
+        if (g.findInitializer(in.name))
+            continue;
+        QStringList dims;
+        for (const Dim& d : in.type.dims)
+            dims << QString::number(d.known() ? d.value : 1);
+        example << QString::fromStdString(in.name) + ":" + dims.join(',');
+    }
+    m_shapes->setPlaceholderText(example.join("; "));
+    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", QString::number(g.nodes.size()), ""});
+    origin->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
+    origin->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
     origin->setData(0, Qt::UserRole, -1);
     for (std::size_t i = 0; i < p->steps().size(); ++i) {
         const Step& s = p->steps()[i];
-        int added = static_cast<int>(s.changes.added.size());
         const int64_t delta = static_cast<int64_t>(statsOf(*s.after).initializerBytes)
                               - static_cast<int64_t>(statsOf(*s.before).initializerBytes);
+        const QString size = delta == 0 ? QString() : QString(delta > 0 ? "+" : "\u2212")
+                                                          + QString::fromStdString(formatBytes(uint64_t(std::llabs(delta))));
         auto* item = new QTreeWidgetItem(
             m_steps, {QString::number(i + 1), QString::fromStdString(s.pass), QString::number(s.changes.removed.size()),
-                      QString::number(added), QString::number(s.changes.constants.size()),
-                      (delta > 0 ? "+" : "") + QString::number(delta)});
+                      QString::number(s.changes.added.size()), QString::number(s.after->graph.nodes.size()), size});
+        for (int c : {0, 2, 3, 4, 5})
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, Qt::UserRole, static_cast<int>(i));
-        item->setToolTip(1, QString::fromStdString(stepSummary(s)));
+        const QString tip = QString::fromStdString(stepSummary(s))
+                            + tr("\n%1 constants created, initializers %2 bytes").arg(s.changes.constants.size()).arg(delta);
+        for (int c = 0; c < item->columnCount(); ++c)
+            item->setToolTip(c, tip);
         if (i >= p->position()) {
             for (int c = 0; c < item->columnCount(); ++c)
                 item->setForeground(c, QColor(150, 150, 150));
@@ -279,7 +327,7 @@ void PassTimeline::showPassDescription(QTreeWidgetItem* item)
     if (!item)
         return;
     m_details->setHtml("<b>" + item->text(0).toHtmlEscaped() + "</b><br>" + item->data(1, Qt::UserRole).toString().toHtmlEscaped()
-                       + "<pre>" + item->data(0, Qt::UserRole).toString().toHtmlEscaped() + "</pre>");
+                       + "<pre style=\"white-space: pre-wrap\">" + item->data(0, Qt::UserRole).toString().toHtmlEscaped() + "</pre>");
 }
 
 void PassTimeline::showStepDetails(QTreeWidgetItem* item)
@@ -297,7 +345,7 @@ void PassTimeline::showStepDetails(QTreeWidgetItem* item)
                    + ", " + QString::number(s.milliseconds, 'f', 1) + " ms)<br>";
     for (const auto& e : p->passes())
         if (e.pass->info().name == s.pass)
-            html += "<pre>" + QString::fromStdString(e.pass->info().description).toHtmlEscaped() + "</pre>";
+            html += "<pre style=\"white-space: pre-wrap\">" + QString::fromStdString(e.pass->info().description).toHtmlEscaped() + "</pre>";
     html += "<ul>";
     for (const auto& r : s.changes.removed) {
         html += "<li>" + QString::fromStdString(r.label).toHtmlEscaped() + " (" + QString::fromStdString(r.opType) + ") "

@@ -37,9 +37,12 @@ public:
     QTreeWidget* stepList() const { return m_steps; }
     /// The options as the widgets show them.
     PipelineOptions options() const;
+    /// Wide enough for the longest pass names beside the step numbers.
+    QSize sizeHint() const override;
 
 signals:
-    /// The user picked a step in the list (index into pipeline steps, -1 for the original).
+    /// The user picked a step in the list (index into pipeline steps, -1 for the original); the
+    /// session has moved there.
     void stepActivated(int index);
     /// The cumulative toggle changed.
     void cumulativeChanged(bool cumulative);

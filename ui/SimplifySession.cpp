@@ -105,6 +105,14 @@ void SimplifySession::reset()
     emit changed();
 }
 
+void SimplifySession::goTo(int position)
+{
+    if (!m_pipeline || m_busy || position < 0 || std::size_t(position) == m_pipeline->position())
+        return;
+    if (m_pipeline->seek(static_cast<std::size_t>(position)))
+        emit changed();
+}
+
 void SimplifySession::cancel() { m_cancel = true; }
 
 void SimplifySession::setPassEnabled(const QString& name, bool enabled)

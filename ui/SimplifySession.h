@@ -42,6 +42,9 @@ public slots:
     void runToEnd();
     /// Back to the original model.
     void reset();
+    /// Jumps to a computed step (position = steps applied, 0 = the original) at once; does
+    /// nothing for a position past the computed steps or while busy.
+    void goTo(int position);
     /// Stops a running runToEnd after the current pass.
     void cancel();
     void setPassEnabled(const QString& name, bool enabled);

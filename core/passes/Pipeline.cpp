@@ -227,6 +227,14 @@ void Pipeline::runToFixedPoint(const std::function<bool(const Step&)>& progress)
 
 void Pipeline::reset() { m_position = 0; }
 
+bool Pipeline::seek(std::size_t position)
+{
+    if (position > m_steps.size())
+        return false;
+    m_position = position;
+    return true;
+}
+
 void overwriteInputShapes(Model& model, const std::vector<std::pair<std::string, std::vector<int64_t>>>& shapes)
 {
     Graph& g = model.graph;

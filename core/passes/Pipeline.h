@@ -74,6 +74,9 @@ public:
     void runToFixedPoint(const std::function<bool(const Step&)>& progress = {});
     /// Back to the original model (computed steps are kept for redo).
     void reset();
+    /// Moves to a computed position (0 to steps().size()) without computing anything; false
+    /// (and no move) for a position past the computed steps.
+    bool seek(std::size_t position);
 
     /// Why nodes were kept (not folded, not eliminated), from the latest run of every pass up to
     /// the current position, whether or not that run changed anything.

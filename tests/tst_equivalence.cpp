@@ -64,6 +64,7 @@ void TestEquivalence::simplifiedMatchesOrt_data()
     QTest::newRow("shuffle_dyn") << "shuffle_dyn.onnx" << true;
     QTest::newRow("if_model") << "if_model.onnx" << false;
     QTest::newRow("loop_model") << "loop_model.onnx" << false;
+    QTest::newRow("nested_model") << "nested_model.onnx" << false; // If inside a Loop body, inlined
     QTest::newRow("opset21") << "opset21.onnx" << false;
 }
 

@@ -63,6 +63,7 @@ private slots:
     void newerOpsetsLoadWithNotes();
     void customDomainNoted();
     void subgraphsAreNested();
+    void pathsLeadIntoBodies();
     void float16Conversions();
 };
 
@@ -321,6 +322,37 @@ void TestModel::subgraphsAreNested()
         }
     };
     walk(m.graph);
+}
+
+void TestModel::pathsLeadIntoBodies()
+{
+    const Model m = loadModel(dataPath("nested_model.onnx").toStdString());
+    auto named = [](const Graph& g, const std::string& name) {
+        for (const auto& n : g.nodes)
+            if (n.name == name)
+                return n.id;
+        return kNoNode;
+    };
+    const NodeId loop = named(m.graph, "loop0");
+    QVERIFY(loop != kNoNode);
+    QVERIFY(resolvePath(m.graph, {}) == &m.graph);
+    const Graph* body = resolvePath(m.graph, {{loop, "body"}});
+    QVERIFY(body);
+    QCOMPARE(body->name, std::string("loop_body"));
+    const NodeId inner = named(*body, "inner_if");
+    const Graph* then = resolvePath(m.graph, {{loop, "body"}, {inner, "then_branch"}});
+    QVERIFY(then);
+    QCOMPARE(then->nodes.at(0).name, std::string("inner_then_add"));
+    // Wrong attribute, a node of another level, no such node.
+    QVERIFY(!resolvePath(m.graph, {{loop, "then_branch"}}));
+    QVERIFY(!resolvePath(m.graph, {{inner, "then_branch"}}));
+    QVERIFY(!resolvePath(m.graph, {{loop, "body"}, {12345, "then_branch"}}));
+
+    QCOMPARE(pathToNode(m.graph, loop), std::optional<GraphPath>(GraphPath{}));
+    const GraphPath deep{{loop, "body"}, {inner, "then_branch"}};
+    QCOMPARE(pathToNode(m.graph, then->nodes.at(0).id), std::optional<GraphPath>(deep));
+    QCOMPARE(pathToNode(m.graph, inner), std::optional<GraphPath>(GraphPath{{loop, "body"}}));
+    QVERIFY(!pathToNode(m.graph, 12345));
 }
 
 void TestModel::float16Conversions()

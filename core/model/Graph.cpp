@@ -5,6 +5,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace netfold {
@@ -177,6 +178,35 @@ std::size_t Graph::subgraphCount() const
         for (const auto& sg : node.subgraphs)
             n += 1 + sg.graph->subgraphCount();
     return n;
+}
+
+const Graph* resolvePath(const Graph& graph, const GraphPath& path)
+{
+    const Graph* g = &graph;
+    for (const GraphPathStep& step : path) {
+        const Node* n = g->findNode(step.node);
+        if (!n)
+            return nullptr;
+        auto it = std::find_if(n->subgraphs.begin(), n->subgraphs.end(),
+                               [&](const Subgraph& sg) { return sg.attribute == step.attribute; });
+        if (it == n->subgraphs.end())
+            return nullptr;
+        g = it->graph.get();
+    }
+    return g;
+}
+
+std::optional<GraphPath> pathToNode(const Graph& graph, NodeId node)
+{
+    if (graph.findNode(node))
+        return GraphPath{};
+    for (const Node& n : graph.nodes)
+        for (const Subgraph& sg : n.subgraphs)
+            if (std::optional<GraphPath> below = pathToNode(*sg.graph, node)) {
+                below->insert(below->begin(), GraphPathStep{n.id, sg.attribute});
+                return below;
+            }
+    return std::nullopt;
 }
 
 GraphIndex::GraphIndex(const Graph& graph)

@@ -176,6 +176,25 @@ struct Graph {
     std::size_t subgraphCount() const;
 };
 
+/// One level down into a subgraph: a node and one of its graph attributes.
+struct GraphPathStep {
+    NodeId node = kNoNode;
+    std::string attribute;
+    bool operator==(const GraphPathStep& o) const { return node == o.node && attribute == o.attribute; }
+    bool operator!=(const GraphPathStep& o) const { return !(*this == o); }
+};
+
+/// The way from a main graph down to one of its subgraphs; empty for the main graph itself.
+/// NodeIds are unique in a model, so one path leads to the same body in every snapshot of it
+/// that still has the node.
+using GraphPath = std::vector<GraphPathStep>;
+
+/// The graph that path leads to below graph, or nullptr when a node or attribute on the way is
+/// not there.
+const Graph* resolvePath(const Graph& graph, const GraphPath& path);
+/// The path to the graph (graph itself or a subgraph below it) holding node; nullopt when none does.
+std::optional<GraphPath> pathToNode(const Graph& graph, NodeId node);
+
 /// Who produces and who consumes each value of one graph. Built once per graph snapshot.
 class GraphIndex {
 public:

@@ -390,6 +390,38 @@ def control_flow_fixtures():
     record(p, "Loop with constant trip count 4 and cond true; body v = v*scale + one (outer-scope "
               "initializers), final value Y [3] and scan output Z [4,3]", model=m)
 
+    # Two levels of bodies: a Loop whose body holds an If on a Constant(true) condition, whose
+    # branches read the body's v_in and the main graph's initializers.
+    then_g = oh.make_graph([oh.make_node("Add", ["v_in", "one"], ["t_out"], name="inner_then_add")],
+                           "inner_then", [], [vi("t_out", TensorProto.FLOAT, [3])])
+    else_g = oh.make_graph([oh.make_node("Sub", ["v_in", "one"], ["e_out"], name="inner_else_sub")],
+                           "inner_else", [], [vi("e_out", TensorProto.FLOAT, [3])])
+    body = oh.make_graph(
+        [oh.make_node("Constant", [], ["inner_cond"], name="inner_cond_const",
+                      value=oh.make_tensor("inner_cond_v", TensorProto.BOOL, [], [True])),
+         oh.make_node("If", ["inner_cond"], ["if_out"], name="inner_if", then_branch=then_g, else_branch=else_g),
+         oh.make_node("Mul", ["if_out", "scale"], ["v_out"], name="body_mul"),
+         oh.make_node("Identity", ["cond_in"], ["cond_out"], name="body_cond")],
+        "loop_body",
+        [vi("iter", TensorProto.INT64, []), vi("cond_in", TensorProto.BOOL, []),
+         vi("v_in", TensorProto.FLOAT, [3])],
+        [vi("cond_out", TensorProto.BOOL, []), vi("v_out", TensorProto.FLOAT, [3])])
+    nodes = [
+        oh.make_node("Constant", [], ["trip"], name="trip_const",
+                     value=oh.make_tensor("trip_v", TensorProto.INT64, [], [3])),
+        oh.make_node("Constant", [], ["keep_going"], name="cond_const",
+                     value=oh.make_tensor("cond_v", TensorProto.BOOL, [], [True])),
+        oh.make_node("Loop", ["trip", "keep_going", "X"], ["Y"], name="loop0", body=body),
+        oh.make_node("Relu", ["Y"], ["R"], name="relu0"),
+    ]
+    m = make_model(nodes, [vi("X", TensorProto.FLOAT, [3])], [vi("R", TensorProto.FLOAT, [3])],
+                   [scale, one], name="nested_graph")
+    p = os.path.join(HERE, "nested_model.onnx")
+    save(m, p)
+    record(p, "Loop (trip count 3) whose body holds an If on a Constant(true) condition: two levels of "
+              "bodies; the branches read the body's v_in and the main graph's one; a folder can inline "
+              "the If inside the body", model=m)
+
 
 def opset_fixtures():
     # opset 18: ReduceMean with axes as an input, Split with num_outputs.

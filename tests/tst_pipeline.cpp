@@ -44,6 +44,7 @@ private slots:
     void batchNormFusesIntoConv();
     void stepBackRestoresExactly();
     void provenanceLinksFoldedNodes();
+    void provenanceInsideBodies();
     void disabledPassIsNotRun();
     void skipConstantFolding();
     void overwriteInputShape();
@@ -171,6 +172,33 @@ void TestPipeline::provenanceLinksFoldedNodes()
     QCOMPARE(int(absorbed.size()), 7); // Shape, Slice, Concat and the 4 Constants
     for (const auto& [id, o] : outcomes)
         QCOMPARE(o.fate, Fate::Folded);
+}
+
+void TestPipeline::provenanceInsideBodies()
+{
+    // The If inside the Loop's body is inlined: it resolves to the node that took its place,
+    // which lives in the body, not in the main graph.
+    Pipeline p(load("nested_model.onnx"));
+    p.runToFixedPoint();
+    const Graph* body = nullptr;
+    NodeId loop = kNoNode;
+    for (const auto& n : p.current().graph.nodes)
+        if (n.opType == "Loop") {
+            loop = n.id;
+            body = n.subgraphs.at(0).graph.get();
+        }
+    QVERIFY(body);
+    const auto outcomes = provenance(p, 0, p.position());
+    const Outcome* inlinedIf = nullptr;
+    for (const auto& [id, o] : outcomes)
+        if (o.label == "inner_if")
+            inlinedIf = &o;
+    QVERIFY(inlinedIf);
+    QCOMPARE(inlinedIf->fate, Fate::Eliminated);
+    const Node* into = body->findNode(inlinedIf->intoNode);
+    QVERIFY2(into, "the If does not resolve to a node of the body");
+    QVERIFY(!p.current().graph.findNode(inlinedIf->intoNode));
+    QCOMPARE(pathToNode(p.current().graph, into->id), std::optional<GraphPath>(GraphPath{{loop, "body"}}));
 }
 
 void TestPipeline::disabledPassIsNotRun()

@@ -1,5 +1,6 @@
 // The side-by-side compare view on the SEED model: highlights, stepping, selection sync.
 #include "TestSupport.h"
+#include "UiTestSupport.h"
 
 #include "CompareView.h"
 #include "GraphScene.h"
@@ -157,9 +158,7 @@ void TestUiCompare::stepsKeepTheViewAndSelection()
     // node they look at stays where it is on screen, at the same zoom, and stays selected.
     SimplifySession session;
     CompareView view(&session);
-    view.resize(1400, 800);
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(showExposed(view, 1400, 800));
     session.setModel(load("transformer_dyn.onnx"));
     waitLayouts(view);
     GraphView* rightView = view.rightView();
@@ -206,9 +205,7 @@ void TestUiCompare::clickingAStepJumpsThere()
     // move, no computing, whichever way.
     SimplifySession session;
     PassTimeline timeline(&session);
-    timeline.resize(430, 700);
-    timeline.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&timeline));
+    QVERIFY(showExposed(timeline, 430, 700));
     session.setModel(load("transformer_dyn.onnx"));
     session.runToEnd();
     waitIdle(session);

@@ -2,6 +2,7 @@
 // lazy values table (axes, slices, ranks 0..4, empty tensors), copy, .npy export checked
 // against numpy, and a 100 MB tensor that opens at once with statistics arriving later.
 #include "TestSupport.h"
+#include "UiTestSupport.h"
 
 #include "HistogramWidget.h"
 #include "Inspector.h"
@@ -60,27 +61,6 @@ TensorPtr initializer(const QString& file, const std::string& name)
 {
     const Initializer* init = model(file).graph.findInitializer(name);
     return init ? init->tensor : nullptr;
-}
-
-/// Clicks the on-screen anchor whose href is href; false when the browser has no such anchor.
-bool clickAnchor(QTextBrowser* browser, const QString& href)
-{
-    for (QTextBlock b = browser->document()->begin(); b.isValid(); b = b.next()) {
-        for (auto it = b.begin(); !it.atEnd(); ++it) {
-            const QTextFragment f = it.fragment();
-            if (f.charFormat().anchorHref() != href)
-                continue;
-            QTextCursor c(browser->document());
-            c.setPosition(f.position() + f.length() / 2);
-            browser->ensureCursorVisible();
-            browser->setTextCursor(c);
-            browser->ensureCursorVisible();
-            const QRect r = browser->cursorRect(c);
-            QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, r.center());
-            return true;
-        }
-    }
-    return false;
 }
 
 struct Npy {

@@ -1,14 +1,17 @@
 #include "CompareView.h"
 
+#include "BreadcrumbBar.h"
 #include "GraphScene.h"
 #include "GraphStyle.h"
 #include "GraphView.h"
 #include "SimplifySession.h"
+#include "UiText.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -65,11 +68,16 @@ QWidget* legend(QWidget* parent)
 
 } // namespace
 
-CompareView::CompareView(SimplifySession* session, QWidget* parent) : QWidget(parent), m_session(session)
+CompareView::CompareView(SimplifySession* session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_rootName(tr("main graph"))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    m_crumbs = new BreadcrumbBar(this);
+    connect(m_crumbs, &BreadcrumbBar::crumbActivated, this,
+            [this](int depth) { setPath(GraphPath(m_path.begin(), m_path.begin() + depth)); });
+    layout->addWidget(m_crumbs);
     auto* top = new QHBoxLayout;
     top->setContentsMargins(6, 2, 6, 2);
     top->addWidget(legend(this), 1);
@@ -80,20 +88,32 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent) : QWidget(pa
     layout->addLayout(top);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
-    auto makeSide = [&](QLabel*& title, GraphView*& view, const QString& name) {
+    // Each side: a title (never wider than the side; the whole text is its tooltip), then the
+    // graph, or in its place why this side has no such body.
+    auto makeSide = [&](QLabel*& title, QStackedWidget*& stack, GraphView*& view, QLabel*& missing, const QString& name) {
         auto* side = new QWidget(split);
         auto* v = new QVBoxLayout(side);
         v->setContentsMargins(0, 0, 0, 0);
         v->setSpacing(0);
         title = new QLabel(side);
         title->setStyleSheet("QLabel { background: #eef1f5; padding: 3px 6px; font-weight: bold; }");
+        title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         v->addWidget(title);
-        view = new GraphView(nullptr, side);
+        stack = new QStackedWidget(side);
+        view = new GraphView(nullptr, stack);
         view->setObjectName(name);
-        v->addWidget(view, 1);
+        stack->addWidget(view);
+        missing = new QLabel(stack);
+        missing->setObjectName(name + "Missing");
+        missing->setAlignment(Qt::AlignCenter);
+        missing->setWordWrap(true);
+        missing->setMargin(24);
+        missing->setStyleSheet("QLabel { color: #555; background: #fafafa; }");
+        stack->addWidget(missing);
+        v->addWidget(stack, 1);
     };
-    makeSide(m_leftTitle, m_left, "beforeView");
-    makeSide(m_rightTitle, m_right, "afterView");
+    makeSide(m_leftTitle, m_leftStack, m_left, m_leftMissing, "beforeView");
+    makeSide(m_rightTitle, m_rightStack, m_right, m_rightMissing, "afterView");
     layout->addWidget(split, 1);
     m_link = new QLabel(this);
     m_link->setObjectName("linkText");
@@ -108,7 +128,56 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent) : QWidget(pa
     // Highlights must be re-applied once the items exist.
     connect(m_left->graphScene(), &GraphScene::layoutFinished, this, [this] { applyHighlights(); });
     connect(m_right->graphScene(), &GraphScene::layoutFinished, this, [this] { applyHighlights(); });
+    for (GraphView* v : {m_left, m_right})
+        connect(v->graphScene(), &GraphScene::subgraphRequested, this, [this](NodeId id, const QString& attribute) {
+            GraphPath path = m_path;
+            path.push_back({id, attribute.toStdString()});
+            setPath(path);
+        });
     connect(session, &SimplifySession::changed, this, &CompareView::refresh);
+}
+
+void CompareView::setRootName(const QString& name)
+{
+    m_rootName = name;
+    if (m_leftModel)
+        m_crumbs->setPath(m_leftModel->graph, m_path, m_rootName);
+}
+
+bool CompareView::setPath(const GraphPath& path)
+{
+    if (path == m_path)
+        return true;
+    auto has = [&](const std::shared_ptr<const Model>& m) { return m && resolvePath(m->graph, path); };
+    if (!has(m_leftModel) && !has(m_rightModel))
+        return false;
+    m_path = path;
+    refresh();
+    emit pathChanged(m_path);
+    return true;
+}
+
+QString CompareView::missingText(const Model& model) const
+{
+    const Graph* g = &model.graph;
+    for (const GraphPathStep& step : m_path) {
+        const Node* n = g->findNode(step.node);
+        if (!n) {
+            auto it = m_outcomes.find(step.node);
+            if (it != m_outcomes.end())
+                return tr("'%1' (%2) was %3 in step %4: its %5 is not in this model.")
+                    .arg(QString::fromStdString(it->second.label), QString::fromStdString(it->second.opType),
+                         QString(fateName(it->second.fate)))
+                    .arg(it->second.step + 1)
+                    .arg(QString::fromStdString(step.attribute));
+            return tr("This model has no node %1 with a %2.").arg(step.node).arg(QString::fromStdString(step.attribute));
+        }
+        g = resolvePath(*g, GraphPath{step});
+        if (!g)
+            return tr("'%1' (%2) has no %3 here.")
+                .arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType), QString::fromStdString(step.attribute));
+    }
+    return {};
 }
 
 void CompareView::setCumulative(bool cumulative)
@@ -132,37 +201,65 @@ void CompareView::refresh()
         m_right->graphScene()->clearGraph();
         m_leftModel.reset();
         m_rightModel.reset();
+        m_leftGraph = m_rightGraph = nullptr;
         m_outcomes.clear();
+        m_path.clear();
+        m_shownPath.clear();
+        m_crumbs->hide();
         return;
+    }
+    // Another model (not a step of this one) starts at its main graph.
+    const bool sameModel = m_generation == m_session->generation();
+    m_generation = m_session->generation();
+    if (!sameModel && !m_path.empty()) {
+        m_path.clear();
+        emit pathChanged(m_path);
     }
     const std::size_t pos = p->position();
     std::shared_ptr<const Model> left = m_cumulative ? p->originalPtr() : m_session->before();
     std::shared_ptr<const Model> right = p->currentPtr();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     m_outcomes = pos > 0 ? provenance(*p, first, pos) : std::map<NodeId, Outcome>{};
+    m_leftModel = left;
+    m_rightModel = right;
     // A step shows another version of the same graph: the views keep what they show.
-    const bool related = m_generation == m_session->generation();
-    m_generation = m_session->generation();
-    auto show = [related](GraphView* view, const std::shared_ptr<const Model>& model) {
-        std::shared_ptr<const Graph> graph(model, &model->graph);
+    const bool related = sameModel && m_path == m_shownPath;
+    m_shownPath = m_path;
+    auto show = [related](GraphView* view, const std::shared_ptr<const Model>& model, const Graph* graph,
+                          const Graph*& shown) {
+        if (graph == shown)
+            return;
+        shown = graph;
+        if (!graph) {
+            view->graphScene()->clearGraph();
+            return;
+        }
+        std::shared_ptr<const Graph> g(model, graph);
         if (related)
-            view->graphScene()->replaceGraph(std::move(graph), model->opsetVersion(""));
+            view->graphScene()->replaceGraph(std::move(g), model->opsetVersion(""));
         else
-            view->graphScene()->setGraph(std::move(graph), model->opsetVersion(""));
+            view->graphScene()->setGraph(std::move(g), model->opsetVersion(""));
     };
-    if (left != m_leftModel) {
-        m_leftModel = left;
-        show(m_left, left);
-    }
-    if (right != m_rightModel) {
-        m_rightModel = right;
-        show(m_right, right);
-    }
+    show(m_left, left, resolvePath(left->graph, m_path), m_leftGraph);
+    show(m_right, right, resolvePath(right->graph, m_path), m_rightGraph);
+    m_crumbs->setPath(m_leftGraph ? left->graph : right->graph, m_path, m_rootName);
+
+    auto nodes = [](const Graph* g) {
+        return g ? countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")) : tr("no such body");
+    };
     const QString stepName = pos > 0 ? QString::fromStdString(p->steps()[pos - 1].pass) : QString();
-    m_leftTitle->setText(m_cumulative || pos == 0 ? tr("Before: original (%1 nodes)").arg(left->graph.nodes.size())
-                                                  : tr("Before step %1 (%2 nodes)").arg(pos).arg(left->graph.nodes.size()));
-    m_rightTitle->setText(pos == 0 ? tr("After: nothing run yet (%1 nodes)").arg(right->graph.nodes.size())
-                                   : tr("After step %1, %2 (%3 nodes)").arg(pos).arg(stepName).arg(right->graph.nodes.size()));
+    const QString leftTitle = m_cumulative || pos == 0 ? tr("Before: original (%1)").arg(nodes(m_leftGraph))
+                                                       : tr("Before step %1 (%2)").arg(pos).arg(nodes(m_leftGraph));
+    const QString rightTitle = pos == 0 ? tr("After: nothing run yet (%1)").arg(nodes(m_rightGraph))
+                                        : tr("After step %1, %2 (%3)").arg(pos).arg(stepName, nodes(m_rightGraph));
+    for (auto [title, text] : {std::pair{m_leftTitle, leftTitle}, std::pair{m_rightTitle, rightTitle}}) {
+        title->setText(text);
+        title->setToolTip(text);
+    }
+    m_leftMissing->setText(m_leftGraph ? QString() : missingText(*left));
+    m_rightMissing->setText(m_rightGraph ? QString() : missingText(*right));
+    m_leftStack->setCurrentIndex(m_leftGraph ? 0 : 1);
+    m_rightStack->setCurrentIndex(m_rightGraph ? 0 : 1);
     applyHighlights();
 }
 
@@ -177,6 +274,8 @@ void CompareView::applyHighlights()
         return;
     for (const auto& [id, o] : m_outcomes)
         ls->setHighlight(id, stateOf(o.fate));
+    if (!m_rightGraph)
+        return;
     const std::size_t pos = p->position();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     std::set<NodeId> added, changed;
@@ -196,7 +295,7 @@ void CompareView::applyHighlights()
         if (!o.intoValue.empty())
             foldedInto.insert(o.intoValue);
     }
-    const Graph& after = m_rightModel->graph;
+    const Graph& after = *m_rightGraph;
     for (const auto& n : after.nodes)
         for (const auto& in : n.inputs)
             if (foldedInto.count(in))
@@ -208,17 +307,17 @@ void CompareView::applyHighlights()
             rs->setHighlight(n.id, HighlightState::Changed);
     }
     // Left nodes that stayed but were changed.
-    if (m_leftModel)
-        for (const auto& n : m_leftModel->graph.nodes)
+    if (m_leftGraph)
+        for (const auto& n : m_leftGraph->nodes)
             if (!m_outcomes.count(n.id) && changed.count(n.id) && after.findNode(n.id))
                 ls->setHighlight(n.id, HighlightState::Changed);
 }
 
 NodeId CompareView::counterpartOf(NodeId leftNode) const
 {
-    if (!m_rightModel)
+    if (!m_rightGraph)
         return kNoNode;
-    if (m_rightModel->graph.findNode(leftNode))
+    if (m_rightGraph->findNode(leftNode))
         return leftNode;
     auto it = m_outcomes.find(leftNode);
     if (it == m_outcomes.end())
@@ -226,7 +325,7 @@ NodeId CompareView::counterpartOf(NodeId leftNode) const
     if (it->second.intoNode != kNoNode)
         return it->second.intoNode;
     if (!it->second.intoValue.empty())
-        for (const auto& n : m_rightModel->graph.nodes)
+        for (const auto& n : m_rightGraph->nodes)
             for (const auto& in : n.inputs)
                 if (in == it->second.intoValue)
                     return n.id;
@@ -236,7 +335,7 @@ NodeId CompareView::counterpartOf(NodeId leftNode) const
 std::vector<NodeId> CompareView::absorbedBy(NodeId rightNode) const
 {
     std::vector<NodeId> ids = absorbedInto(m_outcomes, rightNode);
-    if (const Node* n = m_rightModel ? m_rightModel->graph.findNode(rightNode) : nullptr)
+    if (const Node* n = m_rightGraph ? m_rightGraph->findNode(rightNode) : nullptr)
         for (const auto& in : n->inputs)
             if (!in.empty())
                 for (NodeId id : absorbedInto(m_outcomes, kNoNode, in))
@@ -261,11 +360,12 @@ void CompareView::onLeftSelected(NodeId id)
                                                   QString(fateName(o.fate)));
         if (!o.intoValue.empty())
             text += tr(" into the constant '%1'").arg(QString::fromStdString(o.intoValue));
-        if (o.intoNode != kNoNode)
-            if (const Node* n = m_rightModel->graph.findNode(o.intoNode))
-                text += tr(" into '%1' (%2)").arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
+        if (o.intoNode != kNoNode && m_rightGraph)
+            if (const Node* n = m_rightGraph->findNode(o.intoNode))
+                text += (o.fate == Fate::Eliminated ? tr(", replaced by '%1' (%2)") : tr(" into '%1' (%2)"))
+                            .arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
         if (other != kNoNode && o.intoNode == kNoNode)
-            if (const Node* n = m_rightModel->graph.findNode(other))
+            if (const Node* n = m_rightGraph->findNode(other))
                 text += tr(", read by '%1' (%2)").arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
         text += tr(" in step %1.").arg(o.step + 1);
         m_link->setText(text);
@@ -302,7 +402,7 @@ void CompareView::onRightSelected(NodeId id)
     } else {
         m_link->setText(QString());
     }
-    NodeId other = m_leftModel && m_leftModel->graph.findNode(id) ? id : kNoNode;
+    NodeId other = m_leftGraph && m_leftGraph->findNode(id) ? id : kNoNode;
     if (other == kNoNode && !absorbed.empty())
         other = absorbed.front();
     m_left->graphScene()->selectNode(other);

@@ -9,9 +9,11 @@
 
 class QCheckBox;
 class QLabel;
+class QStackedWidget;
 
 namespace netfold {
 
+class BreadcrumbBar;
 class GraphView;
 class SimplifySession;
 
@@ -36,6 +38,16 @@ public:
     /// The models shown.
     std::shared_ptr<const Model> leftModel() const { return m_leftModel; }
     std::shared_ptr<const Model> rightModel() const { return m_rightModel; }
+    /// The body both sides show (empty: the main graphs); a new model starts at the main graph.
+    const GraphPath& path() const { return m_path; }
+    /// Shows the graph path leads to on both sides; false (nothing changes) when neither has it.
+    bool setPath(const GraphPath& path);
+    /// The graphs shown: path() on each side's model, or nullptr where that side has no such body.
+    const Graph* leftGraph() const { return m_leftGraph; }
+    const Graph* rightGraph() const { return m_rightGraph; }
+    /// Names the main graph in the breadcrumbs (the file name).
+    void setRootName(const QString& name);
+    BreadcrumbBar* breadcrumbs() const { return m_crumbs; }
     /// What became of the nodes removed in the highlighted range.
     const std::map<NodeId, Outcome>& outcomes() const { return m_outcomes; }
     /// Text explaining the last selection's link ("folded into constant 'x'", "absorbed 7 nodes: ...").
@@ -49,6 +61,8 @@ signals:
     /// A node was selected on one side (left = true): for the inspector.
     void nodeSelected(bool left, netfold::NodeId id);
     void valueSelected(bool left, const QString& name);
+    /// The user went into a body or back up (breadcrumbs, double-click).
+    void pathChanged(const netfold::GraphPath& path);
 
 public slots:
     /// Re-reads the session: new models on the sides when they changed, new highlights.
@@ -56,6 +70,8 @@ public slots:
 
 private:
     void applyHighlights();
+    /// Why side (left: true) has no graph at path(): which node on the way is gone, and how.
+    QString missingText(const Model& model) const;
     void onLeftSelected(NodeId id);
     void onRightSelected(NodeId id);
 
@@ -64,10 +80,21 @@ private:
     GraphView* m_right;
     QLabel* m_leftTitle;
     QLabel* m_rightTitle;
+    QStackedWidget* m_leftStack;
+    QStackedWidget* m_rightStack;
+    QLabel* m_leftMissing;
+    QLabel* m_rightMissing;
     QLabel* m_link;
     QCheckBox* m_syncViewport;
+    BreadcrumbBar* m_crumbs;
+    QString m_rootName;
     std::shared_ptr<const Model> m_leftModel;
     std::shared_ptr<const Model> m_rightModel;
+    GraphPath m_path;
+    /// What the sides show (the path those graphs came from), nullptr for a side without it.
+    GraphPath m_shownPath;
+    const Graph* m_leftGraph = nullptr;
+    const Graph* m_rightGraph = nullptr;
     std::map<NodeId, Outcome> m_outcomes;
     /// The session generation the sides show (another one: a new model, not a step).
     quint64 m_generation = 0;

@@ -232,6 +232,10 @@ void GraphScene::measure()
             row.label = qs(r.label);
             row.text = qs(r.text);
             row.constant = r.constant;
+            if (r.kind == NodeRow::Kind::Subgraph) {
+                row.subgraph = row.label;
+                row.text += QStringLiteral(" \u203A"); // "1 node ›": double-click opens it
+            }
             row.labelWidth = row.label.isEmpty() ? 0 : textWidth(st.rowLabelFont, m_rowLabelWidths, row.label);
             const qreal textW = textWidth(st.rowFont, m_rowWidths, row.text);
             w = qMax(w, row.labelWidth + (row.label.isEmpty() ? 0 : 4) + textW);
@@ -721,6 +725,8 @@ QString GraphScene::toolTipFor(int layoutIndex) const
     auto note = m_graph->inferenceNotes.find(node->id);
     if (note != m_graph->inferenceNotes.end())
         lines << QStringLiteral("<i>%1</i>").arg(qs(note->second).toHtmlEscaped());
+    if (!node->subgraphs.empty())
+        lines << tr("<i>Double-click to open its body (on a row: that one).</i>");
     return lines.join(QStringLiteral("<br>"));
 }
 

@@ -142,6 +142,7 @@ public:
     /// Used by items.
     void noteClickedId(NodeId id) { m_clickedId = id; }
     void activateStub(int stub);
+    void requestSubgraph(NodeId id, const QString& attribute) { emit subgraphRequested(id, attribute); }
     void selectLayoutNode(int layoutIndex, NodeId id);
 
 signals:
@@ -159,6 +160,8 @@ signals:
     void layoutFinished(bool ok, const QString& error);
     /// A view should bring this drawn node into sight (stub clicked, search hit, ...).
     void centerRequested(int layoutIndex);
+    /// The user asked to open a node's graph attribute (double-click on an If/Loop/Scan node).
+    void subgraphRequested(netfold::NodeId id, const QString& attribute);
 
 protected:
     void helpEvent(QGraphicsSceneHelpEvent* event) override;

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "BreadcrumbBar.h"
 #include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
@@ -8,6 +9,7 @@
 #include "SearchPanel.h"
 #include "SimplifySession.h"
 #include "SummaryPanel.h"
+#include "UiText.h"
 #include "diff/Report.h"
 #include "model/Error.h"
 #include "model/ModelIO.h"
@@ -36,6 +38,7 @@
 #include <QStatusBar>
 #include <QToolButton>
 #include <QTreeWidget>
+#include <QVBoxLayout>
 
 #include <functional>
 
@@ -64,8 +67,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_session = new SimplifySession(this);
     m_compare = new CompareView(m_session, this);
     m_compare->setObjectName(QStringLiteral("compareView"));
+    m_crumbs = new BreadcrumbBar(this);
+    auto* single = new QWidget(this);
+    auto* singleLayout = new QVBoxLayout(single);
+    singleLayout->setContentsMargins(0, 0, 0, 0);
+    singleLayout->setSpacing(0);
+    singleLayout->addWidget(m_crumbs);
+    singleLayout->addWidget(m_view, 1);
     m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_view);
+    m_stack->addWidget(single);
     m_stack->addWidget(m_compare);
     setCentralWidget(m_stack);
 
@@ -180,6 +190,13 @@ void MainWindow::createViewMenu()
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     QAction* toSel = view->addAction(tr("Zoom to &Selection"), m_view, &GraphView::zoomToSelection);
     toSel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    QAction* up = view->addAction(tr("&Enclosing Graph"), this, [this] {
+        const GraphPath& path = isComparing() ? m_compare->path() : m_path;
+        if (!path.empty())
+            openGraphPath(GraphPath(path.begin(), path.end() - 1));
+    });
+    up->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
+    up->setToolTip(tr("Back up from an If/Loop/Scan body (double-click such a node to open it)"));
     view->addSeparator();
 
     auto* direction = new QActionGroup(this);
@@ -284,14 +301,15 @@ void MainWindow::createSimplifyUi()
     connect(m_timeline, &PassTimeline::cumulativeChanged, m_compare, &CompareView::setCumulative);
     connect(m_view->graphScene(), &GraphScene::nodeSelected, this, [this](NodeId id) { inspect(false, id); });
     connect(m_view->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) {
-        if (m_model)
-            m_inspector->showValue(*m_model, m_model->graph, v.toStdString());
+        if (const Graph* g = shownGraph())
+            m_inspector->showValue(*m_model, *g, v.toStdString());
     });
     connect(m_compare, &CompareView::nodeSelected, this, [this](bool left, NodeId id) { inspect(left, id); });
     connect(m_compare, &CompareView::valueSelected, this, [this](bool left, const QString& v) {
         auto model = left ? m_compare->leftModel() : m_compare->rightModel();
-        if (model)
-            m_inspector->showValue(*model, model->graph, v.toStdString());
+        const Graph* graph = left ? m_compare->leftGraph() : m_compare->rightGraph();
+        if (model && graph)
+            m_inspector->showValue(*model, *graph, v.toStdString());
     });
     connect(m_inspector, &Inspector::nodeActivated, this, [this](NodeId id) {
         if (isComparing())
@@ -299,6 +317,21 @@ void MainWindow::createSimplifyUi()
         else
             m_view->centerOnNode(id);
     });
+
+    // Into If/Loop/Scan bodies and back: the inspector's graph attributes, a double-click on the
+    // node, the breadcrumbs, Alt+Up. Both views show the same body where they can.
+    connect(m_inspector, &Inspector::openSubgraph, this, &MainWindow::openSubgraph);
+    connect(graphScene(), &GraphScene::subgraphRequested, this, &MainWindow::openSubgraph);
+    connect(m_crumbs, &BreadcrumbBar::crumbActivated, this,
+            [this](int depth) { openGraphPath(GraphPath(m_path.begin(), m_path.begin() + depth)); });
+    connect(m_compare, &CompareView::pathChanged, this, [this](const GraphPath& path) { showInSingleView(path); });
+    for (GraphView* v : {m_view, m_compare->leftView()})
+        connect(v->graphScene(), &GraphScene::layoutFinished, this, [this, v](bool ok) {
+            if (ok && m_pendingShow != kNoNode && v->isVisible() && v->graphScene()->nodeItem(m_pendingShow)) {
+                v->centerOnNode(m_pendingShow);
+                m_pendingShow = kNoNode;
+            }
+        });
 }
 
 void MainWindow::onSessionChanged()
@@ -313,7 +346,7 @@ void MainWindow::onSessionChanged()
 
 void MainWindow::showCompare(bool on)
 {
-    m_stack->setCurrentWidget(on ? static_cast<QWidget*>(m_compare) : static_cast<QWidget*>(m_view));
+    m_stack->setCurrentIndex(on ? 1 : 0);
     if (m_compareAction->isChecked() != on) {
         const QSignalBlocker block(m_compareAction);
         m_compareAction->setChecked(on);
@@ -327,17 +360,16 @@ bool MainWindow::isComparing() const { return m_stack->currentWidget() == m_comp
 void MainWindow::inspect(bool left, NodeId id)
 {
     std::shared_ptr<const Model> model = m_model;
-    if (isComparing())
+    const Graph* graph = shownGraph();
+    if (isComparing()) {
         model = left ? m_compare->leftModel() : m_compare->rightModel();
-    if (!model || id == kNoNode) {
+        graph = left ? m_compare->leftGraph() : m_compare->rightGraph();
+    }
+    if (!model || !graph || id == kNoNode || !graph->findNode(id)) {
         m_inspector->clear();
         return;
     }
-    if (!model->graph.findNode(id)) {
-        m_inspector->clear();
-        return;
-    }
-    m_inspector->showNode(*model, model->graph, id);
+    m_inspector->showNode(*model, *graph, id);
     QString note;
     if (isComparing() && left && m_compare->outcomes().count(id))
         note = m_compare->linkText();
@@ -453,6 +485,11 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
 {
     m_model = std::move(model);
     m_lastError.clear();
+    m_path.clear();
+    m_pendingShow = kNoNode;
+    m_displayName = displayName;
+    m_crumbs->setPath(m_model->graph, m_path, displayName);
+    m_compare->setRootName(displayName);
     setWindowTitle(displayName + " - netfold");
     m_nodeList->clear();
     m_nodeListFilled = false;
@@ -478,6 +515,8 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
 void MainWindow::updateStatus()
 {
     QString text = m_summary;
+    if (const Graph* g = shownGraph(); g && !m_path.empty())
+        text += tr("; showing %1 (%2)").arg(m_crumbs->crumbs().last(), countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")));
     const LayoutResult& r = graphScene()->layoutResult();
     if (graphScene()->isLayoutComplete() && r.stats.chunks > 1)
         text += tr("; drawn in %1 chunks, %2 long edges as stubs").arg(r.stats.chunks).arg(r.stats.stubbedEdges);
@@ -525,11 +564,63 @@ void MainWindow::fillNodeList()
 
 void MainWindow::onNodeListItem(QTreeWidgetItem* item)
 {
-    if (!item)
-        return;
-    const NodeId id = static_cast<NodeId>(item->data(0, Qt::UserRole).toULongLong());
-    if (id != kNoNode && graphScene()->nodeItem(id))
-        m_view->centerOnNode(id);
+    if (item)
+        showNode(static_cast<NodeId>(item->data(0, Qt::UserRole).toULongLong()));
+}
+
+const Graph* MainWindow::shownGraph() const { return m_model ? resolvePath(m_model->graph, m_path) : nullptr; }
+
+bool MainWindow::showInSingleView(const GraphPath& path)
+{
+    const Graph* g = m_model ? resolvePath(m_model->graph, path) : nullptr;
+    if (!g)
+        return false;
+    if (path != m_path) {
+        m_path = path;
+        graphScene()->setGraph(std::shared_ptr<const Graph>(m_model, g), m_model->opsetVersion(""));
+        m_crumbs->setPath(m_model->graph, m_path, m_displayName);
+        if (!isComparing())
+            m_inspector->clear();
+        updateStatus();
+    }
+    return true;
+}
+
+bool MainWindow::openGraphPath(const GraphPath& path)
+{
+    // The view in sight decides; the other follows where it has the same body (the compare view
+    // tells through pathChanged, which shows it in the single view too).
+    if (isComparing())
+        return m_compare->setPath(path);
+    if (!showInSingleView(path))
+        return false;
+    m_compare->setPath(path);
+    return true;
+}
+
+void MainWindow::openSubgraph(NodeId id, const QString& attribute)
+{
+    GraphPath path = isComparing() ? m_compare->path() : m_path;
+    path.push_back({id, attribute.toStdString()});
+    if (!openGraphPath(path))
+        statusBar()->showMessage(tr("There is no %1 of node %2 here.").arg(attribute).arg(id), 8000);
+}
+
+bool MainWindow::showNode(NodeId id)
+{
+    if (!m_model || id == kNoNode)
+        return false;
+    const std::optional<GraphPath> path = pathToNode(m_model->graph, id);
+    if (!path || !openGraphPath(*path))
+        return false;
+    GraphView* view = isComparing() ? m_compare->leftView() : m_view;
+    if (view->graphScene()->nodeItem(id) && !view->graphScene()->isLayoutRunning()) {
+        view->centerOnNode(id);
+        m_pendingShow = kNoNode;
+    } else {
+        m_pendingShow = id; // once the body is laid out
+    }
+    return true;
 }
 
 void MainWindow::showSearch()

@@ -16,6 +16,7 @@ class QStackedWidget;
 
 namespace netfold {
 
+class BreadcrumbBar;
 class CompareView;
 class GraphScene;
 class GraphView;
@@ -67,6 +68,15 @@ public:
     /// Saves the step report as JSON (.json) or Markdown (other extensions).
     bool saveReport(const QString& path);
 
+    /// Shows the body path leads to (If/Loop/Scan attributes; empty: the main graph) in the
+    /// single view and, where it has it, the side by side; false when the model has no such body.
+    bool openGraphPath(const GraphPath& path);
+    /// The body shown (empty: the main graph).
+    const GraphPath& graphPath() const { return m_path; }
+    BreadcrumbBar* breadcrumbs() const { return m_crumbs; }
+    /// Selects a node wherever it is in the model (going into its body) and scrolls to it.
+    bool showNode(NodeId id);
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -88,6 +98,11 @@ private:
     void inspect(bool left, NodeId id);
     void chooseSaveSimplified();
     void chooseSaveReport();
+    /// The graph the single view shows (the model's main graph or a body of it).
+    const Graph* shownGraph() const;
+    /// The single view's part of openGraphPath(); false when the model has no such body.
+    bool showInSingleView(const GraphPath& path);
+    void openSubgraph(NodeId id, const QString& attribute);
 
     std::shared_ptr<Model> m_model;
     GraphView* m_view = nullptr;
@@ -113,6 +128,11 @@ private:
     QDockWidget* m_summaryDock = nullptr;
     QDockWidget* m_inspectorDock = nullptr;
     QAction* m_compareAction = nullptr;
+    BreadcrumbBar* m_crumbs = nullptr;
+    GraphPath m_path;
+    QString m_displayName;
+    /// A node to select and centre once the body it is in has been laid out.
+    NodeId m_pendingShow = kNoNode;
 };
 
 } // namespace netfold

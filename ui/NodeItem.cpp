@@ -79,6 +79,20 @@ NodeId NodeItem::idAt(const QPointF& pos) const
     return v.id;
 }
 
+QString NodeItem::subgraphAt(const QPointF& pos) const
+{
+    const NodeVisual& v = visual();
+    const GraphStyle& st = m_scene->style();
+    const qreal top = st.titleHeight + st.bodyPaddingY;
+    const int row = pos.y() >= top ? int((pos.y() - top) / st.rowHeight) : -1;
+    if (row >= 0 && row < v.rows.size() && !v.rows[row].subgraph.isEmpty())
+        return v.rows[row].subgraph;
+    for (const NodeVisual::Row& r : v.rows)
+        if (!r.subgraph.isEmpty())
+            return r.subgraph;
+    return {};
+}
+
 void NodeItem::setHighlight(HighlightState state)
 {
     if (state == m_state)
@@ -201,6 +215,17 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->setPen(QPen(st.selection, 2.5));
         painter->drawRoundedRect(m_box.adjusted(-2.5, -2.5, 2.5, 2.5), r + 2, r + 2);
     }
+}
+
+void NodeItem::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event)
+{
+    const QString attribute = subgraphAt(event->pos());
+    if (attribute.isEmpty() || nodeId() == kNoNode) {
+        QGraphicsItem::mouseDoubleClickEvent(event);
+        return;
+    }
+    event->accept();
+    m_scene->requestSubgraph(nodeId(), attribute);
 }
 
 void NodeItem::mousePressEvent(QGraphicsSceneMouseEvent* event)

@@ -32,6 +32,9 @@ public:
     QRectF box() const { return m_box; }
     /// The NodeId under a point in item coordinates: an inlined constant's row, else nodeId().
     NodeId idAt(const QPointF& pos) const;
+    /// The graph attribute to open for a double-click at pos: the body row under it, else the
+    /// node's first body; empty for nodes without one.
+    QString subgraphAt(const QPointF& pos) const;
 
     void setHighlight(HighlightState state);
     HighlightState highlight() const { return m_state; }
@@ -48,6 +51,7 @@ public:
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
 
 private:
     /// Laid-out text, made on the first detailed paint (only nodes that are seen pay for it).

@@ -2,6 +2,7 @@
 
 #include "GraphScene.h"
 #include "GraphView.h"
+#include "UiText.h"
 
 #include <QKeyEvent>
 #include <QLabel>
@@ -80,7 +81,7 @@ void SearchPanel::search(const QString& text)
     else if (hits.size() >= kLimit)
         m_count->setText(tr("first %1 matches").arg(kLimit));
     else
-        m_count->setText(hits.isEmpty() ? tr("no match") : tr("%n match(es)", nullptr, hits.size()));
+        m_count->setText(hits.isEmpty() ? tr("no match") : countOf(hits.size(), tr("match"), tr("matches")));
 }
 
 void SearchPanel::choose(QListWidgetItem* item)

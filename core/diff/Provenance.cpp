@@ -16,17 +16,22 @@ struct Resolver {
     std::unordered_map<std::string, std::vector<std::pair<std::size_t, const Removal*>>> readers;
     std::unordered_map<std::string, std::vector<NodeId>> constantConsumers;
 
+    // Every graph counts, bodies included: passes change If/Loop/Scan bodies too.
     Resolver(const Pipeline& p, std::size_t first, std::size_t last) : pipeline(p), after(*p.steps()[last - 1].after)
     {
-        for (const auto& n : after.graph.nodes)
-            liveNodes.insert(n.id);
-        for (const auto& i : after.graph.initializers)
-            liveConstants.insert(i.name);
+        forEachGraph(after.graph, [&](const Graph& g) {
+            for (const auto& n : g.nodes)
+                liveNodes.insert(n.id);
+            for (const auto& i : g.initializers)
+                liveConstants.insert(i.name);
+        });
         for (std::size_t s = first; s < last; ++s) {
             const Step& step = p.steps()[s];
             std::unordered_map<NodeId, const Node*> before;
-            for (const auto& n : step.before->graph.nodes)
-                before[n.id] = &n;
+            forEachGraph(step.before->graph, [&](const Graph& g) {
+                for (const auto& n : g.nodes)
+                    before[n.id] = &n;
+            });
             for (const auto& r : step.changes.removed) {
                 removals[r.node] = {s, &r};
                 auto it = before.find(r.node);

@@ -180,6 +180,14 @@ std::size_t Graph::subgraphCount() const
     return n;
 }
 
+void forEachGraph(const Graph& graph, const std::function<void(const Graph&)>& visit)
+{
+    visit(graph);
+    for (const Node& n : graph.nodes)
+        for (const Subgraph& sg : n.subgraphs)
+            forEachGraph(*sg.graph, visit);
+}
+
 const Graph* resolvePath(const Graph& graph, const GraphPath& path)
 {
     const Graph* g = &graph;

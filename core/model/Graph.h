@@ -2,6 +2,7 @@
 #include "Tensor.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -188,6 +189,9 @@ struct GraphPathStep {
 /// NodeIds are unique in a model, so one path leads to the same body in every snapshot of it
 /// that still has the node.
 using GraphPath = std::vector<GraphPathStep>;
+
+/// Calls visit on graph and on every If/Loop/Scan body below it, depth first.
+void forEachGraph(const Graph& graph, const std::function<void(const Graph&)>& visit);
 
 /// The graph that path leads to below graph, or nullptr when a node or attribute on the way is
 /// not there.

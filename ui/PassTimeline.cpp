@@ -105,11 +105,12 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_steps->setObjectName("stepList");
     // Numbers take what they need, the pass name the rest (elided in the middle: the ends of
     // eliminate_..._initializer tell the passes apart).
-    m_steps->setHeaderLabels({tr("#"), tr("Pass"), tr("\u2212"), tr("+"), tr("Nodes"), tr("Size")});
+    m_steps->setHeaderLabels({tr("#"), tr("Pass"), tr("\u2212"), tr("+"), tr("Const"), tr("Nodes"), tr("Size")});
     m_steps->headerItem()->setToolTip(2, tr("Nodes removed"));
     m_steps->headerItem()->setToolTip(3, tr("Nodes added"));
-    m_steps->headerItem()->setToolTip(4, tr("Nodes after the step"));
-    m_steps->headerItem()->setToolTip(5, tr("Change of the initializers' size"));
+    m_steps->headerItem()->setToolTip(4, tr("Constants created"));
+    m_steps->headerItem()->setToolTip(5, tr("Nodes after the step"));
+    m_steps->headerItem()->setToolTip(6, tr("Change of the initializers' size"));
     m_steps->setRootIsDecorated(false);
     m_steps->setAlternatingRowColors(true);
     m_steps->setTextElideMode(Qt::ElideMiddle);
@@ -276,9 +277,9 @@ void PassTimeline::refresh()
         example << QString::fromStdString(in.name) + ":" + dims.join(',');
     }
     m_shapes->setPlaceholderText(example.join("; "));
-    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", QString::number(g.nodes.size()), ""});
+    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", "", QString::number(g.nodes.size()), ""});
     origin->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
-    origin->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
+    origin->setTextAlignment(5, Qt::AlignRight | Qt::AlignVCenter);
     origin->setData(0, Qt::UserRole, -1);
     for (std::size_t i = 0; i < p->steps().size(); ++i) {
         const Step& s = p->steps()[i];
@@ -288,12 +289,12 @@ void PassTimeline::refresh()
                                                           + QString::fromStdString(formatBytes(uint64_t(std::llabs(delta))));
         auto* item = new QTreeWidgetItem(
             m_steps, {QString::number(i + 1), QString::fromStdString(s.pass), QString::number(s.changes.removed.size()),
-                      QString::number(s.changes.added.size()), QString::number(s.after->graph.nodes.size()), size});
-        for (int c : {0, 2, 3, 4, 5})
+                      QString::number(s.changes.added.size()), QString::number(s.changes.constants.size()),
+                      QString::number(s.after->graph.nodes.size()), size});
+        for (int c : {0, 2, 3, 4, 5, 6})
             item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, Qt::UserRole, static_cast<int>(i));
-        const QString tip = QString::fromStdString(stepSummary(s))
-                            + tr("\n%1 constants created, initializers %2 bytes").arg(s.changes.constants.size()).arg(delta);
+        const QString tip = QString::fromStdString(stepSummary(s)) + tr("\ninitializers %1 bytes").arg(delta);
         for (int c = 0; c < item->columnCount(); ++c)
             item->setToolTip(c, tip);
         if (i >= p->position()) {

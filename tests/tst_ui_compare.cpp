@@ -54,6 +54,7 @@ private slots:
     void timelineListsStepsAndPasses();
     void stepsKeepTheViewAndSelection();
     void clickingAStepJumpsThere();
+    void sidesStartAtOneScale();
 };
 
 void TestUiCompare::runToEndMarksFoldedNodes()
@@ -232,6 +233,31 @@ void TestUiCompare::clickingAStepJumpsThere()
     QTRY_COMPARE(activated.count(), 2);
     QCOMPARE(session.pipeline()->position(), std::size_t(2));
     QCOMPARE(moves.count(), 2);
+}
+
+void TestUiCompare::sidesStartAtOneScale()
+{
+    // After Run to end the simplified graph is shorter and would fit larger: both sides start at
+    // the same zoom, tops level, so the same node is as big and as high on both.
+    SimplifySession session;
+    CompareView view(&session);
+    QVERIFY(showExposed(view, 1000, 700));
+    session.setModel(load("seed_static.onnx"));
+    session.runToEnd();
+    waitIdle(session);
+    waitLayouts(view);
+    QCoreApplication::processEvents();
+    GraphView* l = view.leftView();
+    GraphView* r = view.rightView();
+    QVERIFY(r->initialZoom() > l->initialZoom()); // on its own the right side would zoom in
+    QCOMPARE(l->zoom(), r->zoom());
+    auto top = [](GraphView* v) { return v->mapFromScene(v->graphScene()->inputItem("input0")->sceneBoundingRect().topLeft()).y(); };
+    QVERIFY2(qAbs(top(l) - top(r)) <= 1, qPrintable(QString("%1 vs %2").arg(top(l)).arg(top(r))));
+    // A side the user zooms keeps its zoom.
+    r->setZoom(1.5);
+    view.resize(1100, 700);
+    QCoreApplication::processEvents();
+    QCOMPARE(r->zoom(), 1.5);
 }
 
 QTEST_MAIN(TestUiCompare)

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -102,6 +103,8 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
         stack = new QStackedWidget(side);
         view = new GraphView(nullptr, stack);
         view->setObjectName(name);
+        // Graphs smaller than their side start at the top, level with the other side.
+        view->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
         stack->addWidget(view);
         missing = new QLabel(stack);
         missing->setObjectName(name + "Missing");
@@ -125,9 +128,13 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     connect(m_right->graphScene(), &GraphScene::nodeSelected, this, &CompareView::onRightSelected);
     connect(m_left->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) { emit valueSelected(true, v); });
     connect(m_right->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) { emit valueSelected(false, v); });
-    // Highlights must be re-applied once the items exist.
-    connect(m_left->graphScene(), &GraphScene::layoutFinished, this, [this] { applyHighlights(); });
-    connect(m_right->graphScene(), &GraphScene::layoutFinished, this, [this] { applyHighlights(); });
+    // Highlights must be re-applied once the items exist; both sides start at one scale.
+    for (GraphView* v : {m_left, m_right})
+        connect(v->graphScene(), &GraphScene::layoutFinished, this, [this] {
+            applyHighlights();
+            matchStartZooms();
+        });
+    connect(split, &QSplitter::splitterMoved, this, &CompareView::matchStartZooms);
     for (GraphView* v : {m_left, m_right})
         connect(v->graphScene(), &GraphScene::subgraphRequested, this, [this](NodeId id, const QString& attribute) {
             GraphPath path = m_path;
@@ -135,6 +142,24 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
             setPath(path);
         });
     connect(session, &SimplifySession::changed, this, &CompareView::refresh);
+}
+
+void CompareView::matchStartZooms()
+{
+    // The smaller of the two starting zooms for both, so that a node is as big on the left as
+    // on the right (unless the user has zoomed a side since).
+    qreal cap = GraphView::kMaxZoom;
+    if (m_leftGraph && m_rightGraph && m_left->graphScene()->isLayoutComplete() && m_right->graphScene()->isLayoutComplete())
+        cap = std::min(m_left->initialZoom(), m_right->initialZoom());
+    m_left->setInitialZoomCap(cap);
+    m_right->setInitialZoomCap(cap);
+}
+
+void CompareView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // After the sides have their new sizes.
+    QTimer::singleShot(0, this, &CompareView::matchStartZooms);
 }
 
 void CompareView::setRootName(const QString& name)

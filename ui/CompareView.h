@@ -68,8 +68,13 @@ public slots:
     /// Re-reads the session: new models on the sides when they changed, new highlights.
     void refresh();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void applyHighlights();
+    /// Gives both sides the smaller of their starting zooms.
+    void matchStartZooms();
     /// Why side (left: true) has no graph at path(): which node on the way is gone, and how.
     QString missingText(const Model& model) const;
     void onLeftSelected(NodeId id);

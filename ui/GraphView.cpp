@@ -223,21 +223,42 @@ void GraphView::onLayoutFinished(bool)
     viewport()->update();
 }
 
+GraphView::InitialView GraphView::naturalInitialView() const
+{
+    // The whole graph when it stays readable; otherwise its top at a reading zoom.
+    const QRectF r = m_scene->sceneRect();
+    if (r.isEmpty())
+        return {1.0, true};
+    const QRectF vp = viewport()->rect();
+    const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
+    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6))
+        return {qMin(fit, 1.25), true};
+    return {0.9, false};
+}
+
+qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }
+
+void GraphView::setInitialZoomCap(qreal cap)
+{
+    m_zoomCap = cap;
+    if (!m_userMoved && m_anchorIndex < 0 && m_initialViewSet)
+        applyInitialView();
+}
+
 void GraphView::applyInitialView()
 {
-    // Fit when the whole graph stays readable; otherwise start at a reading zoom at the top
-    // (left, for horizontal layouts) of the graph, centred on the first chunk, as Netron does.
+    // The whole graph when it fits at a readable zoom; otherwise the top (left, for horizontal
+    // layouts) of the graph at a reading zoom, centred on the first chunk, as Netron does.
     const QRectF r = m_scene->sceneRect();
     if (r.isEmpty())
         return;
     const QRectF vp = viewport()->rect();
-    const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
-    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6)) {
-        setTransform(QTransform::fromScale(qMin(fit, 1.25), qMin(fit, 1.25)));
+    const InitialView natural = naturalInitialView();
+    const qreal z = qMin(natural.zoom, m_zoomCap);
+    setTransform(QTransform::fromScale(z, z));
+    if (natural.whole || (r.width() * z <= vp.width() && r.height() * z <= vp.height())) {
         centerOn(r.center());
     } else {
-        const qreal z = 0.9;
-        setTransform(QTransform::fromScale(z, z));
         const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
         QRectF first = r;
         if (NodeItem* n = m_scene->nodeItemAt(0))

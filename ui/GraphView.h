@@ -34,6 +34,11 @@ public:
     void centerOnLayoutNode(int layoutIndex);
     /// Small: a graph view takes the space the docks leave (QGraphicsView's grows with the scene).
     QSize sizeHint() const override { return {320, 240}; }
+    /// The zoom the view starts a graph at (fitting it, or a reading zoom at its top).
+    qreal initialZoom() const;
+    /// Keeps the starting zoom at most cap (the compare view gives both sides one scale); applies
+    /// at once unless the user has moved the view.
+    void setInitialZoomCap(qreal cap);
     /// True once the view has painted a complete layout.
     bool hasPaintedLayout() const { return m_paintedLayout; }
 
@@ -60,6 +65,12 @@ private:
     void onChunkAdded(int chunk, int chunkCount);
     void onLayoutFinished(bool ok);
     void applyInitialView();
+    struct InitialView {
+        qreal zoom;
+        /// The whole graph, centred (else its top).
+        bool whole;
+    };
+    InitialView naturalInitialView() const;
     /// Before the scene drops its items for another version of the graph: the nodes in sight
     /// (the selected one, then the nearest the centre first) and where they are on screen.
     void noteAnchors();
@@ -82,6 +93,7 @@ private:
     bool m_userMoved = false;
     bool m_initialViewSet = false;
     qreal m_pinchStart = 1.0;
+    qreal m_zoomCap = kMaxZoom;
 };
 
 } // namespace netfold

@@ -175,8 +175,7 @@ std::string shapeLabel(const ValueType& type)
     for (std::size_t i = 0; i < type.dims.size(); ++i) {
         if (i)
             s += kTimes;
-        const Dim& d = type.dims[i];
-        s += d.known() ? std::to_string(d.value) : (d.param.empty() ? "?" : d.param);
+        s += type.dims[i].toString();
     }
     return s;
 }

@@ -39,7 +39,7 @@ std::string ValueType::shapeString() const
     for (std::size_t i = 0; i < dims.size(); ++i) {
         if (i)
             s += ",";
-        s += dims[i].known() ? std::to_string(dims[i].value) : (dims[i].param.empty() ? "?" : dims[i].param);
+        s += dims[i].toString();
     }
     return s + "]";
 }

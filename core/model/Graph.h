@@ -29,6 +29,11 @@ struct Dim {
     int64_t value = -1;
     std::string param;
     bool known() const { return value >= 0; }
+    /// An "unk__N" name: one ONNX shape inference makes up for a dim it could not infer (still
+    /// unknown, and not a name anyone gave it).
+    bool placeholder() const { return !known() && param.rfind("unk__", 0) == 0; }
+    /// "64", "batch", or "?" for an unknown dim (placeholder names included).
+    std::string toString() const { return known() ? std::to_string(value) : param.empty() || placeholder() ? "?" : param; }
     bool operator==(const Dim& o) const { return value == o.value && param == o.param; }
     bool operator!=(const Dim& o) const { return !(*this == o); }
 };

@@ -176,9 +176,8 @@ struct Inferencer {
             auto it = graph.types.find(o);
             if (it == graph.types.end() || !it->second.hasShape || it->second.elemType == 0 || !it->second.kind.empty())
                 return false;
-            // "unk__N" names are ONNX's placeholders for dims it could not infer: still unknown.
             for (const auto& d : it->second.dims)
-                if (!d.known() && (d.param.empty() || d.param.rfind("unk__", 0) == 0))
+                if (!d.known() && (d.param.empty() || d.placeholder()))
                     return false;
         }
         return true;

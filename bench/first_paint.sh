@@ -1,7 +1,8 @@
 #!/bin/sh
 # Open-to-first-paint of the graph view: runs `netfold MODEL --screenshot` RUNS times per model
 # and prints the median of the "first paint: N ms" lines (process start to the first complete
-# paint of the laid-out graph). Synthetic models are generated into bench/models/ when missing.
+# paint of the laid-out graph). Synthetic models are generated into bench/models/ when missing;
+# the raw vit_b_16 export is included when bench/export_models.py has made it.
 #
 #   sh bench/first_paint.sh [BUILD_DIR] [RUNS]        (default build-ui, 5 runs)
 #   NETFOLD_FLAGS=--no-layout-cache sh bench/first_paint.sh     cold layouts (no chunk reuse)
@@ -26,8 +27,10 @@ run() {
         QT_QPA_PLATFORM=offscreen "$app" "$@" 2>/dev/null
     fi
 }
-for model in "$root/resources/models/sample-reshape.onnx" "$root/tests/data/transformer_dyn.onnx" \
-             "$here/models/synthetic_5000.onnx" "$here/models/synthetic_20000.onnx"; do
+models="$root/resources/models/sample-reshape.onnx $root/tests/data/transformer_dyn.onnx"
+models="$models $here/models/synthetic_5000.onnx $here/models/synthetic_20000.onnx"
+[ -f "$here/models/vit_b_16.onnx" ] && models="$models $here/models/vit_b_16.onnx"
+for model in $models; do
     times=""
     i=0
     while [ $i -lt "$runs" ]; do

@@ -192,6 +192,15 @@ void TestUiCompare::stepsKeepTheViewAndSelection()
              qPrintable(QString("(%1, %2) -> (%3, %4)").arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
     QCOMPARE(right->selectedNode(), softmax);
 
+    // Laying the same graph out again with attribute rows keeps the node in place too.
+    auto o = right->options();
+    o.attributes = true;
+    right->setOptions(o);
+    waitLayouts(view);
+    const QPointF withRows = onScreen();
+    QVERIFY2(qAbs(withRows.x() - before.x()) < 1.5 && qAbs(withRows.y() - before.y()) < 1.5,
+             qPrintable(QString("(%1, %2) -> (%3, %4)").arg(before.x()).arg(before.y()).arg(withRows.x()).arg(withRows.y())));
+
     // Another model is not another version of this one: its view starts afresh (the top of the graph).
     session.setModel(load("seed_static.onnx"));
     waitLayouts(view);

@@ -122,7 +122,7 @@ void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool re
         emit graphAboutToChange();
     auto g = std::move(graph);
     reset();
-    m_keepView = related && !same && g;
+    m_keepView = (related || same) && g;
     if (!same && !related)
         m_highlights.clear();
     m_graph = std::move(g);

@@ -47,14 +47,16 @@ public:
 
     /// Shows a graph (top level): builds the drawable graph, measures the nodes with the view's
     /// fonts and starts the layout in a worker thread. opset names inputs from the ONNX schemas.
-    /// Passing the graph already shown lays it out again keeping selection and highlights. When
+    /// Passing the graph already shown lays it out again keeping selection, highlights and what
+    /// views show (see keepsView()). When
     /// every view of the scene is hidden, the work waits until one is shown (see ensureLayout()).
     void setGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
     /// Shows another version of the graph shown (the model after a simplification step): NodeIds
     /// carry over, so the selection stays on a node that still exists and views keep their zoom
     /// and the part of the graph they show (see keepsView()).
     void replaceGraph(std::shared_ptr<const Graph> graph, int64_t opset = 0);
-    /// True while the layout in progress (or the last one) came from replaceGraph().
+    /// True while the layout in progress (or the last one) came from replaceGraph() or showed the
+    /// same graph again: views then keep the node they showed in its place.
     bool keepsView() const { return m_keepView; }
     /// Removes everything (cancels a running layout); clears selection and highlights.
     void clearGraph();

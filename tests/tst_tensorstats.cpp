@@ -70,7 +70,8 @@ double jsonNumber(const QJsonValue& v) { return v.isNull() ? kNaN : v.toDouble()
 TensorPtr floats(std::vector<int64_t> dims, const std::vector<float>& values)
 {
     Bytes bytes(values.size() * 4);
-    std::memcpy(bytes.data(), values.data(), bytes.size());
+    if (!values.empty()) // memcpy's pointers may not be null, even for 0 bytes
+        std::memcpy(bytes.data(), values.data(), bytes.size());
     return std::make_shared<const Tensor>(dtype::Float, std::move(dims), std::move(bytes));
 }
 

@@ -66,26 +66,26 @@ const NodeItem::Text& NodeItem::text()
 
 const NodeVisual& NodeItem::visual() const { return m_scene->visual(m_index); }
 
+int NodeItem::rowAt(const QPointF& pos) const
+{
+    const GraphStyle& st = m_scene->style();
+    const qreal top = st.titleHeight + st.bodyPaddingY;
+    const int row = pos.y() >= top ? int((pos.y() - top) / st.rowHeight) : -1;
+    return row < visual().rows.size() ? row : -1;
+}
+
 NodeId NodeItem::idAt(const QPointF& pos) const
 {
     const NodeVisual& v = visual();
-    const GraphStyle& st = m_scene->style();
-    const qreal top = st.titleHeight + st.bodyPaddingY;
-    if (pos.y() >= top) {
-        const int row = int((pos.y() - top) / st.rowHeight);
-        if (row >= 0 && row < v.rows.size() && v.rows[row].constant != kNoNode)
-            return v.rows[row].constant;
-    }
-    return v.id;
+    const int row = rowAt(pos);
+    return row >= 0 && v.rows[row].constant != kNoNode ? v.rows[row].constant : v.id;
 }
 
 QString NodeItem::subgraphAt(const QPointF& pos) const
 {
     const NodeVisual& v = visual();
-    const GraphStyle& st = m_scene->style();
-    const qreal top = st.titleHeight + st.bodyPaddingY;
-    const int row = pos.y() >= top ? int((pos.y() - top) / st.rowHeight) : -1;
-    if (row >= 0 && row < v.rows.size() && !v.rows[row].subgraph.isEmpty())
+    const int row = rowAt(pos);
+    if (row >= 0 && !v.rows[row].subgraph.isEmpty())
         return v.rows[row].subgraph;
     for (const NodeVisual::Row& r : v.rows)
         if (!r.subgraph.isEmpty())

@@ -32,6 +32,8 @@ public:
     QRectF box() const { return m_box; }
     /// The NodeId under a point in item coordinates: an inlined constant's row, else nodeId().
     NodeId idAt(const QPointF& pos) const;
+    /// The body row under a point in item coordinates, or -1 (title bar, outside the rows).
+    int rowAt(const QPointF& pos) const;
     /// The graph attribute to open for a double-click at pos: the body row under it, else the
     /// node's first body; empty for nodes without one.
     QString subgraphAt(const QPointF& pos) const;

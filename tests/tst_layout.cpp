@@ -1,6 +1,7 @@
 // core/layout: the drawable graph, ranking and chunking, the Graphviz layout of chunks, the cache
 // and thread safety.
 #include "ModelBuilder.h"
+#include "TestModels.h"
 #include "TestSupport.h"
 
 #include "layout/DotLayout.h"
@@ -23,34 +24,6 @@ using namespace netfold;
 using namespace netfold::test;
 
 namespace {
-
-/// A residual chain of blocks (Relu, Add, Shape -> Gather -> Unsqueeze -> Concat(Constant) ->
-/// Reshape) long enough to be chunked, plus one edge spanning the whole graph (Shape of the
-/// input, read by the last Reshape) that must become a stub.
-Model chainModel(int blocks)
-{
-    ModelBuilder b(13, "chain");
-    b.input("X", dtype::Float, {"batch", 8});
-    b.ints("idx0", {}, {0});
-    b.ints("axes0", {1}, {0});
-    b.node("Shape", {"X"}, {"xshape"}, "input_shape");
-    std::string x = "X";
-    for (int i = 0; i < blocks; ++i) {
-        const std::string p = "b" + std::to_string(i) + "_";
-        b.node("Relu", {x}, {p + "a"}, p + "relu");
-        b.node("Add", {p + "a", x}, {p + "b"}, p + "add");
-        b.node("Shape", {p + "b"}, {p + "s"}, p + "shape");
-        b.node("Gather", {p + "s", "idx0"}, {p + "g"}, p + "gather").attr("axis", int64_t(0));
-        b.node("Unsqueeze", {p + "g", "axes0"}, {p + "u"}, p + "unsqueeze");
-        b.node("Constant", {}, {p + "tail"}, p + "tail").attr("value", *Tensor::int64Vector({8}));
-        b.node("Concat", {p + "u", p + "tail"}, {p + "c"}, p + "concat").attr("axis", int64_t(0));
-        b.node("Reshape", {p + "b", p + "c"}, {p + "r"}, p + "reshape");
-        x = p + "r";
-    }
-    b.node("Reshape", {x, "xshape"}, {"Y"}, "final");
-    b.output("Y", dtype::Float);
-    return b.build();
-}
 
 /// Sizes as the app would measure them (roughly).
 void setSizes(LayoutGraph& g)

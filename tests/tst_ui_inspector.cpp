@@ -1,6 +1,7 @@
 // Inspector and TensorView: what a node and a value show, the links and their signals, the
 // lazy values table (axes, slices, ranks 0..4, empty tensors), copy, .npy export checked
 // against numpy, and a 100 MB tensor that opens at once with statistics arriving later.
+#include "TestModels.h"
 #include "TestSupport.h"
 #include "UiTestSupport.h"
 
@@ -40,14 +41,7 @@ using namespace netfold::test;
 
 namespace {
 
-const Model& model(const QString& file)
-{
-    static std::map<QString, Model> cache;
-    auto it = cache.find(file);
-    if (it == cache.end())
-        it = cache.emplace(file, loadModel(dataPath(file).toStdString())).first;
-    return it->second;
-}
+const Model& model(const QString& file) { return cachedModel(file); }
 
 NodeId nodeNamed(const Graph& g, const std::string& name)
 {
@@ -136,7 +130,6 @@ private slots:
     void npyNumpyLoads();
     void missingExternalData();
     void bigTensorOpensAtOnce();
-    void screenshots();
 };
 
 void TestUiInspector::initTestCase()
@@ -774,53 +767,6 @@ void TestUiInspector::bigTensorOpensAtOnce()
     view.setTensor(initializer("seed_static.onnx", "head.bias"), "head.bias");
     QTRY_VERIFY(view.statisticsReady());
     QCOMPARE(view.statistics().count, int64_t(10));
-}
-
-void TestUiInspector::screenshots()
-{
-    const QString dir = qEnvironmentVariable("NETFOLD_SCREENSHOTS");
-    if (dir.isEmpty())
-        QSKIP("set NETFOLD_SCREENSHOTS=<dir> to save screenshots");
-    const Model& m = model("seed_dynamic.onnx");
-    Inspector insp;
-    insp.resize(380, 900);
-    insp.show();
-    insp.showNode(m, m.graph, nodeNamed(m.graph, "/conv1/Conv"));
-    insp.setStatusNote("Kept: input 'input0' has a dynamic dim 'batch'.");
-    QVERIFY(QTest::qWaitForWindowExposed(&insp));
-    QCoreApplication::processEvents();
-    QVERIFY(insp.grab().save(dir + "/inspector_node.png"));
-    insp.showValue(m, m.graph, "onnx::Conv_38");
-    QCoreApplication::processEvents();
-    QVERIFY(insp.grab().save(dir + "/inspector_value.png"));
-    const Model& m21 = model("opset21.onnx");
-    insp.showNode(m21, m21.graph, nodeNamed(m21.graph, "reshape0"));
-    QCoreApplication::processEvents();
-    QVERIFY(insp.grab().save(dir + "/inspector_opset21.png"));
-    const Model& mif = model("if_model.onnx");
-    insp.showNode(mif, mif.graph, nodeNamed(mif.graph, "if0"));
-    QCoreApplication::processEvents();
-    QVERIFY(insp.grab().save(dir + "/inspector_if.png"));
-
-    TensorView view;
-    view.resize(980, 620);
-    view.show();
-    view.setTensor(initializer("seed_static.onnx", "onnx::Conv_38"), "onnx::Conv_38");
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QTRY_VERIFY(view.statisticsReady());
-    view.setSliceIndex(0, 3);
-    view.tableView()->selectionModel()->select(QItemSelection(view.tableModel()->index(1, 1), view.tableModel()->index(2, 2)),
-                                               QItemSelectionModel::ClearAndSelect);
-    QCoreApplication::processEvents();
-    QVERIFY(view.grab().save(dir + "/tensorview.png"));
-    view.setTensor(initializer("seed_static.onnx", "head.weight"), "head.weight");
-    QTRY_VERIFY(view.statisticsReady());
-    QCoreApplication::processEvents();
-    QVERIFY(view.grab().save(dir + "/tensorview_2d.png"));
-    view.setTensor(initializer("fp16_bf16.onnx", "str_typed"), "str_typed");
-    QTRY_VERIFY(view.statisticsReady());
-    QCoreApplication::processEvents();
-    QVERIFY(view.grab().save(dir + "/tensorview_strings.png"));
 }
 
 QTEST_MAIN(TestUiInspector)

@@ -4,6 +4,7 @@
 #include "TensorTableModel.h"
 #include "TensorView.h"
 
+#include "model/Constant.h"
 #include "model/DataType.h"
 #include "model/ModelSummary.h"
 #include "shape/ShapeInference.h"
@@ -119,30 +120,14 @@ QString storageText(const Tensor& t)
     return {};
 }
 
-/// The tensor a Constant node produces, from whichever value attribute it has, or nullptr.
+/// The tensor a Constant node produces, or nullptr (also when its value is malformed).
 TensorPtr constantTensor(const Node& node)
 {
-    if (node.opType != "Constant" || !node.domain.empty())
-        return nullptr;
     try {
-        if (node.hasAttribute("value"))
-            return node.attrTensor("value");
-        if (const auto* a = node.attribute("value_float"))
-            return Tensor::fromDoubles(dtype::Float, {}, {a->f()});
-        if (const auto* a = node.attribute("value_floats"))
-            return Tensor::fromDoubles(dtype::Float, {a->floats_size()}, std::vector<double>(a->floats().begin(), a->floats().end()));
-        if (const auto* a = node.attribute("value_int"))
-            return Tensor::int64s({a->i()}, {});
-        if (const auto* a = node.attribute("value_ints"))
-            return Tensor::int64Vector(std::vector<int64_t>(a->ints().begin(), a->ints().end()));
-        if (const auto* a = node.attribute("value_string"))
-            return std::make_shared<const Tensor>(std::vector<int64_t>{}, std::vector<std::string>{a->s()});
-        if (const auto* a = node.attribute("value_strings"))
-            return std::make_shared<const Tensor>(std::vector<int64_t>{a->strings_size()},
-                                                  std::vector<std::string>(a->strings().begin(), a->strings().end()));
+        return constantValue(node);
     } catch (const std::exception&) {
+        return nullptr;
     }
-    return nullptr;
 }
 
 QString row(const QString& key, const QString& value, const QString& keyTitle = {})

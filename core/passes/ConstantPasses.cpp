@@ -105,7 +105,7 @@ std::unique_ptr<Pass> extractConstantToInitializer()
                     continue;
                 }
                 if (!value) {
-                    ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (sparse or string list).";
+                    ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (a sparse_value).";
                     continue;
                 }
                 extracted.emplace_back(&node, value);

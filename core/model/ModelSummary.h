@@ -1,4 +1,5 @@
 #pragma once
+#include "../util/Format.h"
 #include "../util/Json.h"
 #include "Graph.h"
 
@@ -12,7 +13,5 @@ Json modelInfoJson(const Model& model);
 std::string modelInfoText(const Model& model);
 /// A value's name, dtype and shape as JSON ({name, dtype, shape: [1, "batch", null]}).
 Json valueInfoJson(const std::string& name, const ValueType& type);
-/// Human-readable byte count ("1.2 MB").
-std::string formatBytes(uint64_t bytes);
 
 } // namespace netfold

@@ -118,8 +118,9 @@ def value(elem, dims, kind="normal"):
     return [int(x) for x in RNG.randint(0, 7, n)]
 
 
-def case(name, opset, nodes, inputs, outputs, inits=(), ort=True, why="", special=False):
-    """inputs: [(name, elem, dims)], outputs: [(name, elem)] (shape left to inference)."""
+def case(name, opset, nodes, inputs, outputs, inits=(), ort=True, why="", special=False, data_dims=None):
+    """inputs: [(name, elem, dims)], outputs: [(name, elem)] (shape left to inference);
+    data_dims: {output: [dim index]} for dims that depend on input values (not inferable)."""
     graph = oh.make_graph(nodes, name, [oh.make_tensor_value_info(n, e, d) for n, e, d in inputs],
                           [oh.make_tensor_value_info(n, e, None) for n, e in outputs], list(inits))
     m = oh.make_model(graph, producer_name="netfold-make_opsets",
@@ -132,7 +133,7 @@ def case(name, opset, nodes, inputs, outputs, inits=(), ort=True, why="", specia
                   "ort": ort, "why": why,
                   "inputs": {n: {"dtype": JSON_DTYPE[e], "dims": list(d), "data": value(e, d, "special" if special else "normal")}
                              for n, e, d in inputs},
-                  "outputs": [n for n, _ in outputs]})
+                  "outputs": [n for n, _ in outputs], "data_dims": data_dims or {}})
 
 
 def i64(name, vals, dims=None):
@@ -312,7 +313,7 @@ def per_op_cases():
     case("StringConcat20", 20, [oh.make_node("StringConcat", ["A", "B"], ["Y"])], [("A", S, [2, 2]), ("B", S, [2])],
          [("Y", S)])
     case("StringSplit20", 20, [oh.make_node("StringSplit", ["X"], ["Y", "Z"], delimiter=",")], [("X", S, [4])],
-         [("Y", S), ("Z", I64)])
+         [("Y", S), ("Z", I64)], data_dims={"Y": [1]})
     # Opset 21.
     for v in (21, 23):
         case("Flatten%d" % v, v, [oh.make_node("Flatten", ["X"], ["Y"], axis=2)], X234, [("Y", F)])
@@ -363,6 +364,13 @@ def main():
             save(m, os.path.join(OUT, name))
             retyped.append({"file": "opsets/" + name, "original": base + ".onnx", "opset": opset})
     per_op_cases()
+    # An op nobody defines, at opset 23: netfold must still name it as not inferred.
+    g = oh.make_graph([oh.make_node("Relu", ["X"], ["r"]), oh.make_node("Frobnicate", ["r"], ["f"]),
+                       oh.make_node("Relu", ["f"], ["Y"])], "unknown_op",
+                      [oh.make_tensor_value_info("X", F, [2, 3])], [oh.make_tensor_value_info("Y", F, None)])
+    m = oh.make_model(g, producer_name="netfold-make_opsets", opset_imports=[oh.make_operatorsetid("", 23)])
+    m.ir_version = IR_FOR_OPSET[23]
+    save(m, os.path.join(OUT, "unknown_op23.onnx"))
     with open(os.path.join(OUT, "opsets.json"), "w") as f:
         json.dump({"retyped": retyped, "ops": CASES}, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -5,6 +5,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/OpsetRules.h"
 #include "shape/OpsetTable.h"
 #include "shape/ShapeInference.h"
 
@@ -135,9 +136,11 @@ void TestOpset::tableCoversChangelog()
     QVERIFY(!newerOpVersion("Relu", 23));  // unchanged since opset 14
     QVERIFY(!newerOpVersion("Reshape", 18)); // Reshape-14 still at opset 18
     QVERIFY(!newerOpVersion("Attention", 22));
-    // Every version has a summary.
-    for (const auto& info : newerOpVersions())
+    // Every version has a summary and an inference rule.
+    for (const auto& info : newerOpVersions()) {
         QVERIFY2(!info.summary.empty(), info.op.c_str());
+        QVERIFY2(hasOpsetRule(info.op, info.sinceVersion), (info.op + "-" + std::to_string(info.sinceVersion)).c_str());
+    }
     // Ops whose version changed in 18-23, as in the changelog (spot list from issue 12).
     for (const char* op : {"ReduceMean", "Split", "Pad", "Resize", "ScatterElements", "Col2Im", "CenterCropPad",
                            "GroupNormalization", "LpPool", "BitwiseAnd", "OptionalGetElement", "Cast", "CastLike",

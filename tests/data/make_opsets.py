@@ -365,8 +365,9 @@ def main():
             retyped.append({"file": "opsets/" + name, "original": base + ".onnx", "opset": opset})
     per_op_cases()
     # An op nobody defines, at opset 23: netfold must still name it as not inferred.
-    g = oh.make_graph([oh.make_node("Relu", ["X"], ["r"]), oh.make_node("Frobnicate", ["r"], ["f"]),
-                       oh.make_node("Relu", ["f"], ["Y"])], "unknown_op",
+    g = oh.make_graph([oh.make_node("Relu", ["X"], ["r"], name="relu0"),
+                       oh.make_node("Frobnicate", ["r"], ["f"], name="frob0"),
+                       oh.make_node("Relu", ["f"], ["Y"], name="relu1")], "unknown_op",
                       [oh.make_tensor_value_info("X", F, [2, 3])], [oh.make_tensor_value_info("Y", F, None)])
     m = oh.make_model(g, producer_name="netfold-make_opsets", opset_imports=[oh.make_operatorsetid("", 23)])
     m.ir_version = IR_FOR_OPSET[23]

@@ -136,6 +136,11 @@ void TestOpset::tableCoversChangelog()
     QVERIFY(!newerOpVersion("Relu", 23));  // unchanged since opset 14
     QVERIFY(!newerOpVersion("Reshape", 18)); // Reshape-14 still at opset 18
     QVERIFY(!newerOpVersion("Attention", 22));
+    // Past the table (opset 23): versions of later opsets are known by name only.
+    QCOMPARE(newerOpVersion("ReduceMean", 25)->sinceVersion, 18);
+    QVERIFY(!newerOpVersion("Cast", 24));
+    QCOMPARE(laterOpVersion("Cast", 25), 25);
+    QCOMPARE(laterOpVersion("Cast", 23), 0);
     // Every version has a summary and an inference rule.
     for (const auto& info : newerOpVersions()) {
         QVERIFY2(!info.summary.empty(), info.op.c_str());

@@ -17,6 +17,15 @@ const RawSignature kSignatures[] = {
 #include "OpsetSignatures.inc"
 };
 
+struct LaterVersion {
+    const char* op;
+    int since;
+};
+
+const LaterVersion kLater[] = {
+#include "OpsetLater.inc"
+};
+
 /// What each operator does, in one line.
 const std::map<std::string, std::string>& summaries()
 {
@@ -214,8 +223,19 @@ const std::vector<OpsetOpInfo>& newerOpVersions()
     return table;
 }
 
+int laterOpVersion(const std::string& op, int opset)
+{
+    int best = 0;
+    for (const auto& l : kLater)
+        if (op == l.op && l.since <= opset)
+            best = std::max(best, l.since);
+    return best;
+}
+
 const OpsetOpInfo* newerOpVersion(const std::string& op, int opset)
 {
+    if (laterOpVersion(op, opset))
+        return nullptr;
     const OpsetOpInfo* best = nullptr;
     for (const auto& info : newerOpVersions())
         if (info.op == op && info.sinceVersion <= opset && (!best || info.sinceVersion > best->sinceVersion))

@@ -22,8 +22,13 @@ int newestTableOpset();
 
 /// The version of ai.onnx op `op` that a model importing ai.onnx opset `opset` uses, when that
 /// version was introduced after opset 17 (so ONNX 1.12 has no schema for it); nullptr when the
-/// op did not change between opset 18 and `opset`, or is not an ai.onnx op.
+/// op did not change between opset 18 and `opset`, changed again after opset 23, or is not an
+/// ai.onnx op.
 const OpsetOpInfo* newerOpVersion(const std::string& op, int opset);
+
+/// The version of `op` a model at `opset` uses when that version came after opset 23 (netfold's
+/// table ends there, so it neither infers nor documents it); 0 otherwise.
+int laterOpVersion(const std::string& op, int opset);
 
 /// Every entry of the table (one per operator version introduced in opsets 18-23).
 const std::vector<OpsetOpInfo>& newerOpVersions();

@@ -70,6 +70,11 @@ struct Inferencer {
         }
         int useVersion = version;
         if (node.domain.empty() && version > knownOnnxOpset()) {
+            if (const int later = laterOpVersion(node.opType, version)) {
+                note = "Op " + quote(node.opType + "-" + std::to_string(later)) + " is newer than netfold knows (opset "
+                       + std::to_string(newestTableOpset()) + "); outputs not inferred.";
+                return nullptr;
+            }
             if (const auto* newer = newerOpVersion(node.opType, version)) {
                 if (hasOpsetRule(node.opType, newer->sinceVersion)) {
                     ruleVersion = newer->sinceVersion;

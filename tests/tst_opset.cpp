@@ -12,10 +12,16 @@
 #include <QtTest>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <set>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -84,6 +90,10 @@ private slots:
     void retypedSimplifiesAsOriginal_data();
     void retypedSimplifiesAsOriginal();
     void unknownOpStillNamed();
+    void lowPrecisionValuesMatchOrt();
+    void float4Values();
+    void lowPrecisionRoundTrip_data();
+    void lowPrecisionRoundTrip();
 
 private:
     QJsonObject m_manifest;
@@ -286,6 +296,117 @@ void TestOpset::unknownOpStillNamed()
     QVERIFY(!notes.isEmpty());
     QVERIFY2(notes[0].toObject()["reason"].toString().contains("'Frobnicate'"),
              qPrintable(notes[0].toObject()["reason"].toString()));
+}
+
+void TestOpset::lowPrecisionValuesMatchOrt()
+{
+    // Each float8/int4/uint4 initializer (raw_data and typed int32_data) decodes to the values
+    // ONNX Runtime's Cast to float/int32 gives.
+    const QString path = dataPath("opsets/types_ir10.onnx");
+    const QString in = m_dir.filePath("types.json");
+    const QString out = m_dir.filePath("types_out.json");
+    QFile f(in);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QJsonDocument(QJsonObject{{"cases", QJsonArray{QJsonObject{{"name", "t"}, {"model", path}, {"inputs", QJsonObject{}}}}}})
+                .toJson(QJsonDocument::Compact));
+    f.close();
+    auto r = run("node", {sourcePath("tests/ort/eval_many.js"), in, out}, 600000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    QFile res(out);
+    QVERIFY(res.open(QIODevice::ReadOnly));
+    const QJsonObject result = QJsonDocument::fromJson(res.readAll()).object()["t"].toObject();
+    QVERIFY2(result["ok"].toBool(), qPrintable(result["error"].toString()));
+    const QJsonObject outputs = result["outputs"].toObject();
+
+    const Model m = loadModel(path.toStdString());
+    QVERIFY2(m.graph.inferenceNotes.empty(), m.graph.inferenceNotes.begin()->second.c_str());
+    QCOMPARE(m.graph.initializers.size(), std::size_t(12));
+    std::set<std::string> names;
+    for (const auto& init : m.graph.initializers) {
+        const Tensor& t = *init.tensor;
+        names.insert(dtypeName(t.dtype()));
+        QVERIFY(isLowPrecisionType(t.dtype()));
+        const QJsonObject o = outputs[QString::fromStdString(init.name + "_out")].toObject();
+        const QJsonArray data = o["data"].toArray();
+        QCOMPARE(static_cast<int64_t>(data.size()), t.numel());
+        for (int64_t i = 0; i < t.numel(); ++i) {
+            const double mine = t.at(i);
+            const QJsonValue theirs = data[static_cast<int>(i)];
+            if (theirs.isString()) { // NaN, Infinity, -Infinity
+                const QString s = theirs.toString();
+                QVERIFY2(s == "NaN" ? std::isnan(mine) : mine == (s.startsWith('-') ? -HUGE_VAL : HUGE_VAL),
+                         qPrintable(QString("%1[%2]: netfold %3, ONNX Runtime %4").arg(QString::fromStdString(init.name)).arg(i).arg(mine).arg(s)));
+            } else {
+                QVERIFY2(mine == theirs.toDouble(),
+                         qPrintable(QString("%1[%2]: netfold %3, ONNX Runtime %4").arg(QString::fromStdString(init.name)).arg(i).arg(mine).arg(theirs.toDouble())));
+            }
+        }
+        // Cast's outputs are inferred with the initializer's shape.
+        QCOMPARE(m.graph.typeOf(init.name + "_out").staticDims().value_or(std::vector<int64_t>{-1}), t.dims());
+    }
+    QCOMPARE(names, (std::set<std::string>{"float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4"}));
+    QCOMPARE(dtypeFromName("float4e2m1"), int32_t(dtype::Float4E2M1));
+}
+
+void TestOpset::float4Values()
+{
+    // ONNX Runtime has no CPU kernel that reads float4e2m1; the format's 16 values instead.
+    const Model m = loadModel(dataPath("opsets/types_f4.onnx").toStdString());
+    const Tensor& raw = *m.graph.findInitializer("f4_raw")->tensor;
+    QCOMPARE(dtypeName(raw.dtype()), std::string("float4e2m1"));
+    const std::vector<double> table = {0, 0.5, 1, 1.5, 2, 3, 4, 6, -0.0, -0.5, -1, -1.5, -2, -3, -4, -6};
+    QCOMPARE(raw.toDouble(), table);
+    QVERIFY(std::signbit(raw.at(8)));
+    QCOMPARE(m.graph.findInitializer("f4_typed")->tensor->toDouble(), (std::vector<double>{0.5, 6, -2}));
+    QCOMPARE(QString::fromStdString(m.graph.typeOf("f4_raw").toString()), QString("float4e2m1[2,8]"));
+}
+
+void TestOpset::lowPrecisionRoundTrip_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("types_ir10") << "opsets/types_ir10.onnx";
+    QTest::newRow("types_f4") << "opsets/types_f4.onnx";
+}
+
+void TestOpset::lowPrecisionRoundTrip()
+{
+    // Load -> save keeps every byte: the 8/4-bit tensors as stored, and the fields ONNX 1.12's
+    // schema does not have (metadata_props on a node, the graph, an initializer, an output).
+    QFETCH(QString, file);
+    const QString path = dataPath(file);
+    QFile in(path);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QByteArray original = in.readAll();
+    QVERIFY(original.contains("make_opsets.py") || file.contains("f4"));
+    const Model m = loadModel(path.toStdString());
+    const QString saved = m_dir.filePath(QFileInfo(file).fileName());
+    saveModel(m, saved.toStdString());
+    QFile out(saved);
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    const QByteArray written = out.readAll();
+    // netfold writes initializers after the rest of the graph (streamed from where they are),
+    // so the file's field order differs; every message's bytes, re-serialized in field order
+    // with its unknown fields last, are the same.
+    onnx::ModelProto a, b;
+    QVERIFY(a.ParseFromArray(original.constData(), original.size()));
+    QVERIFY(b.ParseFromArray(written.constData(), written.size()));
+    QCOMPARE(written.size(), original.size());
+    QVERIFY(a.SerializeAsString() == b.SerializeAsString());
+    if (file.contains("ir10")) {
+        // The fields ONNX 1.12 does not know, one on each kind of message, are there.
+        QCOMPARE(b.graph().unknown_fields().field_count(), 1);
+        QCOMPARE(b.graph().node(0).unknown_fields().field_count(), 1);
+        QCOMPARE(b.graph().initializer(0).unknown_fields().field_count(), 1);
+        QCOMPARE(b.graph().output(0).unknown_fields().field_count(), 1);
+        QVERIFY(written.contains("make_opsets.py") && written.contains("per-tensor") && written.contains("graph_note"));
+    }
+    // A computed 4-bit tensor is written packed, two elements a byte.
+    const Model types = loadModel(dataPath("opsets/types_ir10.onnx").toStdString());
+    const Tensor& i4 = *types.graph.findInitializer("i4_raw")->tensor;
+    const Tensor copy(i4.dtype(), i4.dims(), i4.bytes().toBytes());
+    onnx::TensorProto proto;
+    copy.toProto(proto, "copy");
+    QCOMPARE(proto.raw_data(), i4.sourceProto()->raw_data());
 }
 
 QTEST_GUILESS_MAIN(TestOpset)

@@ -353,6 +353,90 @@ def per_op_cases():
           i64("pos", [0, 1, 2], [1, 3])])
 
 
+def field_bytes(number, payload):
+    """One length-delimited protobuf field (wire type 2)."""
+    def varint(v):
+        out = b""
+        while True:
+            byte = v & 0x7f
+            v >>= 7
+            out += bytes([byte | (0x80 if v else 0)])
+            if not v:
+                return out
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def entry(key, value):
+    """A StringStringEntryProto {key, value}."""
+    return field_bytes(1, key.encode()) + field_bytes(2, value.encode())
+
+
+def with_unknown(message, number, payload):
+    """message plus a field onnx 1.12's schema does not have (kept as an unknown field)."""
+    cls = type(message)
+    out = cls()
+    out.ParseFromString(message.SerializeToString() + field_bytes(number, payload))
+    return out
+
+
+def types_model():
+    """Initializers of every IR 9-11 low-precision type, raw and typed, each cast to float or
+    int32 (ONNX Runtime computes the reference values), plus fields onnx 1.12 does not know:
+    metadata_props on a node (9), the graph (16), an initializer (16) and an output (4)."""
+    inits, nodes, outputs = [], [], []
+
+    def add(name, elem, dims, raw=None, int32_data=None, to=F):
+        t = TensorProto()
+        t.name = name
+        t.data_type = elem
+        t.dims.extend(dims)
+        if raw is not None:
+            t.raw_data = bytes(raw)
+        else:
+            t.int32_data.extend(int32_data)
+        inits.append(t)
+        nodes.append(oh.make_node("Cast", [name], [name + "_out"], name="cast_" + name, to=to))
+        outputs.append(oh.make_tensor_value_info(name + "_out", to, dims))
+
+    def pack(values):
+        values = list(values) + ([0] if len(values) % 2 else [])
+        return [(values[i] & 0xf) | ((values[i + 1] & 0xf) << 4) for i in range(0, len(values), 2)]
+
+    for elem, tag in ((FLOAT8E4M3FN, "e4m3fn"), (FLOAT8E4M3FNUZ, "e4m3fnuz"), (FLOAT8E5M2, "e5m2"),
+                      (FLOAT8E5M2FNUZ, "e5m2fnuz")):
+        add("f8%s_raw" % tag, elem, [16, 16], raw=range(256))
+        add("f8%s_typed" % tag, elem, [6], int32_data=[0, 1, 0x38, 0x7b, 0x80, 0xc4])
+    nibbles = [7, 8, 15, 0, 1, 9, 3, 12, 5, 14, 2, 11, 6, 10, 4, 13, 8]
+    add("u4_raw", UINT4, [17], raw=pack(nibbles), to=TensorProto.INT32)
+    add("u4_typed", UINT4, [5], int32_data=pack(nibbles[:5]), to=TensorProto.INT32)
+    add("i4_raw", INT4, [17], raw=pack(nibbles), to=TensorProto.INT32)
+    add("i4_typed", INT4, [3], int32_data=pack(nibbles[5:8]), to=TensorProto.INT32)
+    nodes[0] = with_unknown(nodes[0], 9, entry("origin", "make_opsets.py"))
+    inits[0] = with_unknown(inits[0], 16, entry("quant", "per-tensor"))
+    outputs[0] = with_unknown(outputs[0], 4, entry("unit", "none"))
+    graph = oh.make_graph(nodes, "low_precision", [], outputs, inits)
+    graph = with_unknown(graph, 16, entry("graph_note", "kept"))
+    m = oh.make_model(graph, producer_name="netfold-make_opsets", opset_imports=[oh.make_operatorsetid("", 23)])
+    m.ir_version = IR_FOR_OPSET[23]
+    save(m, os.path.join(OUT, "types_ir10.onnx"))
+    # float4e2m1: ONNX Runtime 1.30 has no CPU kernel that reads it, so these are graph outputs
+    # as they are (values checked against the format's table in tst_opset).
+    f4 = []
+    for name, dims, raw, typed in (("f4_raw", [2, 8], pack(range(16)), None), ("f4_typed", [3], None, pack([1, 7, 12]))):
+        t = TensorProto()
+        t.name, t.data_type = name, FLOAT4E2M1
+        t.dims.extend(dims)
+        if raw is not None:
+            t.raw_data = bytes(raw)
+        else:
+            t.int32_data.extend(typed)
+        f4.append(t)
+    graph = oh.make_graph([], "float4", [], [oh.make_tensor_value_info(t.name, FLOAT4E2M1, list(t.dims)) for t in f4], f4)
+    m = oh.make_model(graph, producer_name="netfold-make_opsets", opset_imports=[oh.make_operatorsetid("", 23)])
+    m.ir_version = IR_FOR_OPSET[23]
+    save(m, os.path.join(OUT, "types_f4.onnx"))
+
+
 def main():
     os.makedirs(OPS, exist_ok=True)
     retyped = []
@@ -364,6 +448,7 @@ def main():
             save(m, os.path.join(OUT, name))
             retyped.append({"file": "opsets/" + name, "original": base + ".onnx", "opset": opset})
     per_op_cases()
+    types_model()
     # An op nobody defines, at opset 23: netfold must still name it as not inferred.
     g = oh.make_graph([oh.make_node("Relu", ["X"], ["r"], name="relu0"),
                        oh.make_node("Frobnicate", ["r"], ["f"], name="frob0"),

@@ -117,6 +117,7 @@ private slots:
     void valueConstant();
     void valueIntermediate();
     void opsetFallback();
+    void newerOpSignature();
     void customDomain();
     void inferenceNote();
     void clearShowsPrompt();
@@ -345,6 +346,30 @@ void TestUiInspector::opsetFallback()
     QVERIFY(text.contains("21"));
 }
 
+void TestUiInspector::newerOpSignature()
+{
+    // Split-18 and Attention-23 are newer than ONNX 1.12: the signature comes from netfold's table.
+    const Model& m = model("opsets/ops/Split18_num_outputs.onnx");
+    Inspector insp;
+    insp.showNode(m, m.graph, m.graph.nodes.at(0).id);
+    QString text = insp.plainText();
+    QVERIFY2(text.contains("Split-18"), qPrintable(text));
+    QVERIFY(text.contains("num_outputs : int"));
+    QVERIFY(text.contains("split (optional"));
+    QVERIFY(text.contains("equal parts"));
+    QVERIFY(!text.contains("newest version ONNX 1.12 has"));
+    QVERIFY(!text.contains("has no schema"));
+    QVERIFY(text.contains("float[2,3]")); // Y0, inferred
+    const Model& a = model("opsets/ops/Attention23_3d.onnx");
+    insp.showNode(a, a.graph, a.graph.nodes.at(0).id);
+    text = insp.plainText();
+    QVERIFY2(text.contains("Attention-23"), qPrintable(text));
+    QVERIFY(text.contains("q_num_heads : int"));
+    QVERIFY(text.contains("attn_mask (optional)"));
+    QVERIFY(!text.contains("has no schema"));
+    // An op that did not change keeps ONNX 1.12's documentation with the caveat (opsetFallback).
+}
+
 void TestUiInspector::customDomain()
 {
     const Model& m = model("custom_domain.onnx");
@@ -360,8 +385,8 @@ void TestUiInspector::customDomain()
 
 void TestUiInspector::inferenceNote()
 {
-    const Model& m = model("opset18.onnx");
-    const NodeId mean = nodeNamed(m.graph, "mean18");
+    const Model& m = model("opsets/unknown_op23.onnx");
+    const NodeId mean = nodeNamed(m.graph, "frob0");
     QVERIFY(m.graph.inferenceNotes.count(mean));
     Inspector insp;
     insp.showNode(m, m.graph, mean);

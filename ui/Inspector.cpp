@@ -7,6 +7,7 @@
 #include "model/Constant.h"
 #include "model/DataType.h"
 #include "model/ModelSummary.h"
+#include "shape/OpsetTable.h"
 #include "shape/ShapeInference.h"
 
 #include <onnx/defs/schema.h>
@@ -178,6 +179,33 @@ struct Uses {
             outputs.insert(v.name);
     }
 };
+
+/// Documentation of an op version newer than ONNX 1.12 has, from netfold's table.
+QString newerOpDocumentation(const OpsetOpInfo& info)
+{
+    QString b = section(Inspector::tr("Documentation"), QStringLiteral("%1-%2").arg(QString::fromStdString(info.op)).arg(info.sinceVersion));
+    QString text = esc(info.summary);
+    if (!info.change.empty())
+        text += " <span class=\"t\">(" + Inspector::tr("opset %1: %2").arg(info.sinceVersion).arg(esc(info.change)) + ")</span>";
+    b += paragraph(text);
+    auto list = [&b](const QString& title, const std::vector<std::string>& items) {
+        QStringList lines;
+        for (const auto& item : items)
+            lines << esc(item);
+        if (!lines.isEmpty())
+            b += row(title, "<span class=\"m\">" + lines.join("<br/>") + "</span>");
+    };
+    list(Inspector::tr("inputs"), info.inputs);
+    list(Inspector::tr("outputs"), info.outputs);
+    list(Inspector::tr("attributes"), info.attributes);
+    list(Inspector::tr("types"), info.typeConstraints);
+    b += paragraph("<span class=\"t\">"
+                   + Inspector::tr("Signature from the ONNX operator changelog; ONNX 1.12 stops at opset %1, netfold "
+                                   "infers this version with its own rule.")
+                         .arg(knownOnnxOpset())
+                   + "</span>");
+    return b;
+}
 
 } // namespace
 
@@ -471,7 +499,10 @@ void Inspector::showNode(const Model& model, const Graph& graph, NodeId id)
         b += section(tr("Shape inference")) + paragraph("<span class=\"w\">" + esc(n->second) + "</span>");
 
     // Documentation.
-    if (schema) {
+    const OpsetOpInfo* newer = domain.empty() && opset > knownOnnxOpset() ? newerOpVersion(node->opType, static_cast<int>(opset)) : nullptr;
+    if (newer) {
+        b += newerOpDocumentation(*newer);
+    } else if (schema) {
         const QString version = QStringLiteral("%1-%2").arg(QString::fromStdString(schema->Name())).arg(schema->SinceVersion());
         QString caveat;
         if (domain.empty() && opset > knownOnnxOpset())

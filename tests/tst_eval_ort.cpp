@@ -562,6 +562,22 @@ void newOpsetCases(CaseList& L)
           {"float[1,2,3,8]", "float[5,2]", "float[5,2]", "int64[1,3]{4,1,0}"});
     L.add("RotaryEmbedding 3-D num_heads", "RotaryEmbedding", 23, {"num_heads=2"},
           {"float[2,3,8]", "float[2,3,2]", "float[2,3,2]"});
+    L.add("Attention 4-D", "Attention", 23, {}, {"float[2,2,3,4]", "float[2,2,5,4]", "float[2,2,5,6]"});
+    L.add("Attention grouped-query", "Attention", 23, {}, {"float[1,4,3,4]", "float[1,2,3,4]", "float[1,2,3,4]"});
+    L.add("Attention 3-D", "Attention", 23, {"q_num_heads=2", "kv_num_heads=2"},
+          {"float[2,3,8]", "float[2,4,8]", "float[2,4,6]"});
+    L.add("Attention causal", "Attention", 23, {"is_causal=1"}, {"float[1,2,4,4]", "float[1,2,4,4]", "float[1,2,4,4]"});
+    L.add("Attention bool mask", "Attention", 23, {},
+          {"float[1,2,3,4]", "float[1,2,5,4]", "float[1,2,5,4]", "bool[3,5]{1,0,1,1,0,0,1,1,0,1,1,1,0,0,0}"});
+    L.add("Attention float mask", "Attention", 23, {}, {"float[2,1,3,4]", "float[2,1,5,4]", "float[2,1,5,4]", "float[2,1,3,5]"});
+    L.add("Attention scale softcap", "Attention", 23, {"scale=0.3", "softcap=2.0"},
+          {"float[1,2,3,4]~big", "float[1,2,3,4]", "float[1,2,3,4]"});
+    L.add("Attention past", "Attention", 23, {},
+          {"float[1,2,2,4]", "float[1,2,2,4]", "float[1,2,2,4]", "", "float[1,2,3,4]", "float[1,2,3,4]"}, 3);
+    for (int mode = 0; mode < 4; ++mode)
+        L.add(QString("Attention qk_matmul_output_mode %1").arg(mode), "Attention", 23,
+              {"qk_matmul_output_mode=" + QString::number(mode), "softcap=1.5"},
+              {"float[1,2,2,4]~big", "float[1,2,2,4]", "float[1,2,2,4]", "float[2,5]", "float[1,2,3,4]", "float[1,2,3,4]"}, 4);
     L.add("Col2Im", "Col2Im", 18, {}, {"float[1,4,9]", "int64[2]{4,4}", "int64[2]{2,2}"});
     L.add("Col2Im strides pads dilations", "Col2Im", 18, {"strides=[2,2]", "pads=[1,1,1,1]", "dilations=[2,2]"},
           {"float[2,8,9]", "int64[2]{5,5}", "int64[2]{2,2}"});

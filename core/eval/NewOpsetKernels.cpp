@@ -1,9 +1,11 @@
 // Kernels for ops that opsets 18-23 added to the family the evaluator covers: GroupNormalization
 // (18, per-channel scale and bias from 21), RMSNormalization (23), RotaryEmbedding (23),
-// Col2Im (18) and CenterCropPad (18).
+// Col2Im (18), CenterCropPad (18) and Attention (23).
 #include "Elementwise.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace netfold::eval {
 
@@ -291,6 +293,166 @@ Outputs centerCropPad(KernelContext& ctx)
     return {out.finish()};
 }
 
+/// A [B, H, S, D] view of an Attention input given as 4-D, or as 3-D [B, S, H * D] with H heads.
+struct Heads {
+    int64_t batch = 0, heads = 0, seq = 0, size = 0;
+    bool threeD = false;
+    std::vector<double> v;
+    double at(int64_t b, int64_t h, int64_t s, int64_t d) const
+    {
+        const int64_t i = threeD ? ((b * seq + s) * heads + h) * size + d : ((b * heads + h) * seq + s) * size + d;
+        return v[static_cast<std::size_t>(i)];
+    }
+};
+
+Heads headsOf(const KernelContext& ctx, std::size_t i, const char* heads)
+{
+    ctx.requireType(i, kFloatTypes);
+    const Tensor& t = ctx.in(i);
+    Heads h;
+    if (t.rank() == 4) {
+        h = {t.dims()[0], t.dims()[1], t.dims()[2], t.dims()[3], false, {}};
+    } else if (t.rank() == 3) {
+        const int64_t n = ctx.attrInt(heads, 0);
+        if (n <= 0 || t.dims()[2] % n != 0)
+            ctx.fail(std::string("a 3-D input needs ") + heads + " dividing its hidden size " + std::to_string(t.dims()[2]));
+        h = {t.dims()[0], n, t.dims()[1], t.dims()[2] / n, true, {}};
+    } else {
+        ctx.fail("input " + std::to_string(i) + " has rank " + std::to_string(t.rank()) + ", expected 3 or 4");
+    }
+    h.v = readAs<double>(t);
+    return h;
+}
+
+/// Appends the sequence of `cur` to the cache `past` ([B, H, P, D], 4-D), giving [B, H, P + L, D].
+Heads withPast(const KernelContext& ctx, std::size_t pastIndex, const Heads& cur, const char* what)
+{
+    if (!ctx.has(pastIndex))
+        return cur;
+    const Tensor& p = ctx.in(pastIndex);
+    if (p.rank() != 4 || p.dims()[0] != cur.batch || p.dims()[1] != cur.heads || p.dims()[3] != cur.size)
+        ctx.fail(std::string(what) + " has shape " + dimsString(p.dims()) + ", expected "
+                 + dimsString({cur.batch, cur.heads, -1, cur.size}));
+    const auto pv = readAs<double>(p);
+    const int64_t past = p.dims()[2];
+    Heads all{cur.batch, cur.heads, past + cur.seq, cur.size, false, {}};
+    all.v.resize(static_cast<std::size_t>(all.batch * all.heads * all.seq * all.size));
+    for (int64_t b = 0; b < all.batch; ++b)
+        for (int64_t h = 0; h < all.heads; ++h)
+            for (int64_t s = 0; s < all.seq; ++s)
+                for (int64_t d = 0; d < all.size; ++d)
+                    all.v[static_cast<std::size_t>(((b * all.heads + h) * all.seq + s) * all.size + d)] =
+                        s < past ? pv[static_cast<std::size_t>(((b * all.heads + h) * past + s) * all.size + d)]
+                                 : cur.at(b, h, s - past, d);
+    return all;
+}
+
+/// Attention (opset 23): softmax(Q K^T * scale (softcapped) + mask) V, with grouped-query heads,
+/// a past key/value cache and the optional present and qk_matmul outputs.
+Outputs attention(KernelContext& ctx)
+{
+    const Heads q = headsOf(ctx, 0, "q_num_heads");
+    const Heads k0 = headsOf(ctx, 1, "kv_num_heads");
+    const Heads v0 = headsOf(ctx, 2, "kv_num_heads");
+    if (ctx.has(4) != ctx.has(5))
+        ctx.fail("past_key and past_value must be given together");
+    const Heads k = withPast(ctx, 4, k0, "past_key");
+    const Heads v = withPast(ctx, 5, v0, "past_value");
+    if (k0.batch != q.batch || v0.batch != q.batch || k0.heads != v0.heads || k0.seq != v0.seq || k0.size != q.size)
+        ctx.fail("Q, K and V disagree in batch, heads, sequence length or head size");
+    if (k.heads <= 0 || q.heads % k.heads != 0)
+        ctx.fail(std::to_string(q.heads) + " query heads are not a multiple of " + std::to_string(k.heads) + " key heads");
+    const int64_t group = q.heads / k.heads, total = k.seq, past = total - k0.seq;
+    const double scale = ctx.hasAttr("scale") ? ctx.attrFloat("scale", 1.0f) : 1.0 / std::sqrt(double(q.size));
+    const double softcap = ctx.attrFloat("softcap", 0.0f);
+    const bool causal = ctx.attrInt("is_causal", 0) != 0;
+    const int64_t mode = ctx.attrInt("qk_matmul_output_mode", 0);
+    if (mode < 0 || mode > 3)
+        ctx.fail("qk_matmul_output_mode " + std::to_string(mode) + " is not 0-3");
+    const std::vector<int64_t> scoreDims{q.batch, q.heads, q.seq, total};
+    std::vector<double> mask;
+    bool boolMask = false;
+    if (ctx.has(3)) {
+        const Tensor& m = ctx.in(3);
+        if (!broadcastsTo(m.dims(), scoreDims))
+            ctx.fail("attn_mask of shape " + dimsString(m.dims()) + " does not broadcast to " + dimsString(scoreDims));
+        boolMask = m.dtype() == dtype::Bool;
+        const auto mv = readAs<double>(m);
+        mask.resize(static_cast<std::size_t>(product(scoreDims)));
+        BroadcastIterator it(scoreDims, {m.dims()});
+        for (auto& e : mask) {
+            e = mv[static_cast<std::size_t>(it.offset(0))];
+            it.next();
+        }
+    }
+    const int32_t dt = ctx.in(0).dtype();
+    std::vector<int64_t> yDims = q.threeD ? std::vector<int64_t>{q.batch, q.seq, q.heads * v.size}
+                                          : std::vector<int64_t>{q.batch, q.heads, q.seq, v.size};
+    Output y(ctx, dt, yDims);
+    Output qk(ctx, dt, ctx.wantsOutput(3) ? scoreDims : std::vector<int64_t>{0});
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> row(static_cast<std::size_t>(total));
+    for (int64_t b = 0; b < q.batch; ++b)
+        for (int64_t h = 0; h < q.heads; ++h)
+            for (int64_t s = 0; s < q.seq; ++s) {
+                const int64_t base = ((b * q.heads + h) * q.seq + s) * total;
+                for (int64_t t = 0; t < total; ++t) {
+                    double dot = 0;
+                    for (int64_t d = 0; d < q.size; ++d)
+                        dot += q.at(b, h, s, d) * k.at(b, h / group, t, d);
+                    double e = dot * scale;
+                    if (mode == 0 && ctx.wantsOutput(3))
+                        qk.setDouble(base + t, e);
+                    if (softcap > 0)
+                        e = softcap * std::tanh(e / softcap);
+                    if (mode == 1 && ctx.wantsOutput(3))
+                        qk.setDouble(base + t, e);
+                    if (!mask.empty()) {
+                        const double mval = mask[static_cast<std::size_t>(base + t)];
+                        e = boolMask ? (mval != 0 ? e : -inf) : e + mval;
+                    }
+                    if (causal && t > s + past)
+                        e = -inf;
+                    if (mode == 2 && ctx.wantsOutput(3))
+                        qk.setDouble(base + t, e);
+                    row[static_cast<std::size_t>(t)] = e;
+                }
+                double top = -inf;
+                for (double e : row)
+                    top = std::max(top, e);
+                double sum = 0;
+                for (double& e : row) {
+                    e = top == -inf ? 0.0 : std::exp(e - top);
+                    sum += e;
+                }
+                for (double& e : row)
+                    e = sum > 0 ? e / sum : 0.0;
+                if (mode == 3 && ctx.wantsOutput(3))
+                    for (int64_t t = 0; t < total; ++t)
+                        qk.setDouble(base + t, row[static_cast<std::size_t>(t)]);
+                for (int64_t d = 0; d < v.size; ++d) {
+                    double acc = 0;
+                    for (int64_t t = 0; t < total; ++t)
+                        acc += row[static_cast<std::size_t>(t)] * v.at(b, h / group, t, d);
+                    const int64_t at = q.threeD ? ((b * q.seq + s) * q.heads + h) * v.size + d
+                                                : ((b * q.heads + h) * q.seq + s) * v.size + d;
+                    y.setDouble(at, acc);
+                }
+            }
+    auto present = [&](const Heads& kv, std::size_t out) -> TensorPtr {
+        if (!ctx.wantsOutput(out))
+            return nullptr;
+        Output p(ctx, ctx.in(out).dtype(), {kv.batch, kv.heads, kv.seq, kv.size});
+        for (int64_t b = 0, i = 0; b < kv.batch; ++b)
+            for (int64_t h = 0; h < kv.heads; ++h)
+                for (int64_t s = 0; s < kv.seq; ++s)
+                    for (int64_t d = 0; d < kv.size; ++d, ++i)
+                        p.setDouble(i, kv.at(b, h, s, d));
+        return p.finish();
+    };
+    return {y.finish(), present(k, 1), present(v, 2), ctx.wantsOutput(3) ? qk.finish() : nullptr};
+}
+
 } // namespace
 
 void registerNewOpsetKernels(KernelTable& table)
@@ -300,6 +462,7 @@ void registerNewOpsetKernels(KernelTable& table)
     table["RotaryEmbedding"] = rotaryEmbedding;
     table["Col2Im"] = col2Im;
     table["CenterCropPad"] = centerCropPad;
+    table["Attention"] = attention;
 }
 
 } // namespace netfold::eval

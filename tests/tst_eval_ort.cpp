@@ -619,6 +619,29 @@ void newOpsetCases(CaseList& L)
           {"float[1,1,4,6]", "", "", "int64[2]{5,5}"});
     L.add("Resize opset 18 axes scales", "Resize", 18, {"axes=[3]", "mode='linear'"},
           {"float[1,2,3,4]", "", "float[1]{1.5}"});
+    for (const QString c : {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"}) {
+        L.add("Resize cubic up " + c, "Resize", 13, {"mode='cubic'", "coordinate_transformation_mode='" + c + "'"},
+              {"float[1,2,4,4]", "", "float[4]{1,1,2,1.5}"});
+        L.add("Resize cubic down " + c, "Resize", 13, {"mode='cubic'", "coordinate_transformation_mode='" + c + "'"},
+              {"float[1,1,7,8]", "", "float[4]{1,1,0.6,0.5}"});
+    }
+    L.add("Resize cubic exclude_outside a=-0.5", "Resize", 13,
+          {"mode='cubic'", "exclude_outside=1", "cubic_coeff_a=-0.5"}, {"float[1,1,5,6]", "", "", "int64[4]{1,1,8,4}"});
+    L.add("Resize antialias linear down", "Resize", 18, {"mode='linear'", "antialias=1"},
+          {"float[1,2,8,9]", "", "float[4]{1,1,0.5,0.4}"});
+    L.add("Resize antialias linear sizes pytorch_half_pixel", "Resize", 18,
+          {"mode='linear'", "antialias=1", "coordinate_transformation_mode='pytorch_half_pixel'"},
+          {"float[2,1,10,7]", "", "", "int64[4]{2,1,3,5}"});
+    L.add("Resize antialias linear up", "Resize", 18, {"mode='linear'", "antialias=1"},
+          {"float[1,1,3,4]", "", "float[4]{1,1,2,1.5}"});
+    L.add("Resize antialias linear axes", "Resize", 18, {"mode='linear'", "antialias=1", "axes=[2,3]"},
+          {"float[1,3,9,9]", "", "", "int64[2]{4,5}"});
+    L.add("Resize antialias cubic down", "Resize", 18, {"mode='cubic'", "antialias=1"},
+          {"float[1,1,9,7]", "", "", "int64[4]{1,1,4,3}"});
+    L.add("Resize antialias cubic exclude_outside", "Resize", 18, {"mode='cubic'", "antialias=1", "exclude_outside=1"},
+          {"float[1,2,8,8]", "", "float[4]{1,1,0.5,0.375}"});
+    L.add("Resize antialias cubic up", "Resize", 18, {"mode='cubic'", "antialias=1"},
+          {"float[1,1,3,4]", "", "float[4]{1,1,2,2}"});
     L.add("Reshape opset 21", "Reshape", 21, {}, {"float[2,3,4]", "int64[2]{4,-1}"});
     L.add("Shape opset 21 start end", "Shape", 21, {"start=1", "end=-1"}, {"float[2,3,4,5]"});
     L.add("Flatten opset 21", "Flatten", 21, {"axis=2"}, {"float[2,3,4]"});

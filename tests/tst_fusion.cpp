@@ -181,6 +181,32 @@ ModelBuilder rmsNormModel(int64_t opset, std::vector<int64_t> axes)
     return b;
 }
 
+/// x[2,4,3,3] -> torch's GroupNorm(2 groups): Reshape [0,2,-1], InstanceNormalization, Reshape to
+/// Shape(x), Mul w, Add b -> Relu. wDims: the shape of w ([4,1,1] per channel).
+ModelBuilder groupNormModel(int64_t opset, std::vector<DimSpec> xDims, std::vector<int64_t> wDims)
+{
+    ModelBuilder b(opset);
+    b.input("x", dtype::Float, std::move(xDims)).output("y", dtype::Float);
+    b.ints("shape1", {3}, {0, 2, -1}).floats("s", {2}, {1.5f, 0.5f}).floats("bb", {2}, {0.1f, -0.2f});
+    int64_t n = 1;
+    for (int64_t d : wDims)
+        n *= d;
+    std::vector<float> w(static_cast<std::size_t>(n)), beta(4);
+    for (int64_t i = 0; i < n; ++i)
+        w[static_cast<std::size_t>(i)] = 0.5f + 0.25f * static_cast<float>(i);
+    for (int i = 0; i < 4; ++i)
+        beta[static_cast<std::size_t>(i)] = 0.3f * static_cast<float>(i) - 0.4f;
+    b.floats("w", wDims, w).floats("beta", {4, 1, 1}, beta);
+    b.node("Reshape", {"x", "shape1"}, {"r"});
+    b.node("InstanceNormalization", {"r", "s", "bb"}, {"in"}).attr("epsilon", 1e-5f);
+    b.node("Shape", {"x"}, {"xs"});
+    b.node("Reshape", {"in", "xs"}, {"back"});
+    b.node("Mul", {"back", "w"}, {"m"});
+    b.node("Add", {"m", "beta"}, {"a"});
+    b.node("Relu", {"a"}, {"y"});
+    return b;
+}
+
 ProcessResult node(const QString& script, const QStringList& args)
 {
     return run("node", QStringList{sourcePath("tests/ort/" + script)} + args, 600000);
@@ -210,6 +236,8 @@ private slots:
     void geluForms();
     void rmsNorm_data();
     void rmsNorm();
+    void groupNorm_data();
+    void groupNorm();
     void realExports_data();
     void realExports();
 
@@ -383,6 +411,51 @@ void TestFusion::rmsNorm()
     QCOMPARE(r.changes.stats.at("nodes fused into RMSNormalization"), int64_t(7));
     QVERIFY(pass->run(r.model).changes.empty());
     expectSameInOrt(m_dir.path(), b, r.model, QString("rms_%1").arg(axes.size()));
+}
+
+void TestFusion::groupNorm_data()
+{
+    QTest::addColumn<int>("opset");
+    QTest::addColumn<bool>("dynamicBatch");
+    QTest::addColumn<std::vector<int64_t>>("wDims");
+    QTest::addColumn<int>("absorbed"); // 0: not fused
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("opset 21") << 21 << false << std::vector<int64_t>{4, 1, 1} << 6 << "";
+    QTest::newRow("opset 23 scale [1,4,1,1]") << 23 << false << std::vector<int64_t>{1, 4, 1, 1} << 6 << "";
+    QTest::newRow("opset 21 scale along H kept outside") << 21 << false << std::vector<int64_t>{4, 3, 1} << 4 << "";
+    QTest::newRow("opset 18 (deprecated form)") << 18 << false << std::vector<int64_t>{4, 1, 1} << 0 << "";
+    QTest::newRow("opset 21 dynamic batch") << 21 << true << std::vector<int64_t>{4, 1, 1} << 6 << "";
+    QTest::newRow("opset 21 unknown spatial dims")
+        << 21 << false << std::vector<int64_t>{4, 1, 1} << 0 << "channel and spatial dims of 'x' are not known";
+}
+
+void TestFusion::groupNorm()
+{
+    QFETCH(int, opset);
+    QFETCH(bool, dynamicBatch);
+    QFETCH(std::vector<int64_t>, wDims);
+    QFETCH(int, absorbed);
+    QFETCH(QString, reason);
+    const bool unknownSpatial = QString(QTest::currentDataTag()).contains("unknown spatial");
+    const ModelBuilder b = groupNormModel(
+        opset, {dynamicBatch ? DimSpec("n") : DimSpec(2), 4, unknownSpatial ? DimSpec("h") : DimSpec(3), 3}, wDims);
+    const Model model = b.build();
+    const auto pass = passByName("fuse_group_normalization");
+    QVERIFY(pass);
+    const PassResult r = pass->run(model);
+    if (!absorbed) {
+        QCOMPARE(count(r.model, "GroupNormalization"), 0);
+        QVERIFY(r.changes.empty());
+        if (!reason.isEmpty())
+            QVERIFY2(keptText(r.changes).contains(reason), qPrintable(keptText(r.changes)));
+        return;
+    }
+    QCOMPARE(count(r.model, "GroupNormalization"), 1);
+    QCOMPARE(count(r.model, "InstanceNormalization"), 0);
+    QCOMPARE(r.changes.stats.at("nodes fused into GroupNormalization"), int64_t(absorbed));
+    QCOMPARE(int(r.model.graph.nodes.size()), 7 - absorbed + 1);
+    QVERIFY(pass->run(r.model).changes.empty());
+    expectSameInOrt(m_dir.path(), b, r.model, QString("gn_%1_%2").arg(opset).arg(wDims.size()));
 }
 
 void TestFusion::realExports_data()

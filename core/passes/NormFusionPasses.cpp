@@ -768,9 +768,16 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     const std::string x = at(g, r1).input(0);
     const std::string op = "GroupNormalization";
     const ValueType xt = g.typeOf(x);
-    const auto xs = xt.staticDims();
-    if (!xs || xs->size() < 3) {
-        keep(ctx, in, op, "the shape of " + quote(x) + " is not fully known");
+    // Channels and spatial dims must be known; the batch may be symbolic (-1 here).
+    std::optional<std::vector<int64_t>> xs;
+    if (xt.hasShape && xt.dims.size() >= 3
+        && std::all_of(xt.dims.begin() + 1, xt.dims.end(), [](const Dim& d) { return d.known(); })) {
+        xs.emplace();
+        for (const auto& d : xt.dims)
+            xs->push_back(d.known() ? d.value : -1);
+    }
+    if (!xs) {
+        keep(ctx, in, op, "the channel and spatial dims of " + quote(x) + " are not known");
         return false;
     }
     const int64_t rank = static_cast<int64_t>(xs->size()), n = (*xs)[0], c = (*xs)[1];
@@ -783,7 +790,8 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         return false;
     const auto s1 = shape1->toInt64();
     const int64_t groups = s1[1];
-    if (groups <= 0 || c % groups != 0 || !(s1[0] == 0 || s1[0] == n) || !(s1[2] == -1 || s1[2] == c / groups * inner))
+    if (groups <= 0 || c % groups != 0 || !(s1[0] == 0 || (n >= 0 && s1[0] == n))
+        || !(s1[2] == -1 || s1[2] == c / groups * inner))
         return false;
     std::vector<int> nodes{r1, i, r2};
     // The second Reshape restores x's shape: Shape(x) or the same dims as a constant.
@@ -795,7 +803,7 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
             nodes.push_back(shapeNode);
     } else {
         auto shape2 = edit::constantValue(g, index, at(g, r2).input(1));
-        if (!shape2 || shape2->toInt64() != *xs)
+        if (!shape2 || n < 0 || shape2->toInt64() != *xs)
             return false;
     }
     auto s = edit::constantValue(g, index, in.input(1)), b = edit::constantValue(g, index, in.input(2));

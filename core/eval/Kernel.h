@@ -188,6 +188,8 @@ void registerConvKernels(KernelTable& table);
 void registerPoolKernels(KernelTable& table);
 void registerResizeKernels(KernelTable& table);
 void registerControlFlowKernels(KernelTable& table);
+/// Ops added by opsets 18-23 (NewOpsetKernels.cpp).
+void registerNewOpsetKernels(KernelTable& table);
 
 /// evaluateNode with the values of the enclosing graphs visible to the node's subgraphs.
 std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,

@@ -25,6 +25,7 @@ const eval::KernelTable& kernels()
         eval::registerMatMulKernels(t);
         eval::registerNNKernels(t);
         eval::registerControlFlowKernels(t);
+        eval::registerRnnKernels(t);
         return t;
     }();
     return table;

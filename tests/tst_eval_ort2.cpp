@@ -291,6 +291,79 @@ void recurrentCases(CaseList& L)
           rnnInputs("float", 4, 3, 2, 3, 3, 1, false, {"", "", "", "", "P"}), 3);
 }
 
+void quantCases(CaseList& L)
+{
+    L.add("QuantizeLinear uint8", "QuantizeLinear", 10, {}, {"float[3,4]~big", "float[]{0.7}", "uint8[]{128}"});
+    L.add("QuantizeLinear int8", "QuantizeLinear", 13, {}, {"float[3,4]~big", "float[]{0.9}", "int8[]{-3}"});
+    L.add("QuantizeLinear no zero point", "QuantizeLinear", 13, {}, {"float[10]~big", "float[]{0.25}"});
+    L.add("QuantizeLinear ties and saturation", "QuantizeLinear", 13, {},
+          {"float[10]{0.5,1.5,2.5,-0.5,-1.5,-2.5,300,-300,127.5,-128.5}", "float[]{1}", "int8[]{0}"});
+    L.add("QuantizeLinear ties uint8", "QuantizeLinear", 13, {},
+          {"float[8]{0.5,1.5,2.5,-0.5,-1.5,-2.5,300,-300}", "float[]{1}", "uint8[]{3}"});
+    L.add("QuantizeLinear per axis", "QuantizeLinear", 13, {},
+          {"float[2,3,4]~big", "float[3]{0.5,1,2}", "int8[3]{-1,0,4}"});
+    L.add("QuantizeLinear per axis -1", "QuantizeLinear", 13, {"axis=-1"},
+          {"float[2,3,4]~big", "float[4]{0.5,1,2,0.3}", "uint8[4]{1,0,128,255}"});
+    L.add("QuantizeLinear int32 input", "QuantizeLinear", 13, {}, {"int32[6]~full", "float[]{3}", "int8[]{2}"});
+    L.add("QuantizeLinear float16", "QuantizeLinear", 19, {}, {"float16[6]~big", "float16[]{0.5}", "uint8[]{10}"});
+    L.add("QuantizeLinear blocked", "QuantizeLinear", 21, {"axis=1", "block_size=3"},
+          {"float[2,6]~big", "float[2,2]{0.5,1,2,3}", "uint8[2,2]{1,2,3,4}"});
+    L.add("QuantizeLinear int16", "QuantizeLinear", 21, {}, {"float[6]~big", "float[]{0.01}", "int16[]{-7}"});
+    L.failing("QuantizeLinear bad scale shape", "QuantizeLinear", 13, {}, {"float[2,3]", "float[2]{1,2}"});
+    L.add("DequantizeLinear uint8", "DequantizeLinear", 10, {}, {"uint8[3,4]~full", "float[]{0.7}", "uint8[]{128}"});
+    L.add("DequantizeLinear int8", "DequantizeLinear", 13, {}, {"int8[3,4]~full", "float[]{0.3}", "int8[]{-5}"});
+    L.add("DequantizeLinear no zero point", "DequantizeLinear", 13, {}, {"uint8[5]~full", "float[]{0.3}"});
+    L.add("DequantizeLinear int32", "DequantizeLinear", 13, {}, {"int32[5]~full", "float[]{0.03}"});
+    L.add("DequantizeLinear per axis", "DequantizeLinear", 13, {},
+          {"int8[2,3,4]~full", "float[3]{0.5,1,2}", "int8[3]{-1,0,4}"});
+    L.add("DequantizeLinear per axis 0", "DequantizeLinear", 13, {"axis=0"},
+          {"uint8[2,3]~full", "float[2]{0.5,0.1}", "uint8[2]{7,200}"});
+    L.add("DequantizeLinear float16", "DequantizeLinear", 19, {}, {"uint8[6]~full", "float16[]{0.05}", "uint8[]{10}"});
+    L.add("DequantizeLinear blocked", "DequantizeLinear", 21, {"axis=1", "block_size=2"},
+          {"int8[2,5]~full", "float[2,3]{0.5,1,2,3,0.1,0.2}", "int8[2,3]{1,2,3,4,5,6}"});
+    L.add("DequantizeLinear int16", "DequantizeLinear", 21, {}, {"int16[6]~full", "float[]{0.01}", "int16[]{-7}"});
+    L.add("DynamicQuantizeLinear", "DynamicQuantizeLinear", 11, {}, {"float[3,4]~big"}, 3);
+    L.add("DynamicQuantizeLinear positive", "DynamicQuantizeLinear", 11, {}, {"float[3,4]~pos"}, 3);
+    L.add("DynamicQuantizeLinear negative", "DynamicQuantizeLinear", 11, {}, {"float[4]{-1,-2.5,-0.25,-7}"}, 3);
+    L.add("DynamicQuantizeLinear zeros", "DynamicQuantizeLinear", 11, {}, {"float[4]{0,0,0,0}"}, 3);
+    L.add("DynamicQuantizeLinear empty", "DynamicQuantizeLinear", 11, {}, {"float[0,3]{}"}, 3);
+    L.add("MatMulInteger uint8", "MatMulInteger", 10, {}, {"uint8[3,4]~full", "uint8[4,5]~full", "uint8[]{12}", "uint8[]{200}"});
+    L.add("MatMulInteger no zero points", "MatMulInteger", 10, {}, {"uint8[2,3,4]~full", "uint8[4,5]~full"});
+    L.add("MatMulInteger int8", "MatMulInteger", 10, {}, {"int8[3,4]~full", "int8[4,2]~full", "int8[]{-3}", "int8[]{5}"});
+    // Small values: ONNX Runtime's uint8 x int8 path on x86 saturates pairs of products at int16.
+    L.add("MatMulInteger uint8 int8", "MatMulInteger", 10, {}, {"uint8[3,4]", "int8[4,2]", "uint8[]{3}"});
+    L.add("MatMulInteger per column", "MatMulInteger", 10, {},
+          {"uint8[2,3,4]~full", "uint8[4,3]~full", "uint8[]{9}", "uint8[3]{1,100,255}"});
+    L.add("MatMulInteger vectors", "MatMulInteger", 10, {}, {"uint8[4]~full", "uint8[4,3]~full"});
+    L.add("ConvInteger", "ConvInteger", 10, {}, {"uint8[1,2,5,5]~full", "uint8[3,2,3,3]~full", "uint8[]{100}", "uint8[]{7}"});
+    L.add("ConvInteger pads strides", "ConvInteger", 10, {"pads=[1,1,1,1]", "strides=[2,2]"},
+          {"uint8[2,2,6,5]~full", "uint8[4,2,3,3]~full", "uint8[]{1}"});
+    L.add("ConvInteger group dilations", "ConvInteger", 10, {"group=2", "dilations=[2,1]"},
+          {"uint8[1,4,6,6]~full", "uint8[2,2,2,2]~full"});
+    L.add("ConvInteger int8 weights", "ConvInteger", 10, {}, {"uint8[1,2,4,4]~full", "int8[2,2,2,2]~full", "uint8[]{4}", "int8[]{-2}"});
+    L.add("QLinearMatMul uint8", "QLinearMatMul", 10, {},
+          {"uint8[3,4]~full", "float[]{0.05}", "uint8[]{120}", "uint8[4,5]~full", "float[]{0.02}", "uint8[]{130}",
+           "float[]{0.3}", "uint8[]{128}"});
+    L.add("QLinearMatMul int8 batched", "QLinearMatMul", 10, {},
+          {"int8[2,3,4]~full", "float[]{0.05}", "int8[]{-1}", "int8[4,5]~full", "float[]{0.02}", "int8[]{0}",
+           "float[]{0.2}", "int8[]{-4}"});
+    L.add("QLinearMatMul per column scale", "QLinearMatMul", 10, {},
+          {"uint8[3,4]~full", "float[]{0.05}", "uint8[]{120}", "uint8[4,3]~full", "float[3]{0.02,0.01,0.04}",
+           "uint8[3]{130,1,250}", "float[]{0.3}", "uint8[]{128}"});
+    L.add("QLinearConv uint8", "QLinearConv", 10, {"pads=[1,1,1,1]"},
+          {"uint8[1,2,5,5]~full", "float[]{0.02}", "uint8[]{100}", "uint8[3,2,3,3]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.1}", "uint8[]{120}", "int32[3]{100,-2000,5}"});
+    L.add("QLinearConv int8 per channel", "QLinearConv", 10, {"strides=[2,1]"},
+          {"int8[2,2,5,4]~full", "float[]{0.02}", "int8[]{1}", "int8[3,2,2,2]~full", "float[3]{0.01,0.03,0.005}",
+           "int8[3]{0,0,0}", "float[]{0.2}", "int8[]{-5}"});
+    L.add("QLinearConv group", "QLinearConv", 10, {"group=2"},
+          {"uint8[1,4,4,4]~full", "float[]{0.02}", "uint8[]{100}", "uint8[2,2,2,2]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.05}", "uint8[]{0}"});
+    L.add("QLinearConv 1-D", "QLinearConv", 10, {},
+          {"uint8[1,3,9]~full", "float[]{0.02}", "uint8[]{100}", "uint8[2,3,3]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.05}", "uint8[]{10}", "int32[2]{-5,5000}"});
+}
+
 // ---- running ---------------------------------------------------------------------------------------
 
 /// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
@@ -430,6 +503,7 @@ std::vector<OrtCase> allCases(const QString& dir)
     Q_UNUSED(dir);
     CaseList L;
     recurrentCases(L);
+    quantCases(L);
     return L.take();
 }
 

@@ -26,6 +26,7 @@ const eval::KernelTable& kernels()
         eval::registerNNKernels(t);
         eval::registerControlFlowKernels(t);
         eval::registerRnnKernels(t);
+        eval::registerQuantKernels(t);
         return t;
     }();
     return table;

@@ -364,6 +364,89 @@ void quantCases(CaseList& L)
            "float[]{0.05}", "uint8[]{10}", "int32[2]{-5,5000}"});
 }
 
+void detectionCases(CaseList& L)
+{
+    // Boxes as corners in either order, overlapping clusters, equal scores (lower index first).
+    const QString boxes = "float[1,6,4]{0,0,1,1, 0,0.1,1,1.1, 0,-0.1,1,0.9, 0,10,1,11, 1,10.1,0,11.1, 0,100,1,101}";
+    const QString scores = "float[1,2,6]{0.9,0.75,0.6,0.95,0.5,0.3, 0.1,0.2,0.2,0.3,0.9,0.9}";
+    L.add("NonMaxSuppression", "NonMaxSuppression", 11, {},
+          {boxes, scores, "int64[1]{3}", "float[1]{0.5}", "float[1]{0.0}"});
+    L.add("NonMaxSuppression no score threshold", "NonMaxSuppression", 11, {}, {boxes, scores, "int64[1]{6}", "float[1]{0.3}"});
+    L.add("NonMaxSuppression no max", "NonMaxSuppression", 11, {}, {boxes, scores});
+    L.add("NonMaxSuppression high score threshold", "NonMaxSuppression", 11, {},
+          {boxes, scores, "int64[1]{10}", "float[1]{0.5}", "float[1]{0.7}"});
+    L.add("NonMaxSuppression center boxes", "NonMaxSuppression", 11, {"center_point_box=1"},
+          {"float[1,4,4]{0.5,0.5,1,1, 0.5,0.6,1,1, 0.5,0.4,1,1, 10.5,0.5,1,1}", "float[1,1,4]{0.9,0.75,0.6,0.95}",
+           "int64[1]{3}", "float[1]{0.5}"});
+    L.add("NonMaxSuppression random", "NonMaxSuppression", 11, {},
+          {"float[2,20,4]~big", "float[2,3,20]~unit", "int64[1]{5}", "float[1]{0.2}", "float[1]{0.3}"});
+    L.add("RoiAlign avg", "RoiAlign", 16, {"output_height=3", "output_width=2", "spatial_scale=0.5"},
+          {"float[2,3,8,9]", "float[4,4]{0,0,8,8, 2.5,1,13,15, -4,-3,6,5, 10,12,30,20}", "int64[4]{0,1,1,0}"});
+    L.add("RoiAlign max", "RoiAlign", 16, {"mode='max'", "output_height=2", "output_width=3", "sampling_ratio=2"},
+          {"float[1,2,6,7]", "float[3,4]{0,0,5,5, 1.5,1,6.5,4.2, 3,3,4,4}", "int64[3]{0,0,0}"});
+    L.add("RoiAlign output_half_pixel", "RoiAlign", 16,
+          {"coordinate_transformation_mode='output_half_pixel'", "output_height=2", "output_width=2"},
+          {"float[1,2,6,7]", "float[2,4]{0,0,5,5, 1.5,1,2,1.5}", "int64[2]{0,0}"});
+    L.add("RoiAlign opset 10", "RoiAlign", 10, {"output_height=2", "output_width=2", "sampling_ratio=1"},
+          {"float[1,1,5,5]", "float[2,4]{0,0,4,4, 1,1,3.5,2}", "int64[2]{0,0}"});
+    L.add("RoiAlign double", "RoiAlign", 16, {"output_height=2", "output_width=2"},
+          {"double[1,2,5,5]", "double[1,4]{0.5,0.5,4,3}", "int64[1]{0}"});
+    L.add("RoiAlign float16", "RoiAlign", 16, {"output_height=2", "output_width=2"},
+          {"float16[1,2,5,5]", "float16[1,4]{0.5,0.5,4,3}", "int64[1]{0}"});
+    L.add("MaxRoiPool", "MaxRoiPool", 1, {"pooled_shape=[2,3]", "spatial_scale=0.5"},
+          {"float[2,3,8,9]", "float[3,5]{0,0,0,8,8, 1,2.5,1,13,15, 1,4,4,5,5}"});
+}
+
+void einsumCases(CaseList& L)
+{
+    struct E {
+        const char* eq;
+        QStringList inputs;
+    };
+    const E cases[] = {
+        {"ij,jk->ik", {"float[3,4]", "float[4,5]"}},
+        {"bij,bjk->bik", {"float[2,3,4]", "float[2,4,5]"}},
+        {"bhid,bhjd->bhij", {"float[1,2,3,4]", "float[1,2,5,4]"}},
+        {"ij->ji", {"float[3,4]"}},
+        {"ii->i", {"float[4,4]"}},
+        {"ii", {"float[4,4]"}},
+        {"ij->", {"float[3,4]"}},
+        {"i,i->", {"float[5]", "float[5]"}},
+        {"i,j->ij", {"float[3]", "float[4]"}},
+        {"ij,kj", {"float[3,4]", "float[5,4]"}},
+        {"...ij,...jk->...ik", {"float[2,3,4]", "float[2,4,5]"}},
+        {"...i,...i", {"float[2,3,4]", "float[2,3,4]"}},
+        {"b...,b->...", {"float[2,3,4]", "float[2]"}},
+        {"ij,jk,kl->il", {"float[2,3]", "float[3,4]", "float[4,2]"}},
+        {"Ab,bC->AC", {"float[2,3]", "float[3,4]"}},
+        {"i j , j k -> i k", {"float[2,3]", "float[3,2]"}},
+    };
+    for (const E& e : cases)
+        L.add(QString("Einsum %1").arg(e.eq), "Einsum", 12, {QString("equation='%1'").arg(e.eq)}, e.inputs);
+    L.add("Einsum double", "Einsum", 12, {"equation='ij,jk->ik'"}, {"double[3,4]", "double[4,2]"});
+    L.add("Einsum float16", "Einsum", 12, {"equation='ij,jk->ik'"}, {"float16[3,4]", "float16[4,2]"});
+    L.add("Einsum int32", "Einsum", 12, {"equation='ij,jk->ik'"}, {"int32[3,4]", "int32[4,2]"});
+    L.add("Einsum int64 trace", "Einsum", 12, {"equation='ii->'"}, {"int64[3,3]"});
+    L.failing("Einsum bad sizes", "Einsum", 12, {"equation='ij,jk->ik'"}, {"float[3,4]", "float[5,2]"});
+}
+
+void gridSampleCases(CaseList& L)
+{
+    for (const QString mode : {"bilinear", "nearest", "bicubic"})
+        for (const QString pad : {"zeros", "border", "reflection"})
+            for (int align : {0, 1})
+                L.add(QString("GridSample %1 %2 align %3").arg(mode, pad).arg(align), "GridSample", 16,
+                      {"mode='" + mode + "'", "padding_mode='" + pad + "'", "align_corners=" + QString::number(align)},
+                      {"float[2,3,4,5]", "float[2,6,7,2]~big"})
+                    .inputs[1] = "float[2,6,7,2]";
+    L.add("GridSample far outside", "GridSample", 16, {"padding_mode='reflection'"},
+          {"float[1,1,3,4]", "float[1,1,6,2]{-3.3,0.2, 2.7,-1.9, 5.1,4.4, -1.0,1.0, 1.0,-1.0, 0.0,0.0}"});
+    L.add("GridSample nearest halves", "GridSample", 16, {"mode='nearest'", "align_corners=1"},
+          {"float[1,1,3,3]", "float[1,1,4,2]{-0.5,-0.5, 0.5,0.5, 0,0.5, 1,1}"});
+    L.add("GridSample double", "GridSample", 16, {}, {"double[1,2,4,4]", "double[1,3,3,2]"});
+    L.add("GridSample float16", "GridSample", 16, {}, {"float16[1,2,4,4]", "float16[1,3,3,2]~small"});
+}
+
 // ---- running ---------------------------------------------------------------------------------------
 
 /// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
@@ -504,6 +587,9 @@ std::vector<OrtCase> allCases(const QString& dir)
     CaseList L;
     recurrentCases(L);
     quantCases(L);
+    detectionCases(L);
+    einsumCases(L);
+    gridSampleCases(L);
     return L.take();
 }
 

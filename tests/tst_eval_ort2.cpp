@@ -447,6 +447,37 @@ void gridSampleCases(CaseList& L)
     L.add("GridSample float16", "GridSample", 16, {}, {"float16[1,2,4,4]", "float16[1,3,3,2]~small"});
 }
 
+void signalCases(CaseList& L)
+{
+    L.add("DFT real", "DFT", 17, {}, {"float[2,8,1]"});
+    L.add("DFT complex", "DFT", 17, {}, {"float[2,7,2]"});
+    L.add("DFT inverse", "DFT", 17, {"inverse=1"}, {"float[2,8,2]"});
+    L.add("DFT onesided", "DFT", 17, {"onesided=1"}, {"float[3,9,1]"});
+    L.add("DFT padded", "DFT", 17, {}, {"float[2,6,1]", "int64[]{10}"});
+    L.add("DFT truncated", "DFT", 17, {}, {"float[2,9,2]", "int64[]{5}"});
+    L.add("DFT axis 2", "DFT", 17, {"axis=2"}, {"float[2,3,5,2]"});
+    L.add("DFT double", "DFT", 17, {}, {"double[1,16,1]"});
+    L.add("DFT float16", "DFT", 17, {}, {"float16[1,8,1]~small"}).atol = 1e-2;
+    L.add("STFT window", "STFT", 17, {}, {"float[2,64,1]", "int64[]{8}", "float[16]~unit", "int64[]{16}"});
+    L.add("STFT window only", "STFT", 17, {}, {"float[1,50,1]", "int64[]{7}", "float[12]~unit"});
+    L.add("STFT frame_length only", "STFT", 17, {}, {"float[2,40,1]", "int64[]{10}", "", "int64[]{16}"});
+    L.add("STFT two-sided", "STFT", 17, {"onesided=0"}, {"float[1,32,1]", "int64[]{4}", "float[8]~unit"});
+    // Not compared: a complex signal (ONNX Runtime 1.x returns values around 1e21 for it).
+    L.add("STFT double", "STFT", 17, {}, {"double[1,32,1]", "int64[]{4}", "double[8]~unit"});
+    for (const QString op : {"HannWindow", "HammingWindow", "BlackmanWindow"}) {
+        L.add(op + " periodic", op, 17, {}, {"int64[]{10}"});
+        L.add(op + " symmetric", op, 17, {"periodic=0"}, {"int32[]{9}"});
+        L.add(op + " double", op, 17, {"output_datatype=11"}, {"int64[]{16}"});
+        L.add(op + " one", op, 17, {"periodic=0"}, {"int64[]{1}"});
+    }
+    L.add("MelWeightMatrix", "MelWeightMatrix", 17, {},
+          {"int64[]{8}", "int64[]{16}", "int64[]{8192}", "float[]{0}", "float[]{4096}"});
+    L.add("MelWeightMatrix speech", "MelWeightMatrix", 17, {},
+          {"int64[]{40}", "int64[]{512}", "int64[]{16000}", "float[]{20}", "float[]{7600}"});
+    L.add("MelWeightMatrix double", "MelWeightMatrix", 17, {"output_datatype=11"},
+          {"int32[]{10}", "int32[]{64}", "int32[]{8000}", "float[]{100}", "float[]{3000}"});
+}
+
 // ---- running ---------------------------------------------------------------------------------------
 
 /// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
@@ -590,6 +621,7 @@ std::vector<OrtCase> allCases(const QString& dir)
     detectionCases(L);
     einsumCases(L);
     gridSampleCases(L);
+    signalCases(L);
     return L.take();
 }
 

@@ -29,6 +29,7 @@ const eval::KernelTable& kernels()
         eval::registerQuantKernels(t);
         eval::registerDetectionKernels(t);
         eval::registerEinsumKernels(t);
+        eval::registerSignalKernels(t);
         return t;
     }();
     return table;

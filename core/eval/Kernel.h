@@ -192,6 +192,7 @@ void registerRnnKernels(KernelTable& table);
 void registerQuantKernels(KernelTable& table);
 void registerDetectionKernels(KernelTable& table);
 void registerEinsumKernels(KernelTable& table);
+void registerSignalKernels(KernelTable& table);
 
 /// evaluateNode with the values of the enclosing graphs visible to the node's subgraphs.
 std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,

@@ -478,6 +478,62 @@ void signalCases(CaseList& L)
           {"int32[]{10}", "int32[]{64}", "int32[]{8000}", "float[]{100}", "float[]{3000}"});
 }
 
+void miscCases(CaseList& L)
+{
+    L.add("Shrink", "Shrink", 9, {}, {"float[10]"});
+    L.add("Shrink attrs", "Shrink", 9, {"lambd=1.5", "bias=0.5"}, {"float[3,4]"});
+    L.add("Shrink int32", "Shrink", 9, {"lambd=2.0", "bias=1.0"}, {"int32[10]"});
+    L.add("Shrink float16", "Shrink", 9, {}, {"float16[10]"});
+    L.add("Compress axis 0", "Compress", 11, {"axis=0"}, {"float[3,2]", "bool[3]{0,1,1}"});
+    L.add("Compress axis 1 short", "Compress", 11, {"axis=1"}, {"float[3,4]", "bool[2]{1,1}"});
+    L.add("Compress flat", "Compress", 11, {}, {"int64[2,3]", "bool[5]{1,0,1,0,1}"});
+    L.add("Compress axis -1", "Compress", 11, {"axis=-1"}, {"float[2,3,4]", "bool[4]{0,1,0,1}"});
+    L.add("ReverseSequence time major", "ReverseSequence", 10, {}, {"float[4,3,2]", "int64[3]{4,2,1}"});
+    L.add("ReverseSequence batch major", "ReverseSequence", 10, {"batch_axis=0", "time_axis=1"},
+          {"int32[3,4]", "int64[3]{1,3,4}"});
+    L.add("Det", "Det", 11, {}, {"float[3,3]"});
+    L.add("Det batched", "Det", 11, {}, {"float[2,4,4,4]"});
+    L.add("Det singular", "Det", 11, {}, {"float[2,2]{1,2,2,4}"});
+    L.add("Det double", "Det", 11, {}, {"double[5,5]"});
+    L.add("LpNormalization", "LpNormalization", 1, {}, {"float[3,4]"});
+    L.add("LpNormalization p1 axis 0", "LpNormalization", 1, {"p=1", "axis=0"}, {"float[3,4,2]"});
+    L.add("GlobalLpPool", "GlobalLpPool", 2, {}, {"float[2,3,4,5]"});
+    L.add("GlobalLpPool p1", "GlobalLpPool", 2, {"p=1"}, {"float[1,2,5]"});
+    L.add("GlobalLpPool p3", "GlobalLpPool", 2, {"p=3"}, {"float[1,2,3,3]"});
+    L.add("LpPool", "LpPool", 11, {"kernel_shape=[2,2]"}, {"float[1,2,5,5]"});
+    L.add("LpPool pads strides p1", "LpPool", 11, {"kernel_shape=[3,2]", "pads=[1,0,1,1]", "strides=[2,1]", "p=1"},
+          {"float[2,1,5,6]"});
+    L.add("LpPool same upper", "LpPool", 11, {"kernel_shape=[3]", "auto_pad='SAME_UPPER'"}, {"float[1,2,7]"});
+    L.add("LpPool opset 18 dilations ceil", "LpPool", 18, {"kernel_shape=[2,2]", "dilations=[2,1]", "ceil_mode=1", "strides=[2,2]"},
+          {"float[1,1,6,7]"});
+    L.add("MaxUnpool", "MaxUnpool", 11, {"kernel_shape=[2,2]", "strides=[2,2]"},
+          {"float[1,1,2,2]", "int64[1,1,2,2]{5,7,13,15}"});
+    L.add("MaxUnpool output_shape", "MaxUnpool", 11, {"kernel_shape=[2,2]", "strides=[2,2]"},
+          {"float[1,1,2,2]", "int64[1,1,2,2]{5,7,13,15}", "int64[4]{1,1,5,5}"});
+    L.add("MaxUnpool pads", "MaxUnpool", 11, {"kernel_shape=[3]", "strides=[2]", "pads=[1,1]"},
+          {"float[2,1,3]", "int64[2,1,3]{0,2,4,5,6,9}"});
+    L.add("MeanVarianceNormalization", "MeanVarianceNormalization", 13, {}, {"float[2,3,4,5]"});
+    L.add("MeanVarianceNormalization axes", "MeanVarianceNormalization", 13, {"axes=[1]"}, {"float[2,3,4]"});
+    L.add("MeanVarianceNormalization opset 9", "MeanVarianceNormalization", 9, {"axes=[0,1]"}, {"float[3,4]"});
+    L.add("Unique sorted", "Unique", 11, {}, {"float[2,5]~int"}, 4);
+    L.add("Unique unsorted", "Unique", 11, {"sorted=0"}, {"int64[12]"}, 4);
+    L.add("Unique axis 0", "Unique", 11, {"axis=0"}, {"int64[4,2]{1,2,0,3,1,2,0,1}"}, 4);
+    L.add("Unique axis 1 unsorted", "Unique", 11, {"axis=1", "sorted=0"}, {"float[2,4]{1,0,1,3,2,5,2,3}"}, 4);
+    L.add("Unique one output", "Unique", 11, {}, {"int8[8]"});
+    L.add("NegativeLogLikelihoodLoss", "NegativeLogLikelihoodLoss", 13, {}, {"float[3,5]", "int64[3]{0,4,2}"});
+    L.add("NegativeLogLikelihoodLoss sum weight", "NegativeLogLikelihoodLoss", 13, {"reduction='sum'"},
+          {"float[3,5]", "int64[3]{0,4,2}", "float[5]~pos"});
+    L.add("NegativeLogLikelihoodLoss none ignore", "NegativeLogLikelihoodLoss", 13, {"reduction='none'", "ignore_index=1"},
+          {"float[2,3,4]", "int64[2,4]{0,1,2,1,2,2,0,1}"});
+    L.add("NegativeLogLikelihoodLoss mean weight ignore", "NegativeLogLikelihoodLoss", 13, {"ignore_index=-1"},
+          {"float[2,3,2]", "int32[2,2]{0,-1,2,1}", "float[3]~pos"});
+    L.add("SoftmaxCrossEntropyLoss", "SoftmaxCrossEntropyLoss", 13, {}, {"float[3,5]", "int64[3]{0,4,2}"}, 2);
+    L.add("SoftmaxCrossEntropyLoss none weight", "SoftmaxCrossEntropyLoss", 13, {"reduction='none'"},
+          {"float[2,3,4]", "int64[2,4]{0,1,2,1,2,2,0,1}", "float[3]~pos"}, 2);
+    L.add("SoftmaxCrossEntropyLoss sum ignore", "SoftmaxCrossEntropyLoss", 13, {"reduction='sum'", "ignore_index=2"},
+          {"float[3,4]", "int64[3]{2,1,3}"});
+}
+
 // ---- running ---------------------------------------------------------------------------------------
 
 /// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
@@ -622,6 +678,7 @@ std::vector<OrtCase> allCases(const QString& dir)
     einsumCases(L);
     gridSampleCases(L);
     signalCases(L);
+    miscCases(L);
     return L.take();
 }
 

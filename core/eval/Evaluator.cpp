@@ -30,6 +30,7 @@ const eval::KernelTable& kernels()
         eval::registerDetectionKernels(t);
         eval::registerEinsumKernels(t);
         eval::registerSignalKernels(t);
+        eval::registerMiscKernels(t);
         return t;
     }();
     return table;

@@ -193,6 +193,7 @@ void registerQuantKernels(KernelTable& table);
 void registerDetectionKernels(KernelTable& table);
 void registerEinsumKernels(KernelTable& table);
 void registerSignalKernels(KernelTable& table);
+void registerMiscKernels(KernelTable& table);
 
 /// evaluateNode with the values of the enclosing graphs visible to the node's subgraphs.
 std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,

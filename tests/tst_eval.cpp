@@ -719,9 +719,9 @@ void TestEval::noKernel_data()
     QTest::addColumn<QString>("op");
     QTest::addColumn<QString>("domain");
     QTest::addColumn<QString>("message");
-    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel.";
-    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel.";
-    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel.";
+    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel (random output).";
+    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel (random output).";
+    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel (random output).";
     QTest::newRow("custom domain") << "Relu" << "com.example" << "op 'com.example:Relu' has no kernel.";
     QTest::newRow("unknown") << "Foo" << "ai.onnx" << "op 'Foo' has no kernel.";
 }

@@ -100,9 +100,9 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
         return;
     const ModelStats a = statsOf(*m_before), b = statsOf(*m_after);
     std::set<std::string> ops;
-    for (const auto& kv : a.ops)
+    for (const auto& kv : a.opsTotal) // bodies counted too
         ops.insert(kv.first);
-    for (const auto& kv : b.ops)
+    for (const auto& kv : b.opsTotal)
         ops.insert(kv.first);
     auto addRow = [this](const QString& op, const QString& x, const QString& y, bool bold) {
         const int r = m_counts->rowCount();
@@ -112,11 +112,13 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
         m_counts->setItem(r, 2, cell(y, bold || x != y));
     };
     for (const auto& op : ops) {
-        const int x = a.ops.count(op) ? a.ops.at(op) : 0;
-        const int y = b.ops.count(op) ? b.ops.at(op) : 0;
+        const int x = a.opsTotal.count(op) ? a.opsTotal.at(op) : 0;
+        const int y = b.opsTotal.count(op) ? b.opsTotal.at(op) : 0;
         addRow(QString::fromStdString(op), QString::number(x), QString::number(y), false);
     }
     addRow(tr("Nodes"), QString::number(a.nodes), QString::number(b.nodes), true);
+    if (a.nodesTotal != a.nodes || b.nodesTotal != b.nodes)
+        addRow(tr("Nodes with bodies"), QString::number(a.nodesTotal), QString::number(b.nodesTotal), true);
     addRow(tr("Initializers"), QString::number(a.initializers), QString::number(b.initializers), true);
     addRow(tr("Initializer bytes"), QString::fromStdString(formatBytes(a.initializerBytes)),
            QString::fromStdString(formatBytes(b.initializerBytes)), true);

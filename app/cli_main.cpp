@@ -9,6 +9,7 @@
 #include "passes/Pipeline.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <iostream>
@@ -313,9 +314,10 @@ int cmdSimplify(const std::vector<std::string>& args)
         } else if (a == "--check") {
             if (i + 1 >= args.size())
                 return fail("--check needs a number of runs.");
-            check = std::atoi(args[++i].c_str());
-            if (check < 1)
-                return fail("--check needs a positive number of runs, got " + quote(args[i]) + ".");
+            const std::string& n = args[++i];
+            if (n.empty() || n.size() > 6 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+                return fail("--check needs a number of runs (0 for none), got " + quote(n) + ".");
+            check = std::atoi(n.c_str());
         } else if (a == "--json") {
             json = true;
         } else if (a == "--steps") {
@@ -392,7 +394,11 @@ int cmdSimplify(const std::vector<std::string>& args)
                               << (d.ok ? "" : "  MISMATCH " + d.problem) << "\n";
                 if (!verify.error.empty())
                     std::cout << "Check error: " << verify.error << "\n";
-                std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
+                if (verify.runs == 0)
+                    std::cout << "Check FAILED: the simplified model does not run where the original does.\n";
+                else
+                    std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs
+                              << " random input(s).\n";
             }
         }
     }

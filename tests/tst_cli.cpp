@@ -445,6 +445,12 @@ void TestCli::realModelsCheckWithoutFalseVerdict_data()
     QTest::newRow("hello_deepa") << "real/hello_deepa.onnx" << 0;
     // LSTM in If bodies: checked once LSTM has a kernel (exit 0), until then not checked (exit 3).
     QTest::newRow("silero_vad") << "real/silero_vad.onnx" << -1;
+    // The generated fixtures too (fp16_bf16: INT64_MAX used to be folded into INT64_MIN).
+    for (const char* f : {"seed_static", "seed_dynamic", "seed_view", "seed_bn", "seed_bn_stats", "seed_raw",
+                          "transformer_dyn", "tiny_resnet", "shuffle_dyn", "if_model", "loop_model", "nested_model",
+                          "opset18", "opset21", "fp16_bf16", "external_data"})
+        QTest::newRow(f) << QString(f) + ".onnx" << 0;
+    QTest::newRow("custom_domain") << "custom_domain.onnx" << 3; // no kernel for com.example:MyOp
 }
 
 void TestCli::realModelsCheckWithoutFalseVerdict()

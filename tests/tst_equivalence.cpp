@@ -43,8 +43,12 @@ private slots:
     void initTestCase();
     void simplifiedMatchesOrt_data();
     void simplifiedMatchesOrt();
+    void realModelsMatchOrt_data();
+    void realModelsMatchOrt();
 
 private:
+    /// Simplifies file, then compares with ONNX Runtime (compareArgs go to compare.js, e.g. --shape).
+    void verifyFixture(const QString& file, bool dynamic, const QStringList& compareArgs);
     QTemporaryDir m_dir;
 };
 
@@ -91,15 +95,41 @@ void TestEquivalence::simplifiedMatchesOrt()
 {
     QFETCH(QString, file);
     QFETCH(bool, dynamic);
+    verifyFixture(file, dynamic, {});
+}
+
+// Models exported by other toolchains (tests/data/real, origin in tests/data/README.md).
+void TestEquivalence::realModelsMatchOrt_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("compareArgs");
+    // Symbolic length: ONNX Runtime needs at least the 512-wide Conv kernel (80 ms of 16 kHz audio).
+    QTest::newRow("melspectrogram") << "real/melspectrogram.onnx" << QStringList{"--shape", "input:1,1280"};
+    QTest::newRow("embedding_model") << "real/embedding_model.onnx" << QStringList{};
+    QTest::newRow("silero_vad") << "real/silero_vad.onnx"
+                                << QStringList{"--shape", "input:1,512", "h:2,1,64", "c:2,1,64"};
+    QTest::newRow("hello_deepa") << "real/hello_deepa.onnx" << QStringList{};
+}
+
+void TestEquivalence::realModelsMatchOrt()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, compareArgs);
+    verifyFixture(file, false, compareArgs);
+}
+
+void TestEquivalence::verifyFixture(const QString& file, bool dynamic, const QStringList& compareArgs)
+{
     const QString original = dataPath(file);
-    const QString simplified = m_dir.filePath("netfold-" + QString(file).replace('/', '_'));
-    const QString ortOptimized = m_dir.filePath("ort-" + QString(file).replace('/', '_'));
+    const QString flat = QString(file).replace('/', '_');
+    const QString simplified = m_dir.filePath("netfold-" + flat);
+    const QString ortOptimized = m_dir.filePath("ort-" + flat);
 
     auto r = runCli({"simplify", original, simplified});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
     // Same outputs on the same random inputs, in an independent engine.
-    auto cmp = node("compare.js", {original, simplified, "--runs", "3"});
+    auto cmp = node("compare.js", QStringList{original, simplified, "--runs", "3"} + compareArgs);
     QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
 
     // No more nodes (nor helper nodes) than ONNX Runtime's basic optimizer leaves.

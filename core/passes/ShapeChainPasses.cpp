@@ -190,12 +190,18 @@ private:
 
 TensorPtr vecTensor(const SymVec& v, int32_t dtype)
 {
+    std::vector<int64_t> dims;
+    if (!v.scalar)
+        dims.push_back(static_cast<int64_t>(v.dims.size()));
+    if (dtype == dtype::Int64) { // exact: int64 values near 2^63 do not survive a trip through double
+        std::vector<int64_t> values;
+        for (const auto& d : v.dims)
+            values.push_back(d.value);
+        return Tensor::int64s(values, dims);
+    }
     std::vector<double> values;
     for (const auto& d : v.dims)
         values.push_back(static_cast<double>(d.value));
-    std::vector<int64_t> dims;
-    if (!v.scalar)
-        dims.push_back(static_cast<int64_t>(values.size()));
     return Tensor::fromDoubles(dtype, dims, values);
 }
 

@@ -390,6 +390,15 @@ void TestUiApp::darkPaletteAndGraphStyle()
     QCOMPARE(window.graphView()->backgroundBrush().color(), dark.background);
     QVERIFY(!applyColorScheme(*qApp, ColorScheme::Light));
     QVERIFY(!applicationIsDark());
+
+    // Auto follows the platform: a dark palette (as a dark desktop theme gives) means dark.
+    const QPalette before = QApplication::palette();
+    QApplication::setPalette(darkPalette());
+    QVERIFY(applyColorScheme(*qApp, ColorScheme::Auto));
+    QCOMPARE(&GraphStyle::standard(), &dark);
+    QApplication::setPalette(before);
+    QVERIFY(!applyColorScheme(*qApp, ColorScheme::Auto));
+    QCOMPARE(&GraphStyle::standard(), &light);
 }
 
 QTEST_MAIN(TestUiApp)

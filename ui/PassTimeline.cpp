@@ -157,7 +157,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_sizeLimit = new QDoubleSpinBox(options);
     m_sizeLimit->setRange(0.001, 4096);
     m_sizeLimit->setDecimals(3);
-    m_sizeLimit->setValue(1.5);
+    m_sizeLimit->setValue(double(kDefaultSizeLimit) / (1024 * 1024));
     m_sizeLimit->setSuffix(" MB");
     m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded"));
     form->addRow(tr("Size limit"), m_sizeLimit);

@@ -275,9 +275,7 @@ void CompareView::refresh()
     show(m_right, right, resolvePath(right->graph, m_path), m_rightGraph);
     m_crumbs->setPath(m_leftGraph ? left->graph : right->graph, m_path, m_rootName);
 
-    auto nodes = [](const Graph* g) {
-        return g ? countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")) : tr("no such body");
-    };
+    auto nodes = [](const Graph* g) { return g ? nodeCountText(*g) : tr("no such body"); };
     const QString stepName = pos > 0 ? QString::fromStdString(p->steps()[pos - 1].pass) : QString();
     const QString leftTitle = m_cumulative || pos == 0 ? tr("Before: original (%1)").arg(nodes(m_leftGraph))
                                                        : tr("Before step %1 (%2)").arg(pos).arg(nodes(m_leftGraph));

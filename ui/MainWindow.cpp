@@ -310,6 +310,13 @@ void MainWindow::createSimplifyUi()
     menu->addSeparator();
     QAction* save = menu->addAction(tr("Save Simplified Model &As..."), this, &MainWindow::chooseSaveSimplified);
     save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    // Also in the File menu, before Export, where one looks for saving.
+    if (QMenu* file = menuBar()->actions().value(0) ? menuBar()->actions().value(0)->menu() : nullptr)
+        for (QAction* a : file->actions())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)) {
+                file->insertAction(a, save);
+                break;
+            }
     menu->addAction(tr("Save &Report..."), this, &MainWindow::chooseSaveReport);
     menu->addSeparator();
     menu->addAction(m_timelineDock->toggleViewAction());
@@ -362,6 +369,7 @@ void MainWindow::onSessionChanged()
     if (p->position() > 0 && !isComparing())
         showCompare(true);
     m_summaryPanel->setModels(p->originalPtr(), p->currentPtr());
+    updateStatus();
 }
 
 QList<GraphView*> MainWindow::shownViews() const
@@ -438,7 +446,7 @@ bool MainWindow::saveSimplified(const QString& path)
     }
     try {
         saveModel(*model, path.toStdString());
-        statusBar()->showMessage(tr("Saved %1 (%2 nodes).").arg(path).arg(model->graph.nodes.size()), 8000);
+        statusBar()->showMessage(tr("Saved %1 (%2).").arg(path, nodeCountText(model->graph)), 8000);
         return true;
     } catch (const std::exception& e) {
         m_lastError = QString::fromStdString(e.what());
@@ -543,8 +551,8 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
     uint64_t bytes = 0;
     for (const auto& i : g.initializers)
         bytes += i.tensor->byteSize();
-    m_summary = tr("%1 nodes, %2 initializers (%3), opset %4")
-                    .arg(g.nodes.size())
+    m_summary = tr("%1, %2 initializers (%3), opset %4")
+                    .arg(nodeCountText(g))
                     .arg(g.initializers.size())
                     .arg(QString::fromStdString(formatBytes(bytes)))
                     .arg(m_model->opsetVersion(""));
@@ -560,6 +568,8 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
 void MainWindow::updateStatus()
 {
     QString text = m_summary;
+    if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy() && p->position() > 0)
+        text += tr("; after step %1: %2").arg(p->position()).arg(nodeCountText(p->current().graph));
     if (const Graph* g = shownGraph(); g && !m_path.empty())
         text += tr("; showing %1 (%2)").arg(m_crumbs->crumbs().last(), countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")));
     const LayoutResult& r = graphScene()->layoutResult();

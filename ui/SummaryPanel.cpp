@@ -91,6 +91,9 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
     if (!m_before || !m_after)
         return;
     const ModelStats a = statsOf(*m_before), b = statsOf(*m_after);
+    // Before any step the right column is the original too: it says so.
+    m_counts->setHorizontalHeaderItem(2, new QTableWidgetItem(m_before == m_after ? tr("Simplified (nothing run yet)")
+                                                                                    : tr("Simplified")));
     std::set<std::string> ops;
     for (const auto& kv : a.ops)
         ops.insert(kv.first);
@@ -109,6 +112,9 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
         addRow(QString::fromStdString(op), QString::number(x), QString::number(y), false);
     }
     addRow(tr("Nodes"), QString::number(a.nodes), QString::number(b.nodes), true);
+    const std::size_t ta = m_before->graph.totalNodeCount(), tb = m_after->graph.totalNodeCount();
+    if (ta != a.nodes || tb != b.nodes)
+        addRow(tr("Nodes with bodies"), QString::number(ta), QString::number(tb), true);
     addRow(tr("Initializers"), QString::number(a.initializers), QString::number(b.initializers), true);
     addRow(tr("Initializer bytes"), QString::fromStdString(formatBytes(a.initializerBytes)),
            QString::fromStdString(formatBytes(b.initializerBytes)), true);

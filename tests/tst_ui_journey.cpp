@@ -632,7 +632,48 @@ void TestUiJourney::countsIncludeBodies()
         }
     QVERIFY(row);
 }
-void TestUiJourney::smallWindowKeepsEverythingReachable() { QSKIP("later"); }
+// 6. At 640x420 the window is 640x420 and every control can be reached.
+void TestUiJourney::smallWindowKeepsEverythingReachable()
+{
+    m_window = std::make_unique<MainWindow>();
+    QVERIFY(showExposed(*m_window, 1280, 800));
+    QVERIFY(m_window->openFile(sourcePath("resources/models/sample-reshape.onnx")));
+    QVERIFY(keyAndWait(Qt::Key_F5));
+    m_window->resize(640, 420);
+    QTRY_COMPARE(m_window->size(), QSize(640, 420));
+    QVERIFY2(m_window->minimumSizeHint().height() <= 420 && m_window->minimumSizeHint().width() <= 640,
+             qPrintable(QString("minimum %1x%2").arg(m_window->minimumSizeHint().width()).arg(m_window->minimumSizeHint().height())));
+    QVERIFY(waitLayouts());
+    QString outside = outsideProblem();
+    QVERIFY2(outside.isEmpty(), qPrintable(outside));
+    // Apply options and the BatchNormalization box: scrolled to, inside the dock, clickable.
+    for (const QString& text : {QString("Apply options"), QString("Skip BatchNormalization fusion")}) {
+        QAbstractButton* button = nullptr;
+        for (QAbstractButton* b : m_window->timeline()->findChildren<QAbstractButton*>())
+            if (b->text() == text)
+                button = b;
+        QVERIFY(button);
+        auto* scroll = m_window->findChild<QScrollArea*>("timelineScroll");
+        QVERIFY(scroll);
+        scroll->ensureWidgetVisible(button);
+        QCoreApplication::processEvents();
+        const QRect r(button->mapTo(scroll->viewport(), QPoint(0, 0)), button->size());
+        QVERIFY2(scroll->viewport()->rect().contains(r.center()), qPrintable(text));
+        const QRect inWindow(button->mapTo(m_window.get(), QPoint(0, 0)), button->size());
+        QVERIFY2(m_window->rect().contains(inWindow.center()), qPrintable(text));
+    }
+    // The legend reads whole.
+    for (QLabel* l : m_window->compareView()->findChildren<QLabel*>())
+        if (l->parentWidget()->objectName() == "legend" && !l->text().isEmpty())
+            QVERIFY2(l->width() >= l->sizeHint().width(), qPrintable(l->text()));
+    // Large again: fine too, and idle.
+    m_window->resize(1920, 1080);
+    QTRY_COMPARE(m_window->size(), QSize(1920, 1080));
+    outside = outsideProblem();
+    QVERIFY2(outside.isEmpty(), qPrintable(outside));
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
 // 12. One default size limit: the core's, shown by the panel, used by the session from the start.
 void TestUiJourney::optionsPanelIsTheSessionsDefault()
 {

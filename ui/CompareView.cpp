@@ -50,7 +50,7 @@ QWidget* legend(QWidget* parent)
         label->setToolTip(item.tip);
         label->setMinimumWidth(label->sizeHint().width());
         row->addWidget(label);
-        row->addSpacing(10);
+        row->addSpacing(8);
     }
     row->addStretch();
     w->setObjectName("legend");
@@ -86,7 +86,7 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     m_syncViewport->setChecked(true);
     m_syncViewport->setToolTip(tr("Both sides at one scale: zoom and pan together, and centre the other side on the "
                                   "counterpart of the selection"));
-    top->addWidget(m_syncViewport);
+    // The legend alone on its row: it reads whole in a small window.
     layout->addLayout(top);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -123,7 +123,11 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     m_link->setObjectName("linkText");
     m_link->setWordWrap(true);
     m_link->setContentsMargins(6, 2, 6, 2);
-    layout->addWidget(m_link);
+    auto* bottom = new QHBoxLayout;
+    bottom->setContentsMargins(0, 0, 6, 0);
+    bottom->addWidget(m_link, 1);
+    bottom->addWidget(m_syncViewport, 0, Qt::AlignTop);
+    layout->addLayout(bottom);
 
     connect(m_left->graphScene(), &GraphScene::nodeSelected, this, &CompareView::onLeftSelected);
     connect(m_right->graphScene(), &GraphScene::nodeSelected, this, &CompareView::onRightSelected);

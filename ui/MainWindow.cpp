@@ -34,6 +34,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -273,7 +274,14 @@ void MainWindow::createSimplifyUi()
     m_timeline = new PassTimeline(m_session, this);
     m_timelineDock = new QDockWidget(tr("Passes"), this);
     m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
-    m_timelineDock->setWidget(m_timeline);
+    // In a small window the dock shrinks and its content scrolls: every control stays reachable.
+    auto* timelineScroll = new QScrollArea(this);
+    timelineScroll->setObjectName(QStringLiteral("timelineScroll"));
+    timelineScroll->setWidgetResizable(true);
+    timelineScroll->setFrameShape(QFrame::NoFrame);
+    timelineScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    timelineScroll->setWidget(m_timeline);
+    m_timelineDock->setWidget(timelineScroll);
     addDockWidget(Qt::RightDockWidgetArea, m_timelineDock);
 
     m_inspector = new Inspector(this);

@@ -662,6 +662,12 @@ void TestUiJourney::smallWindowKeepsEverythingReachable()
         const QRect inWindow(button->mapTo(m_window.get(), QPoint(0, 0)), button->size());
         QVERIFY2(m_window->rect().contains(inWindow.center()), qPrintable(text));
     }
+    // The pass names read whole in the step list (11).
+    QTreeWidget* steps = m_window->timeline()->stepList();
+    for (int i = 1; i < steps->topLevelItemCount(); ++i) {
+        const QString name = steps->topLevelItem(i)->text(1);
+        QVERIFY2(steps->columnWidth(1) >= steps->fontMetrics().horizontalAdvance(name), qPrintable(name));
+    }
     // The legend reads whole.
     for (QLabel* l : m_window->compareView()->findChildren<QLabel*>())
         if (l->parentWidget()->objectName() == "legend" && !l->text().isEmpty())

@@ -116,9 +116,10 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_steps->setAlternatingRowColors(true);
     m_steps->setTextElideMode(Qt::ElideMiddle);
     m_steps->setUniformRowHeights(true);
-    m_steps->header()->setStretchLastSection(false);
     m_steps->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    // The pass names read whole (the dock scrolls sideways when it is narrow).
+    m_steps->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_steps->header()->setStretchLastSection(true);
     connect(m_steps, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         const int index = item->data(0, Qt::UserRole).toInt();
         showStepDetails(item);

@@ -243,7 +243,7 @@ int cmdSimplify(const std::vector<std::string>& args)
 {
     std::vector<std::string> positional;
     PipelineOptions options;
-    options.pass.sizeLimit = parseSize("1.5MB");
+    options.pass.sizeLimit = kDefaultSizeLimit;
     bool json = false, steps = false, overwrite = false, forceShapes = false;
     int check = 0;
     std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;

@@ -127,7 +127,7 @@ void TestUiCompare::selectionSyncsBothWays()
     QCOMPARE(spy.count(), 1); // no echo from the other side
     right->selectNode(kNoNode);
     right->selectNode(reshape);
-    QVERIFY2(view.linkText().contains("Absorbed 7"), qPrintable(view.linkText()));
+    QVERIFY2(view.linkText().contains("absorbed 7"), qPrintable(view.linkText()));
     QCOMPARE(left->selectedNode(), reshape); // the Reshape exists on both sides
     const NodeId conv = idOf(*view.leftModel(), "Conv");
     left->selectNode(conv);

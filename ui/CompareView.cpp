@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
@@ -39,29 +40,18 @@ QWidget* legend(QWidget* parent)
     auto* row = new QHBoxLayout(w);
     row->setContentsMargins(0, 0, 0, 0);
     const GraphStyle& style = GraphStyle::standard();
-    struct Item {
-        HighlightState state;
-        QString text;
-        QString tip;
-    };
-    const Item items[] = {
-        {HighlightState::Folded, QObject::tr("folded"), QObject::tr("Left: computed ahead of time and folded into a constant")},
-        {HighlightState::Removed, QObject::tr("eliminated"), QObject::tr("Left: removed as a no-op or dead code")},
-        {HighlightState::Fused, QObject::tr("fused"), QObject::tr("Left: merged into another node")},
-        {HighlightState::Added, QObject::tr("added"), QObject::tr("Right: created by a pass")},
-        {HighlightState::Changed, QObject::tr("changed"),
-         QObject::tr("Both sides: took over removed work (a fused node, a reader of a new constant)")}};
-    for (const Item& item : items) {
+    for (const CompareView::LegendEntry& item : CompareView::legendEntries()) {
         auto* swatch = new QLabel(w);
         swatch->setFixedSize(14, 14);
         swatch->setStyleSheet(QString("background:%1;border:1px solid #666;border-radius:3px;")
                                   .arg(style.stateColor(item.state).name()));
         swatch->setToolTip(item.tip);
         row->addWidget(swatch);
-        auto* label = new QLabel(item.text, w);
+        auto* label = new QLabel(item.name, w);
         label->setToolTip(item.tip);
+        label->setMinimumWidth(label->sizeHint().width());
         row->addWidget(label);
-        row->addSpacing(10);
+        row->addSpacing(8);
     }
     row->addStretch();
     w->setObjectName("legend");
@@ -69,6 +59,16 @@ QWidget* legend(QWidget* parent)
 }
 
 } // namespace
+
+QVector<CompareView::LegendEntry> CompareView::legendEntries()
+{
+    return {{HighlightState::Folded, tr("folded"), tr("Left: computed ahead of time and folded into a constant")},
+            {HighlightState::Removed, tr("eliminated"), tr("Left: removed as a no-op or dead code")},
+            {HighlightState::Fused, tr("fused"), tr("Left: merged into another node")},
+            {HighlightState::Added, tr("added"), tr("Right: created by a pass")},
+            {HighlightState::Changed, tr("changed"),
+             tr("Both sides: took over removed work (a fused node, a reader of a new constant)")}};
+}
 
 CompareView::CompareView(SimplifySession* session, QWidget* parent)
     : QWidget(parent), m_session(session), m_rootName(tr("main graph"))
@@ -85,8 +85,9 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     top->addWidget(legend(this), 1);
     m_syncViewport = new QCheckBox(tr("Sync viewports"), this);
     m_syncViewport->setChecked(true);
-    m_syncViewport->setToolTip(tr("Zoom and centre the other side on the counterpart of the selection"));
-    top->addWidget(m_syncViewport);
+    m_syncViewport->setToolTip(tr("Both sides at one scale: zoom and pan together, and centre the other side on the "
+                                  "counterpart of the selection"));
+    // The legend alone on its row: it reads whole in a small window.
     layout->addLayout(top);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -124,18 +125,27 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     m_link->setObjectName("linkText");
     m_link->setWordWrap(true);
     m_link->setContentsMargins(6, 2, 6, 2);
-    layout->addWidget(m_link);
+    auto* bottom = new QHBoxLayout;
+    bottom->setContentsMargins(0, 0, 6, 0);
+    bottom->addWidget(m_link, 1);
+    bottom->addWidget(m_syncViewport, 0, Qt::AlignTop);
+    layout->addLayout(bottom);
 
     connect(m_left->graphScene(), &GraphScene::nodeSelected, this, &CompareView::onLeftSelected);
     connect(m_right->graphScene(), &GraphScene::nodeSelected, this, &CompareView::onRightSelected);
     connect(m_left->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) { emit valueSelected(true, v); });
     connect(m_right->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) { emit valueSelected(false, v); });
     // Highlights must be re-applied once the items exist; both sides start at one scale.
-    for (GraphView* v : {m_left, m_right})
+    for (GraphView* v : {m_left, m_right}) {
         connect(v->graphScene(), &GraphScene::layoutFinished, this, [this] {
             applyHighlights();
             matchStartZooms();
+            shareZoom();
         });
+        connect(v, &GraphView::userZoomed, this, [this, v](qreal z) { onUserZoomed(v, z); });
+        connect(v, &GraphView::userScrolled, this, [this, v](QPoint d) { onUserScrolled(v, d); });
+    }
+    connect(m_syncViewport, &QCheckBox::toggled, this, &CompareView::shareZoom);
     connect(split, &QSplitter::splitterMoved, this, &CompareView::matchStartZooms);
     for (GraphView* v : {m_left, m_right})
         connect(v->graphScene(), &GraphScene::subgraphRequested, this, [this](NodeId id, const QString& attribute) {
@@ -271,9 +281,7 @@ void CompareView::refresh()
     show(m_right, right, resolvePath(right->graph, m_path), m_rightGraph);
     m_crumbs->setPath(m_leftGraph ? left->graph : right->graph, m_path, m_rootName);
 
-    auto nodes = [](const Graph* g) {
-        return g ? countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")) : tr("no such body");
-    };
+    auto nodes = [](const Graph* g) { return g ? nodeCountText(*g) : tr("no such body"); };
     const QString stepName = pos > 0 ? QString::fromStdString(p->steps()[pos - 1].pass) : QString();
     const QString leftTitle = m_cumulative || pos == 0 ? tr("Before: original (%1)").arg(nodes(m_leftGraph))
                                                        : tr("Before step %1 (%2)").arg(pos).arg(nodes(m_leftGraph));
@@ -371,71 +379,178 @@ std::vector<NodeId> CompareView::absorbedBy(NodeId rightNode) const
     return ids;
 }
 
+QString CompareView::fateText(bool left, NodeId id) const
+{
+    const Pipeline* p = m_session->pipeline();
+    if (!p || id == kNoNode)
+        return {};
+    const std::size_t pos = p->position();
+    const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
+    auto nodeText = [](const Node* n) {
+        return QStringLiteral("'%1' (%2)").arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
+    };
+    auto absorbedText = [&](NodeId node) {
+        const std::vector<NodeId> absorbed = absorbedBy(node);
+        QStringList names;
+        std::set<std::size_t> steps;
+        for (NodeId a : absorbed) {
+            auto it = m_outcomes.find(a);
+            if (it == m_outcomes.end())
+                continue;
+            names << QString::fromStdString(it->second.label + " (" + it->second.opType + ")");
+            steps.insert(it->second.step + 1);
+        }
+        if (names.isEmpty())
+            return QString();
+        QStringList stepList;
+        for (std::size_t st : steps)
+            stepList << QString::number(st);
+        return tr("absorbed %1 original node(s) (step %2): %3")
+            .arg(names.size())
+            .arg(stepList.join(", "), names.join(", "));
+    };
+    // The step of the range that added or changed a node, or 0.
+    auto stepOf = [&](NodeId node, bool added) -> std::size_t {
+        for (std::size_t st = first; st < pos; ++st) {
+            const auto& c = p->steps()[st].changes;
+            const auto& ids = added ? c.added : c.changed;
+            if (std::find(ids.begin(), ids.end(), node) != ids.end())
+                return st + 1;
+        }
+        return 0;
+    };
+    if (left) {
+        const NodeId other = counterpartOf(id);
+        auto it = m_outcomes.find(id);
+        if (it != m_outcomes.end()) {
+            const Outcome& o = it->second;
+            QString text = tr("'%1' (%2) was %3").arg(QString::fromStdString(o.label), QString::fromStdString(o.opType),
+                                                      QString(fateName(o.fate)));
+            if (!o.intoValue.empty())
+                text += tr(" into the constant '%1'").arg(QString::fromStdString(o.intoValue));
+            if (o.intoNode != kNoNode && m_rightGraph)
+                if (const Node* n = m_rightGraph->findNode(o.intoNode))
+                    text += (o.fate == Fate::Eliminated ? tr(", replaced by %1") : tr(" into %1")).arg(nodeText(n));
+            if (other != kNoNode && o.intoNode == kNoNode && m_rightGraph)
+                if (const Node* n = m_rightGraph->findNode(other))
+                    text += tr(", read by %1").arg(nodeText(n));
+            return text + tr(" in step %1.").arg(o.step + 1);
+        }
+        if (other == kNoNode)
+            return {};
+        const Node* n = m_rightGraph ? m_rightGraph->findNode(other) : nullptr;
+        if (!n)
+            return {};
+        const QString absorbed = absorbedText(other);
+        if (!absorbed.isEmpty())
+            return tr("%1 stays, changed: it %2.").arg(nodeText(n), absorbed);
+        if (const std::size_t st = stepOf(other, false))
+            return tr("%1 stays, changed in step %2.").arg(nodeText(n)).arg(st);
+        return tr("Unchanged node; selected on the right too.");
+    }
+    const Node* n = m_rightGraph ? m_rightGraph->findNode(id) : nullptr;
+    if (!n)
+        return {};
+    QString text;
+    if (const std::size_t st = stepOf(id, true))
+        text = tr("%1 was added in step %2 (%3)").arg(nodeText(n)).arg(st).arg(QString::fromStdString(p->steps()[st - 1].pass));
+    const QString absorbed = absorbedText(id);
+    if (!absorbed.isEmpty())
+        text = text.isEmpty() ? tr("%1 %2").arg(nodeText(n), absorbed) : text + tr("; it ") + absorbed;
+    if (text.isEmpty()) {
+        if (const std::size_t st = stepOf(id, false))
+            text = tr("%1 was changed in step %2 (%3)").arg(nodeText(n)).arg(st).arg(QString::fromStdString(p->steps()[st - 1].pass));
+        else if (m_leftGraph && m_leftGraph->findNode(id))
+            return tr("Unchanged node; selected on the left too.");
+        else
+            return {};
+    }
+    return text + QLatin1Char('.');
+}
+
 void CompareView::onLeftSelected(NodeId id)
 {
     if (m_syncing)
         return;
-    emit nodeSelected(true, id);
-    if (id == kNoNode)
-        return;
     m_syncing = true;
-    const NodeId other = counterpartOf(id);
-    auto it = m_outcomes.find(id);
-    if (it != m_outcomes.end()) {
-        const Outcome& o = it->second;
-        QString text = tr("'%1' (%2) was %3").arg(QString::fromStdString(o.label), QString::fromStdString(o.opType),
-                                                  QString(fateName(o.fate)));
-        if (!o.intoValue.empty())
-            text += tr(" into the constant '%1'").arg(QString::fromStdString(o.intoValue));
-        if (o.intoNode != kNoNode && m_rightGraph)
-            if (const Node* n = m_rightGraph->findNode(o.intoNode))
-                text += (o.fate == Fate::Eliminated ? tr(", replaced by '%1' (%2)") : tr(" into '%1' (%2)"))
-                            .arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
-        if (other != kNoNode && o.intoNode == kNoNode)
-            if (const Node* n = m_rightGraph->findNode(other))
-                text += tr(", read by '%1' (%2)").arg(QString::fromStdString(n->label()), QString::fromStdString(n->opType));
-        text += tr(" in step %1.").arg(o.step + 1);
-        m_link->setText(text);
-    } else {
-        m_link->setText(other != kNoNode ? tr("Unchanged node; selected on the right too.") : QString());
-    }
-    if (other != kNoNode) {
-        m_right->graphScene()->selectNode(other);
-        if (viewportSync())
-            m_right->centerOnNode(other, false);
-    } else {
-        m_right->graphScene()->selectNode(kNoNode);
-    }
+    // The text first: the inspector reads it when told of the selection.
+    m_link->setText(fateText(true, id));
+    const NodeId other = id == kNoNode ? kNoNode : counterpartOf(id);
+    m_right->graphScene()->selectNode(other);
+    if (other != kNoNode && viewportSync())
+        m_right->centerOnNode(other, false);
     m_syncing = false;
+    emit nodeSelected(true, id);
 }
 
 void CompareView::onRightSelected(NodeId id)
 {
     if (m_syncing)
         return;
-    emit nodeSelected(false, id);
-    if (id == kNoNode)
-        return;
     m_syncing = true;
-    const std::vector<NodeId> absorbed = absorbedBy(id);
-    if (!absorbed.empty()) {
-        QStringList names;
-        for (NodeId a : absorbed) {
-            auto it = m_outcomes.find(a);
-            if (it != m_outcomes.end())
-                names << QString::fromStdString(it->second.label + " (" + it->second.opType + ")");
-        }
-        m_link->setText(tr("Absorbed %1 original node(s): %2").arg(absorbed.size()).arg(names.join(", ")));
-    } else {
-        m_link->setText(QString());
+    m_link->setText(fateText(false, id));
+    NodeId other = kNoNode;
+    if (id != kNoNode) {
+        other = m_leftGraph && m_leftGraph->findNode(id) ? id : kNoNode;
+        const std::vector<NodeId> absorbed = absorbedBy(id);
+        if (other == kNoNode && !absorbed.empty())
+            other = absorbed.front();
     }
-    NodeId other = m_leftGraph && m_leftGraph->findNode(id) ? id : kNoNode;
-    if (other == kNoNode && !absorbed.empty())
-        other = absorbed.front();
     m_left->graphScene()->selectNode(other);
     if (other != kNoNode && viewportSync())
         m_left->centerOnNode(other, false);
     m_syncing = false;
+    emit nodeSelected(false, id);
 }
+
+void CompareView::onUserZoomed(GraphView* from, qreal zoom)
+{
+    if (!viewportSync() || m_syncing)
+        return;
+    m_syncing = true;
+    GraphView* other = from == m_left ? m_right : m_left;
+    other->setZoom(zoom);
+    m_syncing = false;
+}
+
+void CompareView::onUserScrolled(GraphView* from, QPoint delta)
+{
+    if (!viewportSync() || m_syncing)
+        return;
+    m_syncing = true;
+    GraphView* other = from == m_left ? m_right : m_left;
+    other->horizontalScrollBar()->setValue(other->horizontalScrollBar()->value() + delta.x());
+    other->verticalScrollBar()->setValue(other->verticalScrollBar()->value() + delta.y());
+    m_syncing = false;
+}
+
+void CompareView::shareZoom()
+{
+    if (!viewportSync() || !m_leftGraph || !m_rightGraph || !m_left->graphScene()->isLayoutComplete()
+        || !m_right->graphScene()->isLayoutComplete())
+        return;
+    const qreal z = std::min(m_left->zoom(), m_right->zoom());
+    m_left->followZoom(z);
+    m_right->followZoom(z);
+}
+
+void CompareView::fitAll()
+{
+    const bool both = m_leftGraph && m_rightGraph;
+    if (!both) {
+        for (GraphView* v : {m_left, m_right})
+            if (v->isVisible())
+                v->fitAll();
+        return;
+    }
+    m_syncing = true;
+    const qreal cap = viewportSync() ? std::min(m_left->fitZoom(), m_right->fitZoom()) : GraphView::kMaxZoom;
+    m_left->fitAll(cap);
+    m_right->fitAll(cap);
+    m_syncing = false;
+}
+
+QString CompareView::leftTitle() const { return m_leftTitle->text(); }
+QString CompareView::rightTitle() const { return m_rightTitle->text(); }
 
 } // namespace netfold

@@ -1,7 +1,9 @@
 #pragma once
 #include "diff/Provenance.h"
+#include "GraphStyle.h"
 #include "model/Graph.h"
 
+#include <QVector>
 #include <QWidget>
 
 #include <map>
@@ -52,6 +54,26 @@ public:
     const std::map<NodeId, Outcome>& outcomes() const { return m_outcomes; }
     /// Text explaining the last selection's link ("folded into constant 'x'", "absorbed 7 nodes: ...").
     QString linkText() const;
+    /// What the side by side knows of a node (left: true) for the inspector: its fate (folded into
+    /// X in step N, eliminated, fused), what it absorbed, or that it is unchanged; "" when nothing.
+    QString fateText(bool left, NodeId id) const;
+    /// Fits both sides (synced: at one scale, the smaller of their fits).
+    void fitAll();
+    /// Which sides exportTo() writes.
+    enum class ExportSides { Both, Before, After };
+    /// Writes the comparison as shown (titles, legend, highlights) as SVG or PNG (by extension);
+    /// false with error set on failure.
+    bool exportTo(const QString& path, ExportSides sides, QString* error);
+    /// The legend's entries: highlight, name, what it means.
+    struct LegendEntry {
+        HighlightState state;
+        QString name;
+        QString tip;
+    };
+    static QVector<LegendEntry> legendEntries();
+    /// The side titles as shown.
+    QString leftTitle() const;
+    QString rightTitle() const;
     /// The NodeIds on the left that went into a node of the right view (constants it reads included).
     std::vector<NodeId> absorbedBy(NodeId rightNode) const;
     /// The node on the right that stands for a left node (itself, or what it became); kNoNode if none.
@@ -79,6 +101,11 @@ private:
     QString missingText(const Model& model) const;
     void onLeftSelected(NodeId id);
     void onRightSelected(NodeId id);
+    /// Synced: the other side takes a user's zoom or scroll.
+    void onUserZoomed(GraphView* from, qreal zoom);
+    void onUserScrolled(GraphView* from, QPoint delta);
+    /// Synced: both sides at the smaller of their zooms once both are laid out.
+    void shareZoom();
 
     SimplifySession* m_session;
     GraphView* m_left;

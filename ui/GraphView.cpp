@@ -5,6 +5,7 @@
 
 #include <QGestureEvent>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QNativeGestureEvent>
 #include <QPinchGesture>
 #include <QScrollBar>
@@ -43,6 +44,27 @@ void GraphView::setZoom(qreal z)
 {
     m_userMoved = true;
     zoomTo(z, viewport()->rect().center());
+    emit userZoomed(zoom());
+}
+
+void GraphView::followZoom(qreal z)
+{
+    if (qFuzzyCompare(z, zoom()))
+        return;
+    zoomTo(z, viewport()->rect().center());
+    if (m_anchorIndex >= 0)
+        m_anchorTransform = transform();
+}
+
+QPoint GraphView::scrollPos() const { return {horizontalScrollBar()->value(), verticalScrollBar()->value()}; }
+
+template <typename F> void GraphView::scrolling(F move)
+{
+    const QPoint before = scrollPos();
+    move();
+    const QPoint delta = scrollPos() - before;
+    if (!delta.isNull())
+        emit userScrolled(delta);
 }
 
 void GraphView::zoomBy(qreal factor, const QPointF& viewportAnchor) { zoomTo(zoom() * factor, viewportAnchor); }
@@ -70,27 +92,38 @@ void GraphView::zoomIn()
 {
     m_userMoved = true;
     zoomBy(1.25, viewport()->rect().center());
+    emit userZoomed(zoom());
 }
 
 void GraphView::zoomOut()
 {
     m_userMoved = true;
     zoomBy(0.8, viewport()->rect().center());
+    emit userZoomed(zoom());
 }
 void GraphView::resetZoom() { setZoom(1.0); }
 
-void GraphView::fitAll()
+qreal GraphView::fitZoom() const
+{
+    const QRectF r = m_scene->sceneRect();
+    if (r.isEmpty())
+        return zoom();
+    const QRectF vp = roomRect();
+    return qBound(kMinZoom, qMin(vp.width() / r.width(), vp.height() / r.height()), kMaxZoom);
+}
+
+void GraphView::fitAll(qreal cap)
 {
     m_userMoved = true;
     const QRectF r = m_scene->sceneRect();
     if (r.isEmpty())
         return;
-    const QRectF vp = roomRect();
-    const qreal z = qBound(kMinZoom, qMin(vp.width() / r.width(), vp.height() / r.height()), kMaxZoom);
+    const qreal z = qMin(fitZoom(), cap);
     setTransform(QTransform::fromScale(z, z));
     centerOn(r.center());
     m_scene->setLevelOfDetail(z);
     emit zoomChanged(z);
+    emit userZoomed(z);
 }
 
 void GraphView::zoomToSelection()
@@ -291,12 +324,18 @@ void GraphView::wheelEvent(QWheelEvent* event)
         if (!qFuzzyIsNull(steps)) {
             zoomBy(qPow(1.2, steps), event->position());
             m_userMoved = true;
+            emit userZoomed(zoom());
         }
         event->accept();
         return;
     }
     m_userMoved = true;
-    QGraphicsView::wheelEvent(event);
+    scrolling([&] { QGraphicsView::wheelEvent(event); });
+}
+
+void GraphView::mouseMoveEvent(QMouseEvent* event)
+{
+    scrolling([&] { QGraphicsView::mouseMoveEvent(event); });
 }
 
 void GraphView::keyPressEvent(QKeyEvent* event)
@@ -325,7 +364,7 @@ void GraphView::keyPressEvent(QKeyEvent* event)
     default:
         break;
     }
-    QGraphicsView::keyPressEvent(event);
+    scrolling([&] { QGraphicsView::keyPressEvent(event); });
 }
 
 bool GraphView::viewportEvent(QEvent* event)
@@ -335,6 +374,7 @@ bool GraphView::viewportEvent(QEvent* event)
         if (g->gestureType() == Qt::ZoomNativeGesture) {
             zoomBy(1.0 + g->value(), g->position());
             m_userMoved = true;
+            emit userZoomed(zoom());
             return true;
         }
     } else if (event->type() == QEvent::Gesture) {
@@ -346,6 +386,7 @@ bool GraphView::viewportEvent(QEvent* event)
                 const qreal target = m_pinchStart * pinch->totalScaleFactor();
                 zoomBy(target / zoom(), mapFromGlobal(pinch->centerPoint().toPoint()));
                 m_userMoved = true;
+                emit userZoomed(zoom());
             }
             ge->accept(pinch);
             return true;

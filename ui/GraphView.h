@@ -25,8 +25,13 @@ public:
     void zoomIn();
     void zoomOut();
     void resetZoom();
-    /// Shows the whole graph.
-    void fitAll();
+    /// Shows the whole graph (at most at zoom cap).
+    void fitAll(qreal cap = kMaxZoom);
+    /// The zoom fitAll() would choose.
+    qreal fitZoom() const;
+    /// Takes the zoom of the other side of the side by side, keeping the centre, without counting
+    /// as a move of the user's (the view still keeps its place across steps).
+    void followZoom(qreal zoom);
     /// Shows the selected node, zoomed to read it.
     void zoomToSelection();
     /// Scrolls to a node (and selects it when select is true).
@@ -47,12 +52,17 @@ public:
 
 signals:
     void zoomChanged(qreal zoom);
+    /// The user zoomed (wheel, keys, menu, pinch, fit).
+    void userZoomed(qreal zoom);
+    /// The user scrolled by this many pixels (wheel, drag, keys).
+    void userScrolled(QPoint delta);
     /// The first paint after a layout completed (once per layout).
     void layoutPainted();
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
     bool viewportEvent(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -60,6 +70,9 @@ protected:
 
 private:
     void zoomBy(qreal factor, const QPointF& viewportAnchor);
+    /// Runs a user's move; tells userScrolled() how far it scrolled.
+    template <typename F> void scrolling(F move);
+    QPoint scrollPos() const;
     void zoomTo(qreal zoom, const QPointF& viewportAnchor);
     void onLayoutStarted();
     void onChunkAdded(int chunk, int chunkCount);

@@ -30,12 +30,14 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QImageWriter>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -166,8 +168,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             statusBar()->showMessage(error, 10000);
         updateStatus();
     });
-    connect(m_view, &GraphView::zoomChanged, this,
-            [this](qreal z) { m_zoomLabel->setText(QStringLiteral("%1%").arg(z * 100, 0, 'f', z < 0.1 ? 1 : 0)); });
+    for (GraphView* v : {m_view, m_compare->leftView(), m_compare->rightView()})
+        connect(v, &GraphView::zoomChanged, this, &MainWindow::updateZoomLabel);
     connect(scene, &GraphScene::nodeSelected, this, [this](NodeId id) {
         if (!m_nodeListFilled || id == kNoNode)
             return;
@@ -190,15 +192,34 @@ GraphScene* MainWindow::graphScene() const { return m_view->graphScene(); }
 void MainWindow::createViewMenu()
 {
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* zoomIn = view->addAction(tr("Zoom &In"), m_view, &GraphView::zoomIn);
+    // They act on what is shown: the single view, or both sides of the side by side (synced
+    // sides follow each other; unsynced, each side zooms).
+    auto onShown = [this](void (GraphView::*f)()) {
+        return [this, f] {
+            const QList<GraphView*> views = shownViews();
+            for (GraphView* v : views) {
+                const qreal before = v->zoom();
+                (v->*f)();
+                // A synced side already followed the first one.
+                if (views.size() > 1 && m_compare->viewportSync() && !qFuzzyCompare(before, v->zoom()))
+                    break;
+            }
+        };
+    };
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), this, onShown(&GraphView::zoomIn));
     zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    QAction* zoomOut = view->addAction(tr("Zoom &Out"), m_view, &GraphView::zoomOut);
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, onShown(&GraphView::zoomOut));
     zoomOut->setShortcut(QKeySequence::ZoomOut);
-    QAction* actual = view->addAction(tr("&Actual Size"), m_view, &GraphView::resetZoom);
+    QAction* actual = view->addAction(tr("&Actual Size"), this, onShown(&GraphView::resetZoom));
     actual->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    QAction* fit = view->addAction(tr("&Fit to Window"), m_view, &GraphView::fitAll);
+    QAction* fit = view->addAction(tr("&Fit to Window"), this, [this] {
+        if (isComparing())
+            m_compare->fitAll();
+        else
+            m_view->fitAll();
+    });
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    QAction* toSel = view->addAction(tr("Zoom to &Selection"), m_view, &GraphView::zoomToSelection);
+    QAction* toSel = view->addAction(tr("Zoom to &Selection"), this, onShown(&GraphView::zoomToSelection));
     toSel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     QAction* up = view->addAction(tr("&Enclosing Graph"), this, [this] {
         const GraphPath& path = isComparing() ? m_compare->path() : m_path;
@@ -265,7 +286,14 @@ void MainWindow::createSimplifyUi()
     m_timeline = new PassTimeline(m_session, this);
     m_timelineDock = new QDockWidget(tr("Passes"), this);
     m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
-    m_timelineDock->setWidget(m_timeline);
+    // In a small window the dock shrinks and its content scrolls: every control stays reachable.
+    auto* timelineScroll = new QScrollArea(this);
+    timelineScroll->setObjectName(QStringLiteral("timelineScroll"));
+    timelineScroll->setWidgetResizable(true);
+    timelineScroll->setFrameShape(QFrame::NoFrame);
+    timelineScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    timelineScroll->setWidget(m_timeline);
+    m_timelineDock->setWidget(timelineScroll);
     addDockWidget(Qt::RightDockWidgetArea, m_timelineDock);
 
     m_inspector = new Inspector(this);
@@ -302,6 +330,13 @@ void MainWindow::createSimplifyUi()
     menu->addSeparator();
     QAction* save = menu->addAction(tr("Save Simplified Model &As..."), this, &MainWindow::chooseSaveSimplified);
     save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    // Also in the File menu, before Export, where one looks for saving.
+    if (QMenu* file = menuBar()->actions().value(0) ? menuBar()->actions().value(0)->menu() : nullptr)
+        for (QAction* a : file->actions())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)) {
+                file->insertAction(a, save);
+                break;
+            }
     menu->addAction(tr("Save &Report..."), this, &MainWindow::chooseSaveReport);
     menu->addSeparator();
     menu->addAction(m_timelineDock->toggleViewAction());
@@ -355,17 +390,45 @@ void MainWindow::onSessionChanged()
         showCompare(true);
     m_summaryPanel->setModels(p->originalPtr(), p->currentPtr());
     updateModified();
+    updateStatus();
+}
+
+QList<GraphView*> MainWindow::shownViews() const
+{
+    if (!isComparing())
+        return {m_view};
+    QList<GraphView*> views;
+    if (m_compare->leftGraph())
+        views << m_compare->leftView();
+    if (m_compare->rightGraph())
+        views << m_compare->rightView();
+    return views;
+}
+
+void MainWindow::updateZoomLabel()
+{
+    QStringList parts;
+    for (GraphView* v : shownViews()) {
+        const qreal z = v->zoom();
+        const QString text = QStringLiteral("%1%").arg(z * 100, 0, 'f', z < 0.1 ? 1 : 0);
+        if (!parts.contains(text))
+            parts << text;
+    }
+    m_zoomLabel->setText(parts.join(QStringLiteral(" | ")));
+    m_zoomLabel->setToolTip(parts.size() > 1 ? tr("Zoom of the before and the after side") : tr("Zoom"));
 }
 
 void MainWindow::showCompare(bool on)
 {
     m_stack->setCurrentIndex(on ? 1 : 0);
+    m_search->setSides(on ? m_compare->leftView() : nullptr, on ? m_compare->rightView() : nullptr);
     if (m_compareAction->isChecked() != on) {
         const QSignalBlocker block(m_compareAction);
         m_compareAction->setChecked(on);
     }
     if (on)
         m_compare->refresh();
+    updateZoomLabel();
 }
 
 bool MainWindow::isComparing() const { return m_stack->currentWidget() == m_compare; }
@@ -383,16 +446,13 @@ void MainWindow::inspect(bool left, NodeId id)
         return;
     }
     m_inspector->showNode(*model, *graph, id);
-    QString note;
-    if (isComparing() && left && m_compare->outcomes().count(id))
-        note = m_compare->linkText();
-    else if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy()) {
+    // What became of this node (the node selected now), then why a pass kept it.
+    QString note = isComparing() ? m_compare->fateText(left, id) : QString();
+    if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy() && !(isComparing() && left && m_compare->outcomes().count(id))) {
         const auto kept = p->keptReasons();
         auto it = kept.find(id);
         if (it != kept.end())
-            note = QString::fromStdString(it->second);
-        if (isComparing() && !left && !m_compare->linkText().isEmpty())
-            note = note.isEmpty() ? m_compare->linkText() : m_compare->linkText() + "\n" + note;
+            note = note.isEmpty() ? QString::fromStdString(it->second) : note + "\n" + QString::fromStdString(it->second);
     }
     if (!note.isEmpty())
         m_inspector->setStatusNote(note);
@@ -409,7 +469,7 @@ bool MainWindow::saveSimplified(const QString& path)
         saveModel(*model, path.toStdString());
         m_savedSnapshot = model;
         updateModified();
-        statusBar()->showMessage(tr("Saved %1 (%2 nodes).").arg(path).arg(model->graph.nodes.size()), 8000);
+        statusBar()->showMessage(tr("Saved %1 (%2).").arg(path, nodeCountText(model->graph)), 8000);
         return true;
     } catch (const std::exception& e) {
         m_lastError = QString::fromStdString(e.what());
@@ -516,8 +576,8 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
     uint64_t bytes = 0;
     for (const auto& i : g.initializers)
         bytes += i.tensor->byteSize();
-    m_summary = tr("%1 nodes, %2 initializers (%3), opset %4")
-                    .arg(g.nodes.size())
+    m_summary = tr("%1, %2 initializers (%3), opset %4")
+                    .arg(nodeCountText(g))
                     .arg(g.initializers.size())
                     .arg(QString::fromStdString(formatBytes(bytes)))
                     .arg(m_model->opsetVersion(""));
@@ -532,6 +592,8 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
 void MainWindow::updateStatus()
 {
     QString text = m_summary;
+    if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy() && p->position() > 0)
+        text += tr("; after step %1: %2").arg(p->position()).arg(nodeCountText(p->current().graph));
     if (const Graph* g = shownGraph(); g && !m_path.empty())
         text += tr("; showing %1 (%2)").arg(m_crumbs->crumbs().last(), countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")));
     const LayoutResult& r = graphScene()->layoutResult();
@@ -657,10 +719,16 @@ void MainWindow::showError(const QString& message)
     box->open();
 }
 
-bool MainWindow::exportTo(const QString& path)
+bool MainWindow::exportTo(const QString& path, ExportSides sides)
 {
     QString error;
-    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+    if (isComparing()) {
+        const auto which = sides == ExportSides::Before  ? CompareView::ExportSides::Before
+                           : sides == ExportSides::After ? CompareView::ExportSides::After
+                                                         : CompareView::ExportSides::Both;
+        if (m_compare->exportTo(path, which, &error))
+            return true;
+    } else if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
         QSaveFile f(path);
         if (f.open(QIODevice::WriteOnly) && graphScene()->writeSvg(&f, &error) && f.commit())
             return true;
@@ -681,9 +749,18 @@ void MainWindow::chooseExport()
 {
     const QString base = m_model ? QFileInfo(windowTitle().section(QLatin1String(" - "), 0, 0)).completeBaseName()
                                  : QStringLiteral("graph");
+    ExportSides sides = ExportSides::Both;
+    if (isComparing()) {
+        const QStringList choices{tr("The comparison (both sides)"), tr("The before side"), tr("The after side")};
+        bool ok = false;
+        const QString choice = QInputDialog::getItem(this, tr("Export graph"), tr("Export:"), choices, 0, false, &ok);
+        if (!ok)
+            return;
+        sides = ExportSides(choices.indexOf(choice));
+    }
     const QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), base + QStringLiteral(".svg"),
                                                       tr("SVG (*.svg);;PNG image (*.png)"));
-    if (!path.isEmpty() && !exportTo(path))
+    if (!path.isEmpty() && !exportTo(path, sides))
         QMessageBox::warning(this, tr("Export failed"), m_lastError);
 }
 

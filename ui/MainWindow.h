@@ -53,8 +53,11 @@ public:
     SearchPanel* searchPanel() const { return m_search; }
     /// Shows the find panel and focuses it.
     void showSearch();
-    /// Saves the drawing as SVG or PNG (by extension); false with lastError() set on failure.
-    bool exportTo(const QString& path);
+    /// In the side by side: both sides as shown (titles, legend, highlights) or one of them.
+    enum class ExportSides { Both, Before, After };
+    /// Saves what is shown as SVG or PNG (by extension): the single view's graph, or the side by
+    /// side's comparison (or one side of it); false with lastError() set on failure.
+    bool exportTo(const QString& path, ExportSides sides = ExportSides::Both);
 
     SimplifySession* session() const { return m_session; }
     CompareView* compareView() const { return m_compare; }
@@ -108,6 +111,9 @@ private:
     void applyOption(const std::function<void()>& change);
     void onNodeListItem(QTreeWidgetItem* item);
     void updateStatus();
+    /// The graph views in sight (the single view, or the sides of the side by side that show a graph).
+    QList<GraphView*> shownViews() const;
+    void updateZoomLabel();
     void createSimplifyUi();
     void onSessionChanged();
     void inspect(bool left, NodeId id);

@@ -1,6 +1,7 @@
 #include "PassTimeline.h"
 
 #include "SimplifySession.h"
+#include "UiText.h"
 
 #include "diff/Report.h"
 #include "model/Error.h"
@@ -111,15 +112,16 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_steps->headerItem()->setToolTip(2, tr("Nodes removed"));
     m_steps->headerItem()->setToolTip(3, tr("Nodes added"));
     m_steps->headerItem()->setToolTip(4, tr("Constants created"));
-    m_steps->headerItem()->setToolTip(5, tr("Nodes after the step"));
+    m_steps->headerItem()->setToolTip(5, tr("Nodes after the step; in brackets with the nodes in If/Loop/Scan bodies"));
     m_steps->headerItem()->setToolTip(6, tr("Change of the initializers' size"));
     m_steps->setRootIsDecorated(false);
     m_steps->setAlternatingRowColors(true);
     m_steps->setTextElideMode(Qt::ElideMiddle);
     m_steps->setUniformRowHeights(true);
-    m_steps->header()->setStretchLastSection(false);
     m_steps->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    // The pass names read whole (the dock scrolls sideways when it is narrow).
+    m_steps->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_steps->header()->setStretchLastSection(true);
     connect(m_steps, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) {
         const int index = item->data(0, Qt::UserRole).toInt();
         showStepDetails(item);
@@ -160,7 +162,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_sizeLimit->setObjectName("sizeLimit");
     m_sizeLimit->setRange(0.001, 4096);
     m_sizeLimit->setDecimals(3);
-    m_sizeLimit->setValue(1.5);
+    m_sizeLimit->setValue(double(kDefaultSizeLimit) / (1024 * 1024));
     m_sizeLimit->setSuffix(" MB");
     m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded"));
     form->addRow(tr("Size limit"), m_sizeLimit);
@@ -306,7 +308,7 @@ void PassTimeline::refresh()
         example << QString::fromStdString(in.name) + ":" + dims.join(',');
     }
     m_shapes->setPlaceholderText(example.join("; "));
-    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", "", QString::number(g.nodes.size()), ""});
+    auto* origin = new QTreeWidgetItem(m_steps, {"0", tr("original"), "", "", "", nodeCountCell(g), ""});
     origin->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
     origin->setTextAlignment(5, Qt::AlignRight | Qt::AlignVCenter);
     origin->setData(0, Qt::UserRole, -1);
@@ -319,7 +321,7 @@ void PassTimeline::refresh()
         auto* item = new QTreeWidgetItem(
             m_steps, {QString::number(i + 1), QString::fromStdString(s.pass), QString::number(s.changes.removed.size()),
                       QString::number(s.changes.added.size()), QString::number(s.changes.constants.size()),
-                      QString::number(s.after->graph.nodes.size()), size});
+                      nodeCountCell(s.after->graph), size});
         for (int c : {0, 2, 3, 4, 5, 6})
             item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, Qt::UserRole, static_cast<int>(i));
@@ -341,14 +343,16 @@ void PassTimeline::refresh()
         m_steps->scrollToItem(current);
         showStepDetails(current);
     }
-    const ModelStats a = statsOf(p->original()), b = statsOf(p->current());
-    QString text = tr("Step %1 of %2: %3 nodes -> %4 nodes")
+    QString text = tr("Step %1 of %2: %3 -> %4")
                        .arg(p->position())
                        .arg(p->steps().size())
-                       .arg(a.nodes)
-                       .arg(b.nodes);
+                       .arg(nodeCountText(p->original().graph), nodeCountText(p->current().graph));
     if (p->atFixedPoint())
         text += tr(" (fixed point)");
+    else if (p->steps().empty())
+        text = tr("Nothing run yet (%1). Press Step (F10) to run the next pass that changes the model, or Run to "
+                  "end (F5).")
+                   .arg(nodeCountText(p->original().graph));
     m_status->setText(text);
 }
 
@@ -367,7 +371,7 @@ void PassTimeline::showStepDetails(QTreeWidgetItem* item)
         return;
     const int index = item->data(0, Qt::UserRole).toInt();
     if (index < 0 || index >= static_cast<int>(p->steps().size())) {
-        m_details->setHtml(tr("<b>Original model</b>: %1 nodes.").arg(p->original().graph.nodes.size()));
+        m_details->setHtml(tr("<b>Original model</b>: %1.").arg(nodeCountText(p->original().graph)));
         return;
     }
     const Step& s = p->steps()[static_cast<std::size_t>(index)];

@@ -1,6 +1,7 @@
 #pragma once
 #include <QWidget>
 
+class QComboBox;
 class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
@@ -12,7 +13,8 @@ namespace netfold {
 class GraphView;
 
 /// Find (Ctrl+F): searches node names, op types and value names of the view's graph and lists
-/// the hits; choosing one selects the node and scrolls to it.
+/// the hits; choosing one selects the node and scrolls to it. With two sides (the side by side)
+/// it searches the side(s) picked in its "In" box (both by default) and shows the hit there.
 class SearchPanel : public QWidget {
     Q_OBJECT
 public:
@@ -24,13 +26,25 @@ public:
     void search(const QString& text);
     /// Focuses the field with its text selected.
     void activate();
+    /// Searches the two sides of the side by side (before, after) instead of the single view;
+    /// nullptrs: back to the single view.
+    void setSides(GraphView* before, GraphView* after);
+    /// The side box (hidden without two sides): "Both sides", "Before", "After".
+    QComboBox* sideBox() const { return m_side; }
 
 private:
     void choose(QListWidgetItem* item);
 
+    /// The views searched now, in order.
+    QList<GraphView*> views() const;
+    void watch(GraphView* view);
+
     GraphView* m_view;
+    GraphView* m_before = nullptr;
+    GraphView* m_after = nullptr;
     QLineEdit* m_field;
     QListWidget* m_results;
+    QComboBox* m_side;
     QLabel* m_count;
     QTimer* m_debounce;
 };

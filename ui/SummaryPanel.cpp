@@ -99,6 +99,9 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
     if (!m_before || !m_after)
         return;
     const ModelStats a = statsOf(*m_before), b = statsOf(*m_after);
+    // Before any step the right column is the original too: it says so.
+    m_counts->setHorizontalHeaderItem(2, new QTableWidgetItem(m_before == m_after ? tr("Simplified (nothing run yet)")
+                                                                                    : tr("Simplified")));
     std::set<std::string> ops;
     for (const auto& kv : a.opsTotal) // bodies counted too
         ops.insert(kv.first);

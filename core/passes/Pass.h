@@ -17,10 +17,14 @@ struct PassInfo {
     bool onnxsim = true;     ///< one of onnx-simplifier's default passes
 };
 
+/// The default size limit of constant folding: onnxsim's 1.5 MB (1.5 * 2^20 bytes). The CLI's
+/// --size-limit and the GUI's options panel start from it.
+constexpr std::size_t kDefaultSizeLimit = std::size_t(3) << 19;
+
 /// Settings shared by all passes of a run.
 struct PassOptions {
     /// Constant folding keeps Tile/Expand/ConstantOfShape (and any op) whose output exceeds this.
-    std::size_t sizeLimit = std::size_t(1) << 30;
+    std::size_t sizeLimit = kDefaultSizeLimit;
     /// Node names that must never be folded or removed.
     std::set<std::string> keepNodes;
     /// Graph outputs may be removed when nothing needs them (onnxsim --unused-output), by name.

@@ -90,6 +90,8 @@ private slots:
     void retypedSimplifiesAsOriginal_data();
     void retypedSimplifiesAsOriginal();
     void unknownOpStillNamed();
+    void badOpsNamed_data();
+    void badOpsNamed();
     void lowPrecisionValuesMatchOrt();
     void float4Values();
     void lowPrecisionRoundTrip_data();
@@ -296,6 +298,29 @@ void TestOpset::unknownOpStillNamed()
     QVERIFY(!notes.isEmpty());
     QVERIFY2(notes[0].toObject()["reason"].toString().contains("'Frobnicate'"),
              qPrintable(notes[0].toObject()["reason"].toString()));
+}
+
+void TestOpset::badOpsNamed_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("expect");
+    for (const auto& v : manifest()["bad"].toArray()) {
+        const QJsonObject c = v.toObject();
+        QTest::newRow(qPrintable(c["model"].toString())) << c["model"].toString() << c["expect"].toString();
+    }
+}
+
+void TestOpset::badOpsNamed()
+{
+    // Inconsistent attributes and inputs (huge pads and kernels, wrong counts and ranks): the
+    // node is not inferred and the note says why; nothing crashes or overflows.
+    QFETCH(QString, model);
+    QFETCH(QString, expect);
+    const Model m = loadModel(dataPath(model).toStdString());
+    QCOMPARE(m.graph.inferenceNotes.size(), std::size_t(1));
+    const std::string& note = m.graph.inferenceNotes.begin()->second;
+    QVERIFY2(note.find("Shape inference failed") != std::string::npos && note.find(expect.toStdString()) != std::string::npos,
+             note.c_str());
 }
 
 void TestOpset::lowPrecisionValuesMatchOrt()

@@ -17,6 +17,9 @@
 
 #include <QtTest>
 
+#include <QLabel>
+#include <QLineEdit>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QFile>
@@ -122,6 +125,7 @@ private slots:
     void inferenceNote();
     void clearShowsPrompt();
     void tableAxesAndSlices();
+    void lowPrecisionTensorView();
     void tableRanks_data();
     void tableRanks();
     void tableWrap();
@@ -405,6 +409,38 @@ void TestUiInspector::clearShowsPrompt()
     QVERIFY(insp.plainText().contains("Select a node"));
     insp.showNode(m, m.graph, 12345);
     QVERIFY(insp.plainText().contains("not in this graph"));
+}
+
+void TestUiInspector::lowPrecisionTensorView()
+{
+    // float8/int4 initializers open in the tensor view with their dtype, shape and values.
+    const TensorPtr f8 = initializer("opsets/types_ir10.onnx", "f8e4m3fnuz_typed"); // codes 0, 1, 0x38, 0x7b, 0x80, 0xc4
+    QVERIFY(f8);
+    TensorView view;
+    view.setTensor(f8, "f8e4m3fnuz_typed");
+    QVERIFY(view.valuesReady());
+    QVERIFY2(view.errorText().isEmpty(), qPrintable(view.errorText()));
+    QStringList shown;
+    for (int64_t i = 0; i < f8->numel(); ++i)
+        shown << TensorTableModel::formatElement(*f8, i);
+    QCOMPARE(shown, (QStringList{"0", "0.0009765625", "0.5", "176", "nan", "-1.5"}));
+    TensorTableModel* mdl = view.tableModel();
+    QStringList cells;
+    for (int r = 0; r < mdl->rowCount(); ++r)
+        for (int c = 0; c < mdl->columnCount(); ++c)
+            cells << mdl->data(mdl->index(r, c)).toString();
+    QCOMPARE(cells, shown);
+    bool dtypeShown = false;
+    for (auto* l : view.findChildren<QLabel*>())
+        dtypeShown |= l->text() == "float8e4m3fnuz";
+    for (auto* l : view.findChildren<QLineEdit*>())
+        dtypeShown |= l->text() == "float8e4m3fnuz";
+    QVERIFY(dtypeShown);
+    const TensorPtr i4 = initializer("opsets/types_ir10.onnx", "i4_raw");
+    view.setTensor(i4, "i4_raw");
+    QVERIFY(view.valuesReady());
+    QCOMPARE(TensorTableModel::formatElement(*i4, 1), QString("-8"));
+    QCOMPARE(TensorTableModel::formatElement(*i4, 0), QString("7"));
 }
 
 void TestUiInspector::tableAxesAndSlices()

@@ -158,6 +158,16 @@ int64_t normAxis(int64_t axis, int64_t rank)
     return axis < 0 ? axis + rank : axis;
 }
 
+/// Sizes, pads, strides ... from a model: refused beyond 2^40 so that no sum or product of a
+/// few of them overflows.
+int64_t bounded(int64_t v, const char* what)
+{
+    constexpr int64_t kLimit = int64_t(1) << 40;
+    if (v > kLimit || v < -kLimit)
+        fail_shape_inference(what, " value ", v, " is out of range");
+    return v;
+}
+
 int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 int64_t ceilDiv(int64_t a, int64_t b) { return -floorDiv(-a, b); }
 
@@ -310,7 +320,7 @@ void pad(InferenceContext& ctx)
     for (size_t i = 0; i < k; ++i) {
         auto* d = out.mutable_dim(static_cast<int>(axes[i]));
         if (d->has_dim_value())
-            setDim(d, d->dim_value() + (*pads)[i] + (*pads)[i + k]);
+            setDim(d, bounded(d->dim_value(), "dim") + bounded((*pads)[i], "pad") + bounded((*pads)[i + k], "pad"));
         else if ((*pads)[i] != 0 || (*pads)[i + k] != 0)
             d->Clear();
     }
@@ -357,11 +367,16 @@ void resize(InferenceContext& ctx)
                     setShape(ctx, 0, out);
                     return;
                 }
-                const double s = static_cast<double>((*sizes)[i]) / static_cast<double>(in->dim(static_cast<int>(axes[i])).dim_value());
+                const int64_t inDim = in->dim(static_cast<int>(axes[i])).dim_value();
+                if (inDim <= 0)
+                    fail_shape_inference("cannot keep the aspect ratio of an empty dim");
+                const double s = static_cast<double>(bounded((*sizes)[i], "size")) / static_cast<double>(inDim);
                 scale = policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
             }
             for (auto a : axes) {
                 const double v = std::round(scale * static_cast<double>(in->dim(static_cast<int>(a)).dim_value()));
+                if (!(v >= 0 && v < 9.0e18))
+                    fail_shape_inference("sizes give an invalid output size");
                 setDim(out.mutable_dim(static_cast<int>(a)), static_cast<int64_t>(v));
             }
         } else {
@@ -394,6 +409,12 @@ int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t d, int64_t padBegin,
 {
     if (s <= 0 || k <= 0 || d <= 0)
         fail_shape_inference("kernel, strides and dilations must be positive");
+    bounded(in, "input dim");
+    bounded(k, "kernel");
+    bounded(s, "stride");
+    bounded(d, "dilation");
+    bounded(padBegin, "pad");
+    bounded(padEnd, "pad");
     const int64_t eff = (k - 1) * d + 1;
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
         return ceilDiv(in, s);
@@ -494,8 +515,13 @@ void col2im(InferenceContext& ctx)
         *out.mutable_dim(0) = in->dim(0);
         if (block && knownDim(*in, 1)) {
             int64_t prod = 1;
-            for (auto b : *block)
+            for (auto b : *block) {
+                if (b <= 0)
+                    fail_shape_inference("block_shape values must be positive");
+                if (prod > (int64_t(1) << 40) / bounded(b, "block_shape"))
+                    fail_shape_inference("block size product is out of range");
                 prod *= b;
+            }
             if (prod <= 0 || in->dim(1).dim_value() % prod != 0)
                 fail_shape_inference("input dim 1 is not a multiple of the block size product");
             out.mutable_dim(1)->set_dim_value(in->dim(1).dim_value() / prod);
@@ -701,6 +727,8 @@ void gridSample(InferenceContext& ctx)
     if (!x && !g)
         return;
     const int64_t rank = x ? x->dim_size() : g->dim_size();
+    if (rank < 3)
+        fail_shape_inference("GridSample input needs at least 3 dims");
     TensorShapeProto out = unknownShape(rank);
     if (x) {
         *out.mutable_dim(0) = x->dim(0);
@@ -812,7 +840,7 @@ void attention(InferenceContext& ctx)
     if (present(ctx, 4)) {
         const auto* past = shapeOf(ctx, 4);
         if (past && past->dim_size() == 4 && past->dim(2).has_dim_value() && kvSeq.has_dim_value())
-            total = value(past->dim(2).dim_value() + kvSeq.dim_value());
+            total = value(bounded(past->dim(2).dim_value(), "past sequence") + bounded(kvSeq.dim_value(), "sequence"));
         else
             total = Dim();
     }
@@ -824,10 +852,14 @@ void attention(InferenceContext& ctx)
         *y.add_dim() = vHeadSize;
     } else {
         *y.add_dim() = qSeq;
-        if (qHeads.has_dim_value() && vHeadSize.has_dim_value())
-            y.add_dim()->set_dim_value(qHeads.dim_value() * vHeadSize.dim_value());
-        else
+        if (qHeads.has_dim_value() && vHeadSize.has_dim_value()) {
+            const int64_t heads = qHeads.dim_value(), head = vHeadSize.dim_value();
+            if (heads > (int64_t(1) << 30) || head > (int64_t(1) << 30))
+                fail_shape_inference("heads or head size out of range");
+            y.add_dim()->set_dim_value(heads * head);
+        } else {
             y.add_dim();
+        }
     }
     setShape(ctx, 0, y);
     auto present4 = [&](const Dim& last) {

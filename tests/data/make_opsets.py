@@ -437,6 +437,41 @@ def types_model():
     save(m, os.path.join(OUT, "types_f4.onnx"))
 
 
+def bad_cases():
+    """Inconsistent or hostile op versions of opsets 18-23: inference must refuse them with a
+    note naming the problem, never crash or overflow."""
+    bad = []
+
+    def one(name, opset, node, inputs, inits=(), expect=""):
+        graph = oh.make_graph([node], name, [oh.make_tensor_value_info(n, e, d) for n, e, d in inputs],
+                              [oh.make_tensor_value_info(o, F, None) for o in node.output], list(inits))
+        m = oh.make_model(graph, producer_name="netfold-make_opsets", opset_imports=[oh.make_operatorsetid("", opset)])
+        m.ir_version = IR_FOR_OPSET[opset]
+        path = os.path.join(OUT, "bad", name + ".onnx")
+        save(m, path)
+        bad.append({"model": os.path.relpath(path, HERE), "expect": expect})
+
+    X = [("X", F, [2, 3, 4])]
+    one("pad_huge", 18, oh.make_node("Pad", ["X", "pads"], ["Y"]), X, [i64("pads", [2 ** 62, 0, 0, 2 ** 62, 0, 0])],
+        "out of range")
+    one("pad_axes_mismatch", 18, oh.make_node("Pad", ["X", "pads", "", "axes"], ["Y"]), X,
+        [i64("pads", [1, 1, 1]), i64("axes", [0])], "pads has 3 values")
+    one("split_num_outputs", 18, oh.make_node("Split", ["X"], ["Y0", "Y1"], axis=1, num_outputs=3), X, [],
+        "num_outputs")
+    one("reduce_axis", 18, oh.make_node("ReduceMean", ["X", "axes"], ["Y"]), X, [i64("axes", [5])], "out of range")
+    one("pool_kernel", 19, oh.make_node("AveragePool", ["X"], ["Y"], kernel_shape=[2 ** 62]), X, [], "out of range")
+    one("gridsample_rank", 20, oh.make_node("GridSample", ["X", "G"], ["Y"]), [("X", F, [4]), ("G", F, [4])], [],
+        "at least 3 dims")
+    one("resize_empty_dim", 18, oh.make_node("Resize", ["X", "", "", "sizes"], ["Y"], axes=[0],
+                                             keep_aspect_ratio_policy="not_larger"),
+        [("X", F, [0, 3])], [i64("sizes", [4])], "empty dim")
+    one("col2im_block", 18, oh.make_node("Col2Im", ["X", "image", "block"], ["Y"]), [("X", F, [1, 8, 9])],
+        [i64("image", [4, 4]), i64("block", [2 ** 40, 2 ** 40])], "out of range")
+    one("attention_rank", 23, oh.make_node("Attention", ["Q", "K", "V"], ["Y"]),
+        [("Q", F, [2, 3]), ("K", F, [2, 3]), ("V", F, [2, 3])], [], "3-D or 4-D")
+    return bad
+
+
 def main():
     os.makedirs(OPS, exist_ok=True)
     retyped = []
@@ -448,6 +483,7 @@ def main():
             save(m, os.path.join(OUT, name))
             retyped.append({"file": "opsets/" + name, "original": base + ".onnx", "opset": opset})
     per_op_cases()
+    bad = bad_cases()
     types_model()
     # An op nobody defines, at opset 23: netfold must still name it as not inferred.
     g = oh.make_graph([oh.make_node("Relu", ["X"], ["r"], name="relu0"),
@@ -458,7 +494,7 @@ def main():
     m.ir_version = IR_FOR_OPSET[23]
     save(m, os.path.join(OUT, "unknown_op23.onnx"))
     with open(os.path.join(OUT, "opsets.json"), "w") as f:
-        json.dump({"retyped": retyped, "ops": CASES}, f, indent=1, sort_keys=True)
+        json.dump({"retyped": retyped, "ops": CASES, "bad": bad}, f, indent=1, sort_keys=True)
         f.write("\n")
     print("%d re-typed models, %d per-op models" % (len(retyped), len(CASES)))
 

@@ -347,7 +347,7 @@ void TestPasses::pass()
 void TestPasses::everyPassHasDescription()
 {
     auto all = passes::optimizerPasses();
-    QCOMPARE(int(all.size()), 42); // onnxsim's 37 + fold_shape_chains + 4 fusions into newer ops (NormFusionPasses)
+    QCOMPARE(int(all.size()), 43); // onnxsim's 37 + fold_shape_chains + 5 fusions into newer ops (NormFusionPasses)
     for (const auto& p : all) {
         const PassInfo info = p->info();
         QVERIFY(!info.name.empty());

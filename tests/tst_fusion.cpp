@@ -10,6 +10,9 @@
 #include "passes/Passes.h"
 #include "passes/Pipeline.h"
 
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+
 #include <QtTest>
 
 #include <QJsonDocument>
@@ -17,6 +20,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 
 using namespace netfold;
@@ -598,6 +602,17 @@ void TestFusion::realExports()
     const Model theirs = loadModel(ortOptimized.toStdString());
     QVERIFY2(ours.graph.nodes.size() <= theirs.graph.nodes.size(),
              qPrintable(QString("netfold %1 nodes, ONNX Runtime %2").arg(ours.graph.nodes.size()).arg(theirs.graph.nodes.size())));
+    // Valid ONNX where ONNX 1.12 knows the opset (LayerNormalization-17).
+    if (ours.opsetVersion("") <= 17) {
+        onnx::ModelProto proto;
+        std::ifstream in(simplified.toStdString(), std::ios::binary);
+        QVERIFY(proto.ParseFromIstream(&in));
+        try {
+            onnx::checker::check_model(proto);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+    }
     // --check runs netfold's own kernels for the fused ops.
     const ProcessResult check = runCli({"simplify", original, m_dir.filePath("checked.onnx"), "--check", "2"});
     QVERIFY2(check.exitCode == 0 && check.out.contains("Check passed"), qPrintable(check.out + check.err));

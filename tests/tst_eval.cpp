@@ -694,7 +694,7 @@ void TestEval::outputLimit_data()
     QTest::newRow("Range huge") << "Range" << QStringList{"int64[]{0}", "int64[]{9000000000000000000}", "int64[]{1}"}
                                 << (qulonglong(1) << 31) << "output would be 72.0 EB, over the 2.1 GB limit.";
     QTest::newRow("Add small limit") << "Add" << QStringList{"float[30]{}", "float[1]{1}"} << qulonglong(100)
-                                     << "output would be 120 bytes, over the 100 bytes limit.";
+                                     << "output would be 120 B, over the 100 B limit.";
     QTest::newRow("Reshape negative") << "Reshape" << QStringList{"float[1]{1}", "int64[1]{-5}"} << (qulonglong(1) << 31)
                                       << "has the invalid entry -5.";
 }
@@ -719,9 +719,9 @@ void TestEval::noKernel_data()
     QTest::addColumn<QString>("op");
     QTest::addColumn<QString>("domain");
     QTest::addColumn<QString>("message");
-    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel.";
-    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel.";
-    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel.";
+    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel (random output).";
+    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel (random output).";
+    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel (random output).";
     QTest::newRow("custom domain") << "Relu" << "com.example" << "op 'com.example:Relu' has no kernel.";
     QTest::newRow("unknown") << "Foo" << "ai.onnx" << "op 'Foo' has no kernel.";
 }

@@ -1048,8 +1048,6 @@ bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
 
 } // namespace
 
-// Before: m = ReduceMean(x, axes); d = x - m; v = ReduceMean(d ^ 2, axes); y = d / Sqrt(v + eps) * g + b
-// After:  y = LayerNormalization(x, g, b, axis, epsilon)   (opset 17 and later)
 std::unique_ptr<Pass> fuseLayerNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -1072,8 +1070,6 @@ std::unique_ptr<Pass> fuseLayerNormalization()
         });
 }
 
-// Before: y = Mul(Mul(x, Add(Erf(Div(x, sqrt(2))), 1)), 0.5)
-// After:  y = Gelu(x)   (opset 20 and later; the tanh form becomes Gelu(x, approximate="tanh"))
 std::unique_ptr<Pass> fuseGelu()
 {
     return std::make_unique<FunctionPass>(
@@ -1097,8 +1093,6 @@ std::unique_ptr<Pass> fuseGelu()
 
 namespace netfold::passes {
 
-// Before: y = Mul(Mul(x, Reciprocal(Sqrt(Add(ReduceMean(Pow(x, 2), axes), eps)))), scale)
-// After:  y = RMSNormalization(x, scale, axis=first of axes, epsilon=eps)   (opset 23 and later)
 std::unique_ptr<Pass> fuseRmsNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -1120,8 +1114,6 @@ std::unique_ptr<Pass> fuseRmsNormalization()
         });
 }
 
-// Before: y = Add(Mul(Reshape(InstanceNormalization(Reshape(x, [0, G, -1]), s, b), Shape(x)), w), beta)
-// After:  y = GroupNormalization(x, scale, bias, num_groups=G)   (opset 21 and later)
 std::unique_ptr<Pass> fuseGroupNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -1147,8 +1139,6 @@ std::unique_ptr<Pass> fuseGroupNormalization()
 
 namespace netfold::passes {
 
-// Before: y = MatMul(Softmax(Add(MatMul(Div(q, c), Transpose(k)), mask)), v)
-// After:  y = Attention(q, k, v, mask, scale=1/c)   (opset 23 and later)
 std::unique_ptr<Pass> fuseAttention()
 {
     return std::make_unique<FunctionPass>(

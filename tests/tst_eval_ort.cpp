@@ -578,6 +578,11 @@ void newOpsetCases(CaseList& L)
         L.add(QString("Attention qk_matmul_output_mode %1").arg(mode), "Attention", 23,
               {"qk_matmul_output_mode=" + QString::number(mode), "softcap=1.5"},
               {"float[1,2,2,4]~big", "float[1,2,2,4]", "float[1,2,2,4]", "float[2,5]", "float[1,2,3,4]", "float[1,2,3,4]"}, 4);
+    L.add("AffineGrid 2-D", "AffineGrid", 20, {}, {"float[2,2,3]", "int64[4]{2,3,4,5}"});
+    // A size-1 dim with align_corners=1 is left out: ONNX's reference puts it at -1, ONNX Runtime 1.30 at +1.
+    L.add("AffineGrid 2-D align_corners", "AffineGrid", 20, {"align_corners=1"}, {"float[1,2,3]", "int64[4]{1,1,3,2}"});
+    L.add("AffineGrid 3-D", "AffineGrid", 20, {}, {"float[2,3,4]", "int64[5]{2,1,2,3,4}"});
+    L.add("AffineGrid 3-D align_corners", "AffineGrid", 20, {"align_corners=1"}, {"double[1,3,4]", "int64[5]{1,2,3,2,2}"});
     L.add("Col2Im", "Col2Im", 18, {}, {"float[1,4,9]", "int64[2]{4,4}", "int64[2]{2,2}"});
     L.add("Col2Im strides pads dilations", "Col2Im", 18, {"strides=[2,2]", "pads=[1,1,1,1]", "dilations=[2,2]"},
           {"float[2,8,9]", "int64[2]{5,5}", "int64[2]{2,2}"});

@@ -10,6 +10,9 @@
 #include "passes/Passes.h"
 #include "passes/Pipeline.h"
 
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+
 #include <QtTest>
 
 #include <QJsonDocument>
@@ -17,6 +20,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 
 using namespace netfold;
@@ -207,6 +211,48 @@ ModelBuilder groupNormModel(int64_t opset, std::vector<DimSpec> xDims, std::vect
     return b;
 }
 
+/// Which scaled dot-product attention a built model has.
+enum class AttnForm { FourD, ThreeDTorch, ThreeDMask, ScoresScaled, SoftmaxAxis1, BroadcastBatch };
+
+/// q, k, v -> MatMul(scaled q, Transpose(k)) (+ mask) -> Softmax -> MatMul v -> Relu.
+ModelBuilder attentionModel(int64_t opset, AttnForm f)
+{
+    ModelBuilder b(opset);
+    const bool fourD = f == AttnForm::FourD || f == AttnForm::SoftmaxAxis1;
+    if (fourD) {
+        b.input("q", dtype::Float, {1, 2, 3, 8}).input("k", dtype::Float, {1, 2, 5, 8}).input("v", dtype::Float, {1, 2, 5, 6});
+        b.node("Transpose", {"k"}, {"kt"}).attr("perm", std::vector<int64_t>{0, 1, 3, 2});
+    } else if (f == AttnForm::ThreeDTorch || f == AttnForm::ThreeDMask) {
+        // k arrives as [T, B*H, D] and is transposed straight to [B*H, D, T], as torch's MHA export does.
+        b.input("q", dtype::Float, {4, 3, 8}).input("k", dtype::Float, {5, 4, 8}).input("v", dtype::Float, {4, 5, 8});
+        b.node("Transpose", {"k"}, {"kt"}).attr("perm", std::vector<int64_t>{1, 2, 0});
+    } else {
+        b.input("q", dtype::Float, {2, 3, 8}).input("k", dtype::Float, {f == AttnForm::BroadcastBatch ? 1 : 2, 5, 8});
+        b.input("v", dtype::Float, {2, 5, 8});
+        b.node("Transpose", {"k"}, {"kt"}).attr("perm", std::vector<int64_t>{0, 2, 1});
+    }
+    b.output("y", dtype::Float);
+    b.floats("c", {}, {std::sqrt(8.0f)});
+    if (f == AttnForm::ScoresScaled || f == AttnForm::BroadcastBatch) {
+        b.floats("s", {}, {0.35f});
+        b.node("MatMul", {"q", "kt"}, {"qk"}).node("Mul", {"qk", "s"}, {"scores"});
+    } else {
+        b.node("Div", {"q", "c"}, {"qs"}).node("MatMul", {"qs", "kt"}, {"scores"});
+    }
+    std::string logits = "scores";
+    if (f == AttnForm::ThreeDMask) {
+        std::vector<float> m(15);
+        for (int i = 0; i < 15; ++i)
+            m[static_cast<std::size_t>(i)] = (i % 5) > (i / 5) + 2 ? -1e9f : 0.1f * static_cast<float>(i % 4);
+        b.floats("mask", {3, 5}, m);
+        b.node("Add", {"scores", "mask"}, {"masked"});
+        logits = "masked";
+    }
+    b.node("Softmax", {logits}, {"p"}).attr("axis", int64_t(f == AttnForm::SoftmaxAxis1 ? 1 : -1));
+    b.node("MatMul", {"p", "v"}, {"o"}).node("Relu", {"o"}, {"y"});
+    return b;
+}
+
 ProcessResult node(const QString& script, const QStringList& args)
 {
     return run("node", QStringList{sourcePath("tests/ort/" + script)} + args, 600000);
@@ -238,6 +284,8 @@ private slots:
     void rmsNorm();
     void groupNorm_data();
     void groupNorm();
+    void attention_data();
+    void attention();
     void realExports_data();
     void realExports();
 
@@ -458,6 +506,48 @@ void TestFusion::groupNorm()
     expectSameInOrt(m_dir.path(), b, r.model, QString("gn_%1_%2").arg(opset).arg(wDims.size()));
 }
 
+void TestFusion::attention_data()
+{
+    QTest::addColumn<int>("opset");
+    QTest::addColumn<int>("form");
+    QTest::addColumn<int>("absorbed"); // 0: not fused
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("4-D opset 23") << 23 << int(AttnForm::FourD) << 5 << "";
+    QTest::newRow("4-D opset 21 (no Attention)") << 21 << int(AttnForm::FourD) << 0 << "";
+    QTest::newRow("3-D torch key transpose") << 23 << int(AttnForm::ThreeDTorch) << 4 << "";
+    QTest::newRow("3-D with mask") << 23 << int(AttnForm::ThreeDMask) << 5 << "";
+    QTest::newRow("scaled scores") << 23 << int(AttnForm::ScoresScaled) << 5 << "";
+    QTest::newRow("softmax over axis 1") << 23 << int(AttnForm::SoftmaxAxis1) << 0 << "not over the last axis";
+    QTest::newRow("broadcast batch") << 23 << int(AttnForm::BroadcastBatch) << 0 << "not known to be equal";
+}
+
+void TestFusion::attention()
+{
+    QFETCH(int, opset);
+    QFETCH(int, form);
+    QFETCH(int, absorbed);
+    QFETCH(QString, reason);
+    const ModelBuilder b = attentionModel(opset, AttnForm(form));
+    const Model model = b.build();
+    const auto pass = passByName("fuse_attention");
+    QVERIFY(pass);
+    const PassResult r = pass->run(model);
+    if (!absorbed) {
+        QCOMPARE(count(r.model, "Attention"), 0);
+        QVERIFY(r.changes.empty());
+        if (!reason.isEmpty())
+            QVERIFY2(keptText(r.changes).contains(reason), qPrintable(keptText(r.changes)));
+        return;
+    }
+    QCOMPARE(count(r.model, "Attention"), 1);
+    QCOMPARE(count(r.model, "Softmax"), 0);
+    QCOMPARE(r.changes.stats.at("nodes fused into Attention"), int64_t(absorbed));
+    QVERIFY(pass->run(r.model).changes.empty());
+    Model copy = r.model;
+    validateGraph(copy.graph);
+    expectSameInOrt(m_dir.path(), b, r.model, QString("attn_%1").arg(form));
+}
+
 void TestFusion::realExports_data()
 {
     QTest::addColumn<QString>("file");
@@ -512,6 +602,17 @@ void TestFusion::realExports()
     const Model theirs = loadModel(ortOptimized.toStdString());
     QVERIFY2(ours.graph.nodes.size() <= theirs.graph.nodes.size(),
              qPrintable(QString("netfold %1 nodes, ONNX Runtime %2").arg(ours.graph.nodes.size()).arg(theirs.graph.nodes.size())));
+    // Valid ONNX where ONNX 1.12 knows the opset (LayerNormalization-17).
+    if (ours.opsetVersion("") <= 17) {
+        onnx::ModelProto proto;
+        std::ifstream in(simplified.toStdString(), std::ios::binary);
+        QVERIFY(proto.ParseFromIstream(&in));
+        try {
+            onnx::checker::check_model(proto);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+    }
     // --check runs netfold's own kernels for the fused ops.
     const ProcessResult check = runCli({"simplify", original, m_dir.filePath("checked.onnx"), "--check", "2"});
     QVERIFY2(check.exitCode == 0 && check.out.contains("Check passed"), qPrintable(check.out + check.err));

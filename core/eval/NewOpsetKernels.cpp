@@ -1,6 +1,6 @@
 // Kernels for ops that opsets 18-23 added to the family the evaluator covers: GroupNormalization
 // (18, per-channel scale and bias from 21), RMSNormalization (23), RotaryEmbedding (23),
-// Col2Im (18), CenterCropPad (18) and Attention (23).
+// Col2Im (18), CenterCropPad (18), AffineGrid (20) and Attention (23).
 #include "Elementwise.h"
 
 #include <algorithm>
@@ -453,6 +453,55 @@ Outputs attention(KernelContext& ctx)
     return {y.finish(), present(k, 1), present(v, 2), ctx.wantsOutput(3) ? qk.finish() : nullptr};
 }
 
+/// AffineGrid (opset 20): theta [N, 2, 3] (or [N, 3, 4]) applied to an even grid over [-1, 1] of
+/// the size's spatial dims, giving [N, H, W, 2] (or [N, D, H, W, 3]).
+Outputs affineGrid(KernelContext& ctx)
+{
+    ctx.requireType(0, kFloatTypes);
+    ctx.requireRank(0, 3);
+    const Tensor& theta = ctx.in(0);
+    const auto size = ctx.ints(1);
+    const int64_t n = theta.dims()[0], r = theta.dims()[1];
+    if (!((r == 2 && theta.dims()[2] == 3 && size.size() == 4) || (r == 3 && theta.dims()[2] == 4 && size.size() == 5)))
+        ctx.fail("theta of shape " + dimsString(theta.dims()) + " and size " + dimsString(size)
+                 + " are neither 2-D ([N,2,3] with [N,C,H,W]) nor 3-D ([N,3,4] with [N,C,D,H,W])");
+    if (size[0] != n)
+        ctx.fail("size's batch " + std::to_string(size[0]) + " differs from theta's " + std::to_string(n));
+    const std::vector<int64_t> spatial(size.begin() + 2, size.end()); // [H, W] or [D, H, W]
+    for (int64_t d : spatial)
+        if (d <= 0)
+            ctx.fail("size " + dimsString(size) + " has a spatial dim that is not positive");
+    const bool alignCorners = ctx.attrInt("align_corners", 0) != 0;
+    auto position = [&](int64_t i, int64_t len) {
+        if (alignCorners)
+            return len == 1 ? -1.0 : -1.0 + 2.0 * double(i) / double(len - 1); // linspace(-1, 1, 1) is [-1]
+        return (2.0 * double(i) + 1.0) / double(len) - 1.0;
+    };
+    std::vector<int64_t> outDims{n};
+    outDims.insert(outDims.end(), spatial.begin(), spatial.end());
+    outDims.push_back(r);
+    Output out(ctx, theta.dtype(), outDims);
+    const auto t = readAs<double>(theta);
+    const int64_t points = product(spatial);
+    std::vector<double> base(static_cast<std::size_t>(r) + 1, 1.0); // (x, y[, z], 1)
+    for (int64_t b = 0; b < n; ++b)
+        for (int64_t pt = 0; pt < points; ++pt) {
+            // The innermost spatial dim is x, then y (then z).
+            for (int64_t rem = pt, a = r - 1; a >= 0; --a) {
+                const int64_t len = spatial[static_cast<std::size_t>(a)];
+                base[static_cast<std::size_t>(r - 1 - a)] = position(rem % len, len);
+                rem /= len;
+            }
+            for (int64_t row = 0; row < r; ++row) {
+                double acc = 0;
+                for (int64_t col = 0; col <= r; ++col)
+                    acc += t[static_cast<std::size_t>((b * r + row) * (r + 1) + col)] * base[static_cast<std::size_t>(col)];
+                out.setDouble((b * points + pt) * r + row, acc);
+            }
+        }
+    return {out.finish()};
+}
+
 } // namespace
 
 void registerNewOpsetKernels(KernelTable& table)
@@ -463,6 +512,7 @@ void registerNewOpsetKernels(KernelTable& table)
     table["Col2Im"] = col2Im;
     table["CenterCropPad"] = centerCropPad;
     table["Attention"] = attention;
+    table["AffineGrid"] = affineGrid;
 }
 
 } // namespace netfold::eval

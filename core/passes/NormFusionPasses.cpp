@@ -868,10 +868,186 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     return true;
 }
 
+// ---- Attention -----------------------------------------------------------------------------------
+
+/// The (transposed) key of Q K^T: a Transpose swapping the last two axes, read only by the MatMul.
+struct KeyInput {
+    int transpose = -1;           // the Transpose node
+    std::vector<int64_t> keyPerm; // the perm that gives K itself (identity: the Transpose goes)
+};
+
+/// Matches Softmax(scale * Q K^T (+ mask)) V around the Softmax (node i).
+bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
+{
+    const Node& sm = at(g, i);
+    const int pv = soleConsumerOp(g, index, sm.outputs[0], "MatMul");
+    if (pv < 0 || at(g, pv).input(0) != sm.outputs[0])
+        return false;
+    std::vector<int> nodes{i, pv};
+    std::string scores = sm.input(0);
+    std::string mask;
+    double scale = 1.0;
+    auto scaleBy = [&](int n, const std::string& operand) -> bool {
+        // Div(operand, c) or Mul(operand, c) / Mul(c, operand) with a one-element constant c.
+        const Node& sn = at(g, n);
+        if (sn.opType == "Div" && sn.input(0) == operand) {
+            const auto c = scalarConstant(g, index, sn.input(1));
+            if (!c || *c == 0)
+                return false;
+            scale *= 1.0 / *c;
+            return true;
+        }
+        if (sn.opType == "Mul") {
+            const int side = otherSide(sn, operand);
+            const auto c = side < 0 ? std::nullopt : scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)));
+            if (!c)
+                return false;
+            scale *= *c;
+            return true;
+        }
+        return false;
+    };
+    int p = index.producer(scores);
+    if (p >= 0 && at(g, p).opType == "Add" && at(g, p).domain.empty() && soleConsumer(index, scores) == i) {
+        // scores + mask: the other operand is the mask.
+        for (int side = 0; side < 2 && mask.empty(); ++side) {
+            const int inner = index.producer(at(g, p).input(static_cast<std::size_t>(side)));
+            if (inner >= 0 && (at(g, inner).opType == "MatMul" || at(g, inner).opType == "Div" || at(g, inner).opType == "Mul")) {
+                mask = at(g, p).input(static_cast<std::size_t>(1 - side));
+                nodes.push_back(p);
+                scores = at(g, p).input(static_cast<std::size_t>(side));
+            }
+        }
+        if (mask.empty())
+            return false;
+        p = index.producer(scores);
+    }
+    if (p < 0 || !at(g, p).domain.empty() || soleConsumer(index, scores) < 0)
+        return false;
+    if (at(g, p).opType == "Div" || at(g, p).opType == "Mul") {
+        // Scaled scores: the MatMul is the non-constant operand.
+        const Node& sn = at(g, p);
+        const int mmSide = producerOf(g, index, sn.input(0), "MatMul") >= 0 ? 0 : 1;
+        const std::string product = sn.input(static_cast<std::size_t>(mmSide));
+        if (!scaleBy(p, product))
+            return false;
+        nodes.push_back(p);
+        scores = product;
+        p = producerOf(g, index, scores, "MatMul");
+        if (p < 0 || soleConsumer(index, scores) < 0)
+            return false;
+    }
+    if (at(g, p).opType != "MatMul")
+        return false;
+    const int qk = p;
+    nodes.push_back(qk);
+    std::string q = at(g, qk).input(0);
+    const std::string kT = at(g, qk).input(1);
+    // Scaled query.
+    if (const int qs = index.producer(q); qs >= 0 && at(g, qs).domain.empty() && soleConsumer(index, q) == qk
+                                          && (at(g, qs).opType == "Div" || at(g, qs).opType == "Mul")) {
+        const Node& sn = at(g, qs);
+        for (int side = 0; side < 2; ++side) {
+            const std::string operand = sn.input(static_cast<std::size_t>(side));
+            if (scalarConstant(g, index, operand))
+                continue;
+            const double before = scale;
+            if (scaleBy(qs, operand)) {
+                nodes.push_back(qs);
+                q = operand;
+                break;
+            }
+            scale = before;
+        }
+    }
+    const std::string op = "Attention";
+    const std::string v = at(g, pv).input(1);
+    const ValueType qt = g.typeOf(q), kt = g.typeOf(kT), vt = g.typeOf(v);
+    if (!qt.hasShape || !kt.hasShape || !vt.hasShape) {
+        keep(ctx, sm, op, "the ranks of Q, K and V are not known");
+        return false;
+    }
+    const std::size_t rank = qt.dims.size();
+    if ((rank != 3 && rank != 4) || kt.dims.size() != rank || vt.dims.size() != rank) {
+        keep(ctx, sm, op, "Q, K and V are not all 3-D or all 4-D");
+        return false;
+    }
+    const auto axis = sm.attrInt("axis", -1);
+    if (axis != -1 && axis != static_cast<int64_t>(rank) - 1) {
+        keep(ctx, sm, op, "the Softmax is not over the last axis");
+        return false;
+    }
+    for (std::size_t a = 0; a + 2 < rank; ++a)
+        if (!(qt.dims[a] == kt.dims[a] && qt.dims[a] == vt.dims[a]) || (!qt.dims[a].known() && qt.dims[a].param.empty())) {
+            keep(ctx, sm, op, "the batch and head dims of Q, K and V are not known to be equal (MatMul would broadcast)");
+            return false;
+        }
+    if (qt.elemType != dtype::Float || kt.elemType != dtype::Float || vt.elemType != dtype::Float) {
+        keep(ctx, sm, op, "Q, K and V are not all float");
+        return false;
+    }
+    // K^T must come from a Transpose of K swapping the last two axes, read only here.
+    const int tr = producerOf(g, index, kT, "Transpose");
+    if (tr < 0 || soleConsumer(index, kT) != qk || edit::isPinned(ctx, at(g, tr))) {
+        keep(ctx, sm, op, "the transposed key is not made by a Transpose read only by the MatMul");
+        return false;
+    }
+    auto perm = at(g, tr).attrInts("perm");
+    if (perm.size() != rank) {
+        keep(ctx, sm, op, "the key's Transpose has no explicit permutation of rank " + std::to_string(rank));
+        return false;
+    }
+    std::swap(perm[rank - 1], perm[rank - 2]);
+    bool identity = true;
+    for (std::size_t a = 0; a < rank; ++a)
+        identity = identity && perm[a] == static_cast<int64_t>(a);
+    if (!mask.empty()) {
+        const ValueType mt = g.typeOf(mask);
+        if (!mt.hasShape || mt.dims.size() > (rank == 3 ? 2 : 4) || mt.elemType != dtype::Float) {
+            keep(ctx, sm, op, "the added mask is not a float tensor of rank " + std::string(rank == 3 ? "2" : "4")
+                                  + " or less");
+            return false;
+        }
+    }
+    if (identity)
+        nodes.push_back(tr);
+    if (anyPinned(ctx, g, nodes)) {
+        keep(ctx, sm, op, "one of its nodes is pinned");
+        return false;
+    }
+    const std::string result = at(g, pv).outputs[0];
+    if (!internalOnly(g, index, nodes, result)) {
+        keep(ctx, sm, op, "an intermediate value is used outside the pattern");
+        return false;
+    }
+    std::string key = at(g, tr).input(0);
+    if (!identity) {
+        // Keep the Transpose, now producing K itself.
+        Node& tn = g.nodes[static_cast<std::size_t>(tr)];
+        auto proto = edit::mutableProto(tn);
+        edit::setIntsAttr(*proto, "perm", perm);
+        tn.proto = proto;
+        key = tn.outputs[0];
+        g.types.erase(key);
+        ctx.record().changed.push_back(tn.id);
+    }
+    std::vector<std::string> inputs{q, key, v};
+    if (!mask.empty())
+        inputs.push_back(mask);
+    const float s = static_cast<float>(scale);
+    const bool threeD = rank == 3;
+    replaceByFused(g, ctx, nodes, op, inputs, result, [&](onnx::NodeProto& pr) {
+        setFloatAttr(pr, "scale", s);
+        if (threeD) {
+            edit::setIntAttr(pr, "q_num_heads", 1);
+            edit::setIntAttr(pr, "kv_num_heads", 1);
+        }
+    });
+    return true;
+}
+
 } // namespace
 
-// Before: m = ReduceMean(x, axes); d = x - m; v = ReduceMean(d ^ 2, axes); y = d / Sqrt(v + eps) * g + b
-// After:  y = LayerNormalization(x, g, b, axis, epsilon)   (opset 17 and later)
 std::unique_ptr<Pass> fuseLayerNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -894,8 +1070,6 @@ std::unique_ptr<Pass> fuseLayerNormalization()
         });
 }
 
-// Before: y = Mul(Mul(x, Add(Erf(Div(x, sqrt(2))), 1)), 0.5)
-// After:  y = Gelu(x)   (opset 20 and later; the tanh form becomes Gelu(x, approximate="tanh"))
 std::unique_ptr<Pass> fuseGelu()
 {
     return std::make_unique<FunctionPass>(
@@ -919,8 +1093,6 @@ std::unique_ptr<Pass> fuseGelu()
 
 namespace netfold::passes {
 
-// Before: y = Mul(Mul(x, Reciprocal(Sqrt(Add(ReduceMean(Pow(x, 2), axes), eps)))), scale)
-// After:  y = RMSNormalization(x, scale, axis=first of axes, epsilon=eps)   (opset 23 and later)
 std::unique_ptr<Pass> fuseRmsNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -942,8 +1114,6 @@ std::unique_ptr<Pass> fuseRmsNormalization()
         });
 }
 
-// Before: y = Add(Mul(Reshape(InstanceNormalization(Reshape(x, [0, G, -1]), s, b), Shape(x)), w), beta)
-// After:  y = GroupNormalization(x, scale, bias, num_groups=G)   (opset 21 and later)
 std::unique_ptr<Pass> fuseGroupNormalization()
 {
     return std::make_unique<FunctionPass>(
@@ -961,6 +1131,31 @@ std::unique_ptr<Pass> fuseGroupNormalization()
                 return;
             rewriteLoop(graph, ctx, {"InstanceNormalization"}, [&](Graph& g, const GraphIndex& index, int i) {
                 return fuseGroupNormAt(g, index, ctx, i);
+            });
+        });
+}
+
+} // namespace netfold::passes
+
+namespace netfold::passes {
+
+std::unique_ptr<Pass> fuseAttention()
+{
+    return std::make_unique<FunctionPass>(
+        PassInfo{"fuse_attention",
+                 "Scaled dot-product attention (MatMul, scale, Add(mask), Softmax, MatMul) -> Attention (opset 23+).",
+                 "Before: s = MatMul(Div(q, c), Transpose(k, swap last two axes))\n"
+                 "        y = MatMul(Softmax(Add(s, mask), axis=-1), v)\n"
+                 "After:  y = Attention(q, k, v, mask, scale=1/c)\n"
+                 "Only at opset 23 or later, for float 3-D (one head) or 4-D Q, K and V with equal batch and "
+                 "head dims, a one-element constant scale (on Q or on the scores) and a float mask of rank "
+                 "2 (3-D) or at most 4 (4-D).",
+                 false},
+        [](Graph& graph, PassContext& ctx) {
+            if (ctx.opset() < 23)
+                return;
+            rewriteLoop(graph, ctx, {"Softmax"}, [&](Graph& g, const GraphIndex& index, int i) {
+                return fuseAttentionAt(g, index, ctx, i);
             });
         });
 }

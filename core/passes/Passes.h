@@ -56,6 +56,7 @@ std::unique_ptr<Pass> fuseLayerNormalization();
 std::unique_ptr<Pass> fuseGelu();
 std::unique_ptr<Pass> fuseGroupNormalization();
 std::unique_ptr<Pass> fuseRmsNormalization();
+std::unique_ptr<Pass> fuseAttention();
 
 // Control flow and CSE (StructurePasses.cpp)
 std::unique_ptr<Pass> eliminateIfWithConstCond();

@@ -44,6 +44,7 @@ std::vector<std::unique_ptr<Pass>> optimizerPasses()
     p.push_back(fuseGelu());
     p.push_back(fuseGroupNormalization());
     p.push_back(fuseRmsNormalization());
+    p.push_back(fuseAttention());
     p.push_back(eliminateUnusedInitializer());
     p.push_back(eliminateDuplicateInitializer());
     p.push_back(foldShapeChains());

@@ -133,7 +133,7 @@ Outputs dequantizeLinear(KernelContext& ctx)
 
 Outputs dynamicQuantizeLinear(KernelContext& ctx)
 {
-    ctx.requireType(0, typeBit(dtype::Float));
+    ctx.requireType(0, kFloatTypes); // ONNX says float; half types are read as float
     const Tensor& x = ctx.in(0);
     const auto xv = readAs<float>(x);
     float lo = 0.f, hi = 0.f;

@@ -1,4 +1,5 @@
 // netfold-cli: the headless twin of netfold (info, simplify, diff).
+#include "BuildInfo.h"
 #include "diff/ModelDiff.h"
 #include "diff/Report.h"
 #include "eval/Verify.h"
@@ -9,6 +10,7 @@
 #include "passes/Pipeline.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <iostream>
@@ -31,7 +33,8 @@ const char* const kUsage =
     "  diff A B [--json]          what differs between two models (nodes, attributes,\n"
     "                             initializers, inputs and outputs); exit 1 when they differ\n"
     "\n"
-    "Run 'netfold-cli <command> --help' for the options of a command.\n";
+    "Run 'netfold-cli <command> --help' for the options of a command;\n"
+    "'netfold-cli --version' prints the version, the git commit and the library versions.\n";
 
 int fail(const std::string& message)
 {
@@ -82,12 +85,19 @@ const char* const kSimplifyUsage =
     "                                      SIZE (default 1.5MB; e.g. 1KB, 10MB)\n"
     "  --unused-output NAME ...            remove these graph outputs (and what only they need)\n"
     "  --check N                           compare outputs on N random inputs (netfold's evaluator)\n"
+    "  --check-input-shape NAME:D,D,..     the input shape --check uses (repeatable); other symbolic\n"
+    "                                      dims get sizes the original model runs on\n"
     "options (netfold's):\n"
     "  --list-passes                       list the passes in run order and exit\n"
     "  --steps                             print every step's change record\n"
     "  --json                              print one JSON object instead of text\n"
     "  --keep NODE ...                     never fold or remove these nodes (by name)\n"
-    "  --overwrite                         allow OUT to be the input file\n";
+    "  --force-input-shape                 let --overwrite-input-shape change the rank or a static dim\n"
+    "  --overwrite                         allow OUT to be the input file\n"
+    "\n"
+    "exit status: 0 written (and checked, with --check); 1 --check measured different outputs (OUT\n"
+    "not written); 2 bad arguments or model; 3 written, but --check could not compare (no kernel\n"
+    "for an op, or the original model itself fails on every input size tried).\n";
 
 uint64_t parseSize(const std::string& text)
 {
@@ -138,6 +148,32 @@ std::pair<std::string, std::vector<int64_t>> parseInputShape(const std::string& 
     return {text.substr(0, colon), dims};
 }
 
+/// "" when --overwrite-input-shape may set input `name` to dims; else one line naming the input,
+/// its shape and the given one (a different rank, or a change to a static dim).
+std::string overwriteProblem(const Model& model, const std::string& name, const std::vector<int64_t>& dims)
+{
+    const Graph& g = model.graph;
+    auto it = std::find_if(g.inputs.begin(), g.inputs.end(), [&](const ValueInfo& v) { return v.name == name; });
+    if (it == g.inputs.end() || g.findInitializer(name))
+        return "The model has no input " + quote(name) + " (--overwrite-input-shape).";
+    const ValueType t = it->type.known() ? it->type : g.typeOf(name);
+    if (!t.hasShape)
+        return {};
+    std::string given = "[";
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        given += (k ? "," : "") + std::to_string(dims[k]);
+    given += "]";
+    const std::string tail = "; --force-input-shape overrides.";
+    if (t.dims.size() != dims.size())
+        return "--overwrite-input-shape: input " + quote(name) + " has rank " + std::to_string(t.dims.size()) + " "
+               + t.shapeString() + ", given rank " + std::to_string(dims.size()) + " " + given + tail;
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        if (t.dims[k].known() && t.dims[k].value != dims[k])
+            return "--overwrite-input-shape: input " + quote(name) + " is " + t.shapeString() + ", given " + given
+                   + ": dim " + std::to_string(k) + " is fixed at " + std::to_string(t.dims[k].value) + tail;
+    return {};
+}
+
 bool isOption(const std::string& a) { return a.size() > 1 && a[0] == '-' && !std::isdigit(static_cast<unsigned char>(a[1])); }
 
 int cmdListPasses(bool json)
@@ -164,14 +200,54 @@ int cmdListPasses(bool json)
     return 0;
 }
 
+Json checkJson(const VerifyResult& verify)
+{
+    Json v = Json::object();
+    v.set("checked", verify.ran);
+    v.set("ran", verify.ran);
+    v.set("ok", verify.ran ? Json(verify.ok) : Json());
+    if (!verify.reason.empty())
+        v.set("reason", verify.reason);
+    Json blockers = Json::array();
+    for (const auto& b : verify.blockers)
+        blockers.push(b);
+    v.set("no_kernel", blockers);
+    Json shapes = Json::object();
+    for (const auto& [name, dims] : verify.inputShapes) {
+        Json d = Json::array();
+        for (auto x : dims)
+            d.push(x);
+        shapes.set(name, d);
+    }
+    v.set("input_shapes", shapes);
+    v.set("attempts", verify.attempts);
+    v.set("runs", verify.runs);
+    Json outs = Json::array();
+    for (const auto& d : verify.outputs) {
+        Json x = Json::object();
+        x.set("name", d.name);
+        x.set("max_abs", d.maxAbs);
+        x.set("max_rel", d.maxRel);
+        x.set("ok", d.ok);
+        if (!d.problem.empty())
+            x.set("problem", d.problem);
+        outs.push(x);
+    }
+    v.set("outputs", outs);
+    if (!verify.error.empty())
+        v.set("error", verify.error);
+    return v;
+}
+
 int cmdSimplify(const std::vector<std::string>& args)
 {
     std::vector<std::string> positional;
     PipelineOptions options;
     options.pass.sizeLimit = parseSize("1.5MB");
-    bool json = false, steps = false, overwrite = false;
+    bool json = false, steps = false, overwrite = false, forceShapes = false;
     int check = 0;
     std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+    VerifyOptions verifyOptions;
     std::vector<std::string> unusedOutputs;
     auto takeList = [&](std::size_t& i) {
         std::vector<std::string> out;
@@ -218,6 +294,16 @@ int cmdSimplify(const std::vector<std::string>& args)
                 return fail(a + " needs NAME:D,D,...");
             for (const auto& s : list)
                 shapes.push_back(parseInputShape(s));
+        } else if (a == "--force-input-shape") {
+            forceShapes = true;
+        } else if (a == "--check-input-shape") {
+            auto list = takeList(i);
+            if (list.empty())
+                return fail(a + " needs NAME:D,D,...");
+            for (const auto& s : list) {
+                auto parsed = parseInputShape(s);
+                verifyOptions.inputShapes[parsed.first] = parsed.second;
+            }
         } else if (a == "--no-large-tensor") {
             if (i + 1 < args.size() && !isOption(args[i + 1]) && std::isdigit(static_cast<unsigned char>(args[i + 1][0]))
                 && args[i + 1].find(".onnx") == std::string::npos)
@@ -230,7 +316,10 @@ int cmdSimplify(const std::vector<std::string>& args)
         } else if (a == "--check") {
             if (i + 1 >= args.size())
                 return fail("--check needs a number of runs.");
-            check = std::atoi(args[++i].c_str());
+            const std::string& n = args[++i];
+            if (n.empty() || n.size() > 6 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+                return fail("--check needs a number of runs (0 for none), got " + quote(n) + ".");
+            check = std::atoi(n.c_str());
         } else if (a == "--json") {
             json = true;
         } else if (a == "--steps") {
@@ -250,8 +339,19 @@ int cmdSimplify(const std::vector<std::string>& args)
     if (positional.size() != 2)
         return fail("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
     Model model = loadModel(positional[0]);
+    if (!forceShapes)
+        for (const auto& [name, dims] : shapes) {
+            const std::string problem = overwriteProblem(model, name, dims);
+            if (!problem.empty())
+                return fail(problem);
+        }
     if (!shapes.empty())
         overwriteInputShapes(model, shapes);
+    for (const auto& [name, dims] : verifyOptions.inputShapes) {
+        const std::string problem = checkInputShape(model, name, dims);
+        if (!problem.empty())
+            return fail("--check-input-shape: " + problem);
+    }
     for (const auto& name : unusedOutputs) {
         auto& outs = model.graph.outputs;
         auto it = std::find_if(outs.begin(), outs.end(), [&](const ValueInfo& v) { return v.name == name; });
@@ -266,29 +366,12 @@ int cmdSimplify(const std::vector<std::string>& args)
     Json report = pipelineReport(pipeline);
     VerifyResult verify;
     if (check > 0) {
-        verify = verifyModels(pipeline.original(), simplified, check);
-        Json v = Json::object();
-        v.set("ran", verify.ran);
-        v.set("ok", verify.ok);
-        Json blockers = Json::array();
-        for (const auto& b : verify.blockers)
-            blockers.push(b);
-        v.set("no_kernel", blockers);
-        Json outs = Json::array();
-        for (const auto& d : verify.outputs) {
-            Json x = Json::object();
-            x.set("name", d.name);
-            x.set("max_abs", d.maxAbs);
-            x.set("max_rel", d.maxRel);
-            x.set("ok", d.ok);
-            outs.push(x);
-        }
-        v.set("outputs", outs);
-        if (!verify.error.empty())
-            v.set("error", verify.error);
-        report.set("check", v);
+        verifyOptions.runs = check;
+        verify = verifyModels(pipeline.original(), simplified, verifyOptions);
+        report.set("check", checkJson(verify));
     }
     const bool checkFailed = check > 0 && verify.ran && !verify.ok;
+    const bool notChecked = check > 0 && !verify.ran;
     if (!checkFailed) {
         SaveOptions save;
         save.overwriteInput = overwrite;
@@ -303,17 +386,21 @@ int cmdSimplify(const std::vector<std::string>& args)
         std::cout << opCountTable(pipeline.original(), simplified);
         if (check > 0) {
             if (!verify.ran) {
-                std::cout << "Check skipped: no kernel for ";
-                for (std::size_t k = 0; k < verify.blockers.size(); ++k)
-                    std::cout << (k ? ", " : "") << verify.blockers[k];
-                std::cout << ".\n";
+                std::string reason = verify.reason;
+                reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+                std::cout << reason << ".\n";
             } else {
+                std::cout << "Check inputs: " << verify.shapesText() << "\n";
                 for (const auto& d : verify.outputs)
                     std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
-                              << (d.ok ? "" : "  MISMATCH") << "\n";
+                              << (d.ok ? "" : "  MISMATCH " + d.problem) << "\n";
                 if (!verify.error.empty())
                     std::cout << "Check error: " << verify.error << "\n";
-                std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
+                if (verify.runs == 0)
+                    std::cout << "Check FAILED: the simplified model does not run where the original does.\n";
+                else
+                    std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs
+                              << " random input(s).\n";
             }
         }
     }
@@ -321,6 +408,10 @@ int cmdSimplify(const std::vector<std::string>& args)
         std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
                   << " was not written.\n";
         return 1;
+    }
+    if (notChecked) {
+        std::cerr << "netfold-cli: " << verify.reason << "; " << quote(positional[1]) << " was written unchecked.\n";
+        return 3;
     }
     return 0;
 }
@@ -365,6 +456,10 @@ int main(int argc, char** argv)
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage;
         return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "-V") {
+        std::cout << versionReport("netfold-cli", libraryVersions());
+        return 0;
     }
     const std::string cmd = args[0];
     args.erase(args.begin());

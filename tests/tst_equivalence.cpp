@@ -9,7 +9,11 @@
 
 #include <QtTest>
 
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <fstream>
@@ -39,8 +43,12 @@ private slots:
     void initTestCase();
     void simplifiedMatchesOrt_data();
     void simplifiedMatchesOrt();
+    void realModelsMatchOrt_data();
+    void realModelsMatchOrt();
 
 private:
+    /// Simplifies file, then compares with ONNX Runtime (compareArgs go to compare.js, e.g. --shape).
+    void verifyFixture(const QString& file, bool dynamic, const QStringList& compareArgs);
     QTemporaryDir m_dir;
 };
 
@@ -66,21 +74,62 @@ void TestEquivalence::simplifiedMatchesOrt_data()
     QTest::newRow("loop_model") << "loop_model.onnx" << false;
     QTest::newRow("nested_model") << "nested_model.onnx" << false; // If inside a Loop body, inlined
     QTest::newRow("opset21") << "opset21.onnx" << false;
+    // The exports above re-typed to opsets 18, 21 and 23 (tests/data/make_opsets.py).
+    QFile manifest(dataPath("opsets/opsets.json"));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    const QJsonObject retyped = QJsonDocument::fromJson(manifest.readAll()).object();
+    for (const auto& v : retyped["retyped"].toArray()) {
+        const QString file = v.toObject()["file"].toString();
+        const QString original = v.toObject()["original"].toString();
+        const bool dyn = original == "seed_dynamic.onnx" || original == "transformer_dyn.onnx" || original == "shuffle_dyn.onnx";
+        QTest::newRow(qPrintable(file)) << file << dyn;
+    }
+    // One small model per operator version of opsets 18-23.
+    for (const auto& v : retyped["ops"].toArray()) {
+        const QString file = v.toObject()["model"].toString();
+        QTest::newRow(qPrintable(file)) << file << false;
+    }
 }
 
 void TestEquivalence::simplifiedMatchesOrt()
 {
     QFETCH(QString, file);
     QFETCH(bool, dynamic);
+    verifyFixture(file, dynamic, {});
+}
+
+// Models exported by other toolchains (tests/data/real, origin in tests/data/README.md).
+void TestEquivalence::realModelsMatchOrt_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("compareArgs");
+    // Symbolic length: ONNX Runtime needs at least the 512-wide Conv kernel (80 ms of 16 kHz audio).
+    QTest::newRow("melspectrogram") << "real/melspectrogram.onnx" << QStringList{"--shape", "input:1,1280"};
+    QTest::newRow("embedding_model") << "real/embedding_model.onnx" << QStringList{};
+    QTest::newRow("silero_vad") << "real/silero_vad.onnx"
+                                << QStringList{"--shape", "input:1,512", "h:2,1,64", "c:2,1,64"};
+    QTest::newRow("hello_deepa") << "real/hello_deepa.onnx" << QStringList{};
+}
+
+void TestEquivalence::realModelsMatchOrt()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, compareArgs);
+    verifyFixture(file, false, compareArgs);
+}
+
+void TestEquivalence::verifyFixture(const QString& file, bool dynamic, const QStringList& compareArgs)
+{
     const QString original = dataPath(file);
-    const QString simplified = m_dir.filePath("netfold-" + file);
-    const QString ortOptimized = m_dir.filePath("ort-" + file);
+    const QString flat = QString(file).replace('/', '_');
+    const QString simplified = m_dir.filePath("netfold-" + flat);
+    const QString ortOptimized = m_dir.filePath("ort-" + flat);
 
     auto r = runCli({"simplify", original, simplified});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
     // Same outputs on the same random inputs, in an independent engine.
-    auto cmp = node("compare.js", {original, simplified, "--runs", "3"});
+    auto cmp = node("compare.js", QStringList{original, simplified, "--runs", "3"} + compareArgs);
     QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
 
     // No more nodes (nor helper nodes) than ONNX Runtime's basic optimizer leaves.

@@ -5,6 +5,8 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -43,6 +45,12 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
     m_verifyButton->setToolTip(tr("Run both models with netfold's evaluator on the same random inputs and compare"));
     connect(m_verifyButton, &QPushButton::clicked, this, &SummaryPanel::verify);
     layout->addWidget(m_verifyButton);
+    m_verifyShapes = new QLineEdit(this);
+    m_verifyShapes->setObjectName("verifyShapes");
+    m_verifyShapes->setPlaceholderText(tr("Input shapes, e.g. x:1,16000 (optional)"));
+    m_verifyShapes->setToolTip(tr("Shapes of inputs to verify on (NAME:D,D,... separated by spaces or ';'); "
+                                  "other symbolic dims get sizes the original model runs on"));
+    layout->addWidget(m_verifyShapes);
     m_verifyStatus = new QLabel(this);
     m_verifyStatus->setWordWrap(true);
     layout->addWidget(m_verifyStatus);
@@ -58,10 +66,8 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
         m_verifyButton->setEnabled(true);
         m_verify->setRowCount(0);
         if (!m_result.ran) {
-            QStringList ops;
-            for (const auto& b : m_result.blockers)
-                ops << QString::fromStdString(b);
-            m_verifyStatus->setText(tr("Not verified: netfold has no kernel for %1.").arg(ops.join(", ")));
+            // Nothing was compared: say why (no kernel, or the original itself does not run).
+            m_verifyStatus->setText(tr("Not verified, %1.").arg(QString::fromStdString(m_result.reason)));
         } else {
             for (const auto& d : m_result.outputs) {
                 const int r = m_verify->rowCount();
@@ -71,7 +77,9 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
                 m_verify->setItem(r, 2, cell(QString::number(d.maxRel, 'g', 3)));
                 m_verify->setItem(r, 3, cell(d.ok ? tr("ok") : tr("DIFFERENT ") + QString::fromStdString(d.problem), !d.ok));
             }
-            QString text = m_result.ok ? tr("Same outputs on %1 random inputs.").arg(m_result.runs)
+            QString text = m_result.ok ? tr("Same outputs on %1 random inputs (%2).")
+                                             .arg(m_result.runs)
+                                             .arg(QString::fromStdString(m_result.shapesText()))
                                        : tr("The outputs differ.");
             if (!m_result.error.empty())
                 text += " " + QString::fromStdString(m_result.error);
@@ -92,9 +100,9 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
         return;
     const ModelStats a = statsOf(*m_before), b = statsOf(*m_after);
     std::set<std::string> ops;
-    for (const auto& kv : a.ops)
+    for (const auto& kv : a.opsTotal) // bodies counted too
         ops.insert(kv.first);
-    for (const auto& kv : b.ops)
+    for (const auto& kv : b.opsTotal)
         ops.insert(kv.first);
     auto addRow = [this](const QString& op, const QString& x, const QString& y, bool bold) {
         const int r = m_counts->rowCount();
@@ -104,11 +112,13 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
         m_counts->setItem(r, 2, cell(y, bold || x != y));
     };
     for (const auto& op : ops) {
-        const int x = a.ops.count(op) ? a.ops.at(op) : 0;
-        const int y = b.ops.count(op) ? b.ops.at(op) : 0;
+        const int x = a.opsTotal.count(op) ? a.opsTotal.at(op) : 0;
+        const int y = b.opsTotal.count(op) ? b.opsTotal.at(op) : 0;
         addRow(QString::fromStdString(op), QString::number(x), QString::number(y), false);
     }
     addRow(tr("Nodes"), QString::number(a.nodes), QString::number(b.nodes), true);
+    if (a.nodesTotal != a.nodes || b.nodesTotal != b.nodes)
+        addRow(tr("Nodes with bodies"), QString::number(a.nodesTotal), QString::number(b.nodesTotal), true);
     addRow(tr("Initializers"), QString::number(a.initializers), QString::number(b.initializers), true);
     addRow(tr("Initializer bytes"), QString::fromStdString(formatBytes(a.initializerBytes)),
            QString::fromStdString(formatBytes(b.initializerBytes)), true);
@@ -121,8 +131,26 @@ void SummaryPanel::verify()
         return;
     m_verifyButton->setEnabled(false);
     m_verifyStatus->setText(tr("Running both models..."));
+    VerifyOptions options;
+    options.runs = 3;
+    for (const QString& part : m_verifyShapes->text().split(QRegularExpression("[;\\s]+"), Qt::SkipEmptyParts)) {
+        const int colon = part.lastIndexOf(':');
+        std::vector<int64_t> dims;
+        bool ok = colon > 0;
+        for (const QString& d : part.mid(colon + 1).split(',', Qt::SkipEmptyParts))
+            if (ok)
+                dims.push_back(d.trimmed().toLongLong(&ok));
+        const std::string name = part.left(colon).toStdString();
+        const std::string problem = ok ? checkInputShape(*m_before, name, dims) : std::string("use NAME:D,D,...");
+        if (!problem.empty()) {
+            m_verifyButton->setEnabled(true);
+            m_verifyStatus->setText(tr("Bad input shape '%1': %2").arg(part, QString::fromStdString(problem)));
+            return;
+        }
+        options.inputShapes[name] = dims;
+    }
     auto before = m_before, after = m_after;
-    m_watcher.setFuture(QtConcurrent::run([before, after] { return verifyModels(*before, *after, 3); }));
+    m_watcher.setFuture(QtConcurrent::run([before, after, options] { return verifyModels(*before, *after, options); }));
 }
 
 } // namespace netfold

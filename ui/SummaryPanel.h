@@ -8,6 +8,7 @@
 #include <memory>
 
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QTableWidget;
 
@@ -25,6 +26,8 @@ public:
     void setModels(std::shared_ptr<const Model> before, std::shared_ptr<const Model> after);
     QTableWidget* countsTable() const { return m_counts; }
     QTableWidget* verifyTable() const { return m_verify; }
+    /// Optional input shapes for Verify ("x:1,16000; y:2").
+    QLineEdit* verifyShapesEdit() const { return m_verifyShapes; }
     /// The last verification (valid once verifyFinished was emitted).
     const VerifyResult& lastVerify() const { return m_result; }
 
@@ -41,6 +44,7 @@ private:
     QTableWidget* m_counts;
     QTableWidget* m_verify;
     QLabel* m_verifyStatus;
+    QLineEdit* m_verifyShapes;
     QPushButton* m_verifyButton;
     QFutureWatcher<VerifyResult> m_watcher;
     VerifyResult m_result;

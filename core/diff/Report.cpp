@@ -13,7 +13,9 @@ ModelStats statsOf(const Model& model)
 {
     ModelStats s;
     s.nodes = model.graph.nodes.size();
+    s.nodesTotal = model.graph.totalNodeCount();
     s.ops = opCounts(model.graph);
+    s.opsTotal = opCountsTotal(model.graph);
     s.initializers = model.graph.initializers.size();
     for (const auto& i : model.graph.initializers)
         s.initializerBytes += i.tensor->byteSize();
@@ -38,18 +40,21 @@ std::string opCountTable(const Model& before, const Model& after)
 {
     const ModelStats a = statsOf(before), b = statsOf(after);
     std::set<std::string> ops;
-    for (const auto& kv : a.ops)
+    for (const auto& kv : a.opsTotal)
         ops.insert(kv.first);
-    for (const auto& kv : b.ops)
+    for (const auto& kv : b.opsTotal)
         ops.insert(kv.first);
     std::vector<std::array<std::string, 3>> rows;
     for (const auto& op : ops) {
-        auto ia = a.ops.find(op);
-        auto ib = b.ops.find(op);
-        rows.push_back({op, std::to_string(ia == a.ops.end() ? 0 : ia->second),
-                        std::to_string(ib == b.ops.end() ? 0 : ib->second)});
+        auto ia = a.opsTotal.find(op);
+        auto ib = b.opsTotal.find(op);
+        rows.push_back({op, std::to_string(ia == a.opsTotal.end() ? 0 : ia->second),
+                        std::to_string(ib == b.opsTotal.end() ? 0 : ib->second)});
     }
-    rows.push_back({"Nodes", std::to_string(a.nodes), std::to_string(b.nodes)});
+    const bool bodies = a.nodesTotal != a.nodes || b.nodesTotal != b.nodes;
+    rows.push_back({bodies ? "Nodes (top level)" : "Nodes", std::to_string(a.nodes), std::to_string(b.nodes)});
+    if (bodies)
+        rows.push_back({"Nodes (with bodies)", std::to_string(a.nodesTotal), std::to_string(b.nodesTotal)});
     rows.push_back({"Initializers", std::to_string(a.initializers) + " (" + formatBytes(a.initializerBytes) + ")",
                     std::to_string(b.initializers) + " (" + formatBytes(b.initializerBytes) + ")"});
     std::size_t w0 = 4, w1 = 14, w2 = 16;
@@ -74,8 +79,9 @@ std::string opCountTable(const Model& before, const Model& after)
     out << line("┌", "┬", "┐", "─");
     out << "│ " << pad("", w0) << " │ " << pad("Original Model", w1) << " │ " << pad("Simplified Model", w2) << " │\n";
     out << line("├", "┼", "┤", "─");
+    const std::size_t totals = bodies ? 3 : 2; // node and initializer rows
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (i + 2 == rows.size())
+        if (i + totals == rows.size())
             out << line("├", "┼", "┤", "─");
         out << "│ " << pad(rows[i][0], w0) << " │ " << pad(rows[i][1], w1) << " │ " << pad(rows[i][2], w2) << " │\n";
     }
@@ -112,6 +118,14 @@ std::string stepSummary(const Step& step)
         s += (i ? ", " : "") + parts[i];
     if (delta != 0)
         s += " (" + signedBytes(delta) + ")";
+    const Graph& gb = step.before->graph;
+    const Graph& ga = step.after->graph;
+    if (gb.nodes.size() != ga.nodes.size() || gb.totalNodeCount() != ga.totalNodeCount()) {
+        s += "  [nodes " + std::to_string(gb.nodes.size()) + " -> " + std::to_string(ga.nodes.size());
+        if (gb.totalNodeCount() != gb.nodes.size() || ga.totalNodeCount() != ga.nodes.size())
+            s += ", with bodies " + std::to_string(gb.totalNodeCount()) + " -> " + std::to_string(ga.totalNodeCount());
+        s += "]";
+    }
     return s;
 }
 
@@ -124,17 +138,26 @@ std::string stepsText(const Pipeline& pipeline, bool detailed)
         if (!detailed)
             continue;
         for (const auto& r : s.changes.removed) {
-            out << "    - " << r.label << " (" << r.opType << ") " << fateName(r.fate);
-            if (!r.intoValue.empty())
+            const std::string where = nodePathText(s.before->graph, r.node);
+            out << "    - " << (where.empty() ? r.label : where) << " (" << r.opType << ") " << fateName(r.fate);
+            if (!r.intoValue.empty()) {
                 out << " into constant '" << r.intoValue << "'";
-            else if (r.into != kNoNode)
-                if (const Node* n = s.after->graph.findNode(r.into))
-                    out << " into '" << n->label() << "' (" << n->opType << ")";
+            } else if (r.into != kNoNode) {
+                const std::string into = nodePathText(s.after->graph, r.into);
+                if (!into.empty())
+                    if (auto path = pathToNode(s.after->graph, r.into))
+                        if (const Graph* g = resolvePath(s.after->graph, *path))
+                            if (const Node* n = g->findNode(r.into))
+                                out << " into '" << into << "' (" << n->opType << ")";
+            }
             out << "\n";
         }
-        for (auto id : s.changes.added)
-            if (const Node* n = s.after->graph.findNode(id))
-                out << "    + " << n->label() << " (" << n->opType << ")\n";
+        for (auto id : s.changes.added) {
+            auto path = pathToNode(s.after->graph, id);
+            const Graph* g = path ? resolvePath(s.after->graph, *path) : nullptr;
+            if (const Node* n = g ? g->findNode(id) : nullptr)
+                out << "    + " << nodePathText(s.after->graph, id) << " (" << n->opType << ")\n";
+        }
         for (const auto& w : s.changes.warnings)
             out << "    ! " << w << "\n";
     }
@@ -149,13 +172,18 @@ Json pipelineReport(const Pipeline& pipeline)
     Json j = Json::object();
     j.set("nodes_before", static_cast<int64_t>(a.nodes));
     j.set("nodes_after", static_cast<int64_t>(b.nodes));
-    Json ob = Json::object(), oa = Json::object();
-    for (const auto& kv : a.ops)
-        ob.set(kv.first, kv.second);
-    for (const auto& kv : b.ops)
-        oa.set(kv.first, kv.second);
-    j.set("op_counts_before", ob);
-    j.set("op_counts_after", oa);
+    j.set("nodes_total_before", static_cast<int64_t>(a.nodesTotal));
+    j.set("nodes_total_after", static_cast<int64_t>(b.nodesTotal));
+    auto counts = [](const std::map<std::string, int>& m) {
+        Json o = Json::object();
+        for (const auto& kv : m)
+            o.set(kv.first, kv.second);
+        return o;
+    };
+    j.set("op_counts_before", counts(a.ops));
+    j.set("op_counts_after", counts(b.ops));
+    j.set("op_counts_total_before", counts(a.opsTotal));
+    j.set("op_counts_total_after", counts(b.opsTotal));
     j.set("initializer_bytes_before", static_cast<int64_t>(a.initializerBytes));
     j.set("initializer_bytes_after", static_cast<int64_t>(b.initializerBytes));
     j.set("fixed_point", pipeline.atFixedPoint());
@@ -167,7 +195,24 @@ Json pipelineReport(const Pipeline& pipeline)
         x.set("round", s.round);
         x.set("summary", stepSummary(s));
         x.set("ms", s.milliseconds);
+        x.set("nodes_before", static_cast<int64_t>(s.before->graph.nodes.size()));
+        x.set("nodes_after", static_cast<int64_t>(s.after->graph.nodes.size()));
+        x.set("nodes_total_before", static_cast<int64_t>(s.before->graph.totalNodeCount()));
+        x.set("nodes_total_after", static_cast<int64_t>(s.after->graph.totalNodeCount()));
         x.set("changes", s.changes.toJson());
+        // Where the removed and added nodes are that are not in the main graph (by id).
+        Json bodies = Json::object();
+        auto note = [&](const Graph& g, NodeId id) {
+            if (g.findNode(id))
+                return;
+            if (auto path = pathToNode(g, id))
+                bodies.set(std::to_string(id), graphPathText(g, *path));
+        };
+        for (const auto& r : s.changes.removed)
+            note(s.before->graph, r.node);
+        for (auto id : s.changes.added)
+            note(s.after->graph, id);
+        x.set("bodies", bodies);
         steps.push(x);
     }
     j.set("steps", steps);
@@ -183,14 +228,16 @@ std::string pipelineMarkdown(const Pipeline& pipeline)
     const ModelStats a = statsOf(pipeline.original()), b = statsOf(pipeline.current());
     out << "| | Original | Simplified |\n|---|---|---|\n";
     std::set<std::string> ops;
-    for (const auto& kv : a.ops)
+    for (const auto& kv : a.opsTotal)
         ops.insert(kv.first);
-    for (const auto& kv : b.ops)
+    for (const auto& kv : b.opsTotal)
         ops.insert(kv.first);
     for (const auto& op : ops)
-        out << "| " << op << " | " << (a.ops.count(op) ? a.ops.at(op) : 0) << " | " << (b.ops.count(op) ? b.ops.at(op) : 0)
-            << " |\n";
+        out << "| " << op << " | " << (a.opsTotal.count(op) ? a.opsTotal.at(op) : 0) << " | "
+            << (b.opsTotal.count(op) ? b.opsTotal.at(op) : 0) << " |\n";
     out << "| **Nodes** | " << a.nodes << " | " << b.nodes << " |\n";
+    if (a.nodesTotal != a.nodes || b.nodesTotal != b.nodes)
+        out << "| **Nodes with bodies** | " << a.nodesTotal << " | " << b.nodesTotal << " |\n";
     out << "| **Initializer bytes** | " << formatBytes(a.initializerBytes) << " | " << formatBytes(b.initializerBytes)
         << " |\n\n## Steps\n\n";
     for (std::size_t i = 0; i < pipeline.position(); ++i) {

@@ -25,6 +25,7 @@ const eval::KernelTable& kernels()
         eval::registerMatMulKernels(t);
         eval::registerNNKernels(t);
         eval::registerControlFlowKernels(t);
+        eval::registerNewOpsetKernels(t);
         eval::registerRnnKernels(t);
         eval::registerQuantKernels(t);
         eval::registerDetectionKernels(t);

@@ -188,6 +188,8 @@ void registerConvKernels(KernelTable& table);
 void registerPoolKernels(KernelTable& table);
 void registerResizeKernels(KernelTable& table);
 void registerControlFlowKernels(KernelTable& table);
+/// Ops added by opsets 18-23 (NewOpsetKernels.cpp).
+void registerNewOpsetKernels(KernelTable& table);
 void registerRnnKernels(KernelTable& table);
 void registerQuantKernels(KernelTable& table);
 void registerDetectionKernels(KernelTable& table);

@@ -3,6 +3,7 @@
 #include "Evaluator.h"
 
 #include "../model/DataType.h"
+#include "../model/Error.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,29 +14,153 @@ namespace netfold {
 
 namespace {
 
-TensorPtr randomInput(const ValueType& t, std::mt19937_64& rng, int64_t dynamicDim)
+std::string dimsText(const std::vector<int64_t>& dims)
 {
-    std::vector<int64_t> dims;
-    for (const auto& d : t.dims)
-        dims.push_back(d.known() ? d.value : dynamicDim);
+    std::string s = "[";
+    for (std::size_t i = 0; i < dims.size(); ++i)
+        s += (i ? "," : "") + std::to_string(dims[i]);
+    return s + "]";
+}
+
+TensorPtr randomInput(int32_t elemType, const std::vector<int64_t>& dims, std::mt19937_64& rng)
+{
     const int64_t n = checkedNumel(dims, "A random input");
     std::vector<double> values(static_cast<std::size_t>(n));
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     std::uniform_int_distribution<int> small(0, 3);
     for (auto& v : values) {
-        if (isFloatType(t.elemType))
+        if (isFloatType(elemType))
             v = static_cast<float>(uniform(rng));
-        else if (t.elemType == dtype::Bool)
+        else if (elemType == dtype::Bool)
             v = small(rng) & 1;
         else
             v = small(rng);
     }
-    return Tensor::fromDoubles(t.elemType, dims, values);
+    return Tensor::fromDoubles(elemType, dims, values);
+}
+
+/// One real (non-initializer) input and what is known of its shape.
+struct InputSpec {
+    std::string name;
+    int32_t elemType = 0;
+    std::vector<int64_t> fixed; ///< the user's shape, when given
+    std::vector<Dim> dims;      ///< the model's dims otherwise
+};
+
+/// Key of a symbolic dim: its name when it has one (the same name is the same size in every
+/// input), else the input and axis.
+std::string dimKey(const InputSpec& in, std::size_t axis)
+{
+    const Dim& d = in.dims[axis];
+    if (!d.param.empty() && !d.placeholder())
+        return "name:" + d.param;
+    return "axis:" + in.name + "#" + std::to_string(axis);
+}
+
+std::vector<int64_t> shapeFor(const InputSpec& in, const std::map<std::string, int64_t>& sizes)
+{
+    if (!in.fixed.empty() || in.dims.empty())
+        return in.fixed;
+    std::vector<int64_t> dims;
+    for (std::size_t k = 0; k < in.dims.size(); ++k)
+        dims.push_back(in.dims[k].known() ? in.dims[k].value : sizes.at(dimKey(in, k)));
+    return dims;
+}
+
+void compareOutputs(const std::map<std::string, TensorPtr>& a, const std::map<std::string, TensorPtr>& b,
+                    std::vector<OutputDiff>& outputs)
+{
+    for (auto& d : outputs) {
+        auto ia = a.find(d.name);
+        auto ib = b.find(d.name);
+        if (ia == a.end() || ib == b.end() || !ia->second || !ib->second) {
+            d.ok = false;
+            d.problem = "missing in one model";
+            continue;
+        }
+        const Tensor& x = *ia->second;
+        const Tensor& y = *ib->second;
+        if (x.dims() != y.dims()) {
+            d.ok = false;
+            d.problem = "shapes differ: " + dimsText(x.dims()) + " vs " + dimsText(y.dims());
+            continue;
+        }
+        if (!isNumericType(x.dtype()) || !isNumericType(y.dtype())) {
+            if (x.dtype() != y.dtype() || !x.sameContent(y)) {
+                d.ok = false;
+                d.problem = "values differ";
+            }
+            continue;
+        }
+        const auto xv = x.toDouble(), yv = y.toDouble();
+        double scale = 1.0;
+        for (double v : xv)
+            if (std::isfinite(v))
+                scale = std::max(scale, std::fabs(v));
+        for (std::size_t k = 0; k < xv.size(); ++k) {
+            if (std::isnan(xv[k]) && std::isnan(yv[k]))
+                continue;
+            if (std::isinf(xv[k]) && xv[k] == yv[k])
+                continue;
+            const double diff = std::fabs(xv[k] - yv[k]);
+            d.maxAbs = std::max(d.maxAbs, diff);
+            if (xv[k] != 0)
+                d.maxRel = std::max(d.maxRel, diff / std::fabs(xv[k]));
+            if (!(diff <= 1e-5 * scale + 1e-4 * std::fabs(xv[k])))
+                d.ok = false;
+        }
+    }
+}
+
+std::string oneLine(std::string s)
+{
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    while (!s.empty() && (s.back() == '.' || s.back() == ' '))
+        s.pop_back();
+    return s;
 }
 
 } // namespace
 
-VerifyResult verifyModels(const Model& original, const Model& simplified, int runs, uint64_t seed, int64_t dynamicDim)
+std::string VerifyResult::shapesText() const
+{
+    std::string s;
+    for (const auto& [name, dims] : inputShapes)
+        s += (s.empty() ? "" : ", ") + name + dimsText(dims);
+    return s;
+}
+
+std::string checkInputShape(const Model& model, const std::string& name, const std::vector<int64_t>& dims)
+{
+    const Graph& g = model.graph;
+    auto it = std::find_if(g.inputs.begin(), g.inputs.end(), [&](const ValueInfo& v) { return v.name == name; });
+    if (it == g.inputs.end() || g.findInitializer(name))
+        return "The model has no input " + quote(name) + ".";
+    for (auto d : dims)
+        if (d < 0)
+            return "Input shape " + name + dimsText(dims) + " has a negative dim; give every size.";
+    const ValueType t = it->type.known() ? it->type : g.typeOf(name);
+    if (!t.hasShape)
+        return {};
+    if (t.dims.size() != dims.size())
+        return "Input " + quote(name) + " has rank " + std::to_string(t.dims.size()) + " " + t.shapeString()
+               + ", given " + std::to_string(dims.size()) + " dims " + dimsText(dims) + ".";
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        if (t.dims[k].known() && t.dims[k].value != dims[k])
+            return "Input " + quote(name) + " is " + t.shapeString() + ", given " + dimsText(dims) + ": dim "
+                   + std::to_string(k) + " is fixed at " + std::to_string(t.dims[k].value) + ".";
+    return {};
+}
+
+VerifyResult verifyModels(const Model& original, const Model& simplified, int runs, uint64_t seed)
+{
+    VerifyOptions options;
+    options.runs = runs;
+    options.seed = seed;
+    return verifyModels(original, simplified, options);
+}
+
+VerifyResult verifyModels(const Model& original, const Model& simplified, const VerifyOptions& options)
 {
     VerifyResult result;
     std::set<std::string> missing;
@@ -44,74 +169,163 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, int ru
     for (const auto& op : missingKernels(simplified.graph))
         missing.insert(op);
     result.blockers.assign(missing.begin(), missing.end());
-    if (!missing.empty())
-        return result;
-    result.ran = true;
-    result.ok = true;
-    std::mt19937_64 rng(seed);
-    for (const auto& o : original.graph.outputs)
-        result.outputs.push_back({o.name, 0, 0, true, {}});
-    try {
-        for (int r = 0; r < runs; ++r) {
-            std::map<std::string, TensorPtr> feeds;
-            for (const auto& in : original.graph.inputs) {
-                if (original.graph.findInitializer(in.name))
-                    continue;
-                const ValueType t = in.type.known() ? in.type : original.graph.typeOf(in.name);
-                if (!isNumericType(t.elemType) || !t.hasShape) {
-                    result.ok = false;
-                    result.error = "Input " + in.name + " has no numeric type and shape to make random values for.";
-                    return result;
-                }
-                feeds[in.name] = randomInput(t, rng, dynamicDim);
-            }
-            const auto a = evaluateGraph(original, original.graph, feeds);
-            const auto b = evaluateGraph(simplified, simplified.graph, feeds);
-            ++result.runs;
-            for (auto& d : result.outputs) {
-                auto ia = a.find(d.name);
-                auto ib = b.find(d.name);
-                if (ia == a.end() || ib == b.end() || !ia->second || !ib->second) {
-                    d.ok = false;
-                    d.problem = "missing in one model";
-                    continue;
-                }
-                const Tensor& x = *ia->second;
-                const Tensor& y = *ib->second;
-                if (x.dims() != y.dims()) {
-                    d.ok = false;
-                    d.problem = "shapes differ";
-                    continue;
-                }
-                if (!isNumericType(x.dtype()) || !isNumericType(y.dtype())) {
-                    if (x.dtype() != y.dtype() || !x.sameContent(y)) {
-                        d.ok = false;
-                        d.problem = "values differ";
-                    }
-                    continue;
-                }
-                const auto xv = x.toDouble(), yv = y.toDouble();
-                double scale = 1.0;
-                for (double v : xv)
-                    if (std::isfinite(v))
-                        scale = std::max(scale, std::fabs(v));
-                for (std::size_t k = 0; k < xv.size(); ++k) {
-                    if (std::isnan(xv[k]) && std::isnan(yv[k]))
-                        continue;
-                    const double diff = std::fabs(xv[k] - yv[k]);
-                    d.maxAbs = std::max(d.maxAbs, diff);
-                    if (xv[k] != 0)
-                        d.maxRel = std::max(d.maxRel, diff / std::fabs(xv[k]));
-                    if (!(diff <= 1e-5 * scale + 1e-4 * std::fabs(xv[k])))
-                        d.ok = false;
-                }
-            }
-        }
-    } catch (const std::exception& e) {
-        result.ok = false;
-        result.error = e.what();
+    if (!missing.empty()) {
+        result.reason = "cannot check: no kernel for ";
+        for (std::size_t k = 0; k < result.blockers.size(); ++k)
+            result.reason += (k ? ", " : "") + result.blockers[k];
         return result;
     }
+
+    // The inputs, and the symbolic dims to choose sizes for.
+    const Graph& g = original.graph;
+    std::vector<InputSpec> inputs;
+    std::map<std::string, int64_t> bound; // named dims fixed by the user's shapes
+    for (const auto& in : g.inputs) {
+        if (g.findInitializer(in.name))
+            continue;
+        const ValueType t = in.type.known() ? in.type : g.typeOf(in.name);
+        if (!isNumericType(t.elemType) || !t.kind.empty()) {
+            result.reason = "cannot check: input " + quote(in.name) + " (" + t.toString()
+                            + ") is not a numeric tensor to make random values for";
+            return result;
+        }
+        InputSpec spec{in.name, t.elemType, {}, t.dims};
+        auto user = options.inputShapes.find(in.name);
+        if (user != options.inputShapes.end()) {
+            const std::string problem = checkInputShape(original, in.name, user->second);
+            if (!problem.empty()) {
+                result.reason = "cannot check: " + problem;
+                return result;
+            }
+            spec.fixed = user->second;
+            if (t.hasShape)
+                for (std::size_t k = 0; k < t.dims.size(); ++k)
+                    if (!t.dims[k].known() && !t.dims[k].param.empty() && !t.dims[k].placeholder())
+                        bound["name:" + t.dims[k].param] = user->second[k];
+        } else if (!t.hasShape) {
+            result.reason = "cannot check: input " + quote(in.name)
+                            + " has no shape; give one with --check-input-shape " + in.name + ":D,D,...";
+            return result;
+        }
+        inputs.push_back(std::move(spec));
+    }
+    std::vector<std::string> keys;
+    for (const auto& in : inputs)
+        if (in.fixed.empty())
+            for (std::size_t k = 0; k < in.dims.size(); ++k)
+                if (!in.dims[k].known()) {
+                    const std::string key = dimKey(in, k);
+                    if (!bound.count(key) && std::find(keys.begin(), keys.end(), key) == keys.end())
+                        keys.push_back(key);
+                }
+
+    // Size combinations to try, smallest first: every free dim at firstDim; then one dim at a time
+    // growing; then all of them growing together.
+    std::vector<int64_t> sizes;
+    for (int64_t v = std::max<int64_t>(1, options.firstDim) * 4; v < options.maxDim; v *= 4)
+        sizes.push_back(v);
+    if (options.maxDim > options.firstDim)
+        sizes.push_back(options.maxDim);
+    std::map<std::string, int64_t> base = bound;
+    for (const auto& k : keys)
+        base[k] = options.firstDim;
+    std::vector<std::map<std::string, int64_t>> candidates{base};
+    for (const auto& k : keys)
+        for (auto v : sizes) {
+            auto c = base;
+            c[k] = v;
+            candidates.push_back(c);
+        }
+    if (keys.size() > 1)
+        for (auto v : sizes) {
+            auto c = base;
+            for (const auto& k : keys)
+                c[k] = v;
+            candidates.push_back(c);
+        }
+
+    std::mt19937_64 rng(options.seed);
+    auto makeFeeds = [&](const std::map<std::string, std::vector<int64_t>>& shapes) {
+        std::map<std::string, TensorPtr> feeds;
+        for (const auto& in : inputs)
+            feeds[in.name] = randomInput(in.elemType, shapes.at(in.name), rng);
+        return feeds;
+    };
+
+    // Find sizes the original model runs on.
+    std::map<std::string, TensorPtr> feeds, a;
+    std::string firstError;
+    std::map<std::string, std::vector<int64_t>> firstShapes;
+    bool found = false;
+    for (const auto& c : candidates) {
+        std::map<std::string, std::vector<int64_t>> shapes;
+        bool tooBig = false;
+        for (const auto& in : inputs) {
+            shapes[in.name] = shapeFor(in, c);
+            int64_t n = 1;
+            for (auto d : shapes[in.name])
+                n = d > 0 && n > options.maxInputElements / d ? options.maxInputElements + 1 : n * d;
+            tooBig = tooBig || n > options.maxInputElements;
+        }
+        if (tooBig && result.attempts > 0)
+            continue;
+        ++result.attempts;
+        if (result.attempts == 1)
+            firstShapes = shapes;
+        try {
+            feeds = makeFeeds(shapes);
+            a = evaluateGraph(original, g, feeds);
+            result.inputShapes = shapes;
+            found = true;
+            break;
+        } catch (const std::bad_alloc&) {
+            if (firstError.empty())
+                firstError = "out of memory";
+        } catch (const std::exception& e) {
+            if (firstError.empty())
+                firstError = oneLine(e.what());
+        }
+    }
+    if (!found) {
+        result.inputShapes = firstShapes;
+        result.reason = "cannot check: the original model fails on input " + result.shapesText() + ": " + firstError;
+        if (result.attempts > 1)
+            result.reason += " (" + std::to_string(result.attempts - 1) + " larger input size(s) tried, up to "
+                             + std::to_string(options.maxDim) + ", fail too)";
+        return result;
+    }
+
+    for (const auto& o : g.outputs)
+        result.outputs.push_back({o.name, 0, 0, true, {}});
+    result.ran = true;
+    for (int r = 0; r < std::max(1, options.runs); ++r) {
+        if (r > 0) {
+            try {
+                feeds = makeFeeds(result.inputShapes);
+                a = evaluateGraph(original, g, feeds);
+            } catch (const std::exception& e) {
+                // Not the simplified model's fault: stop with what was measured.
+                result.error = "the original model fails on random input " + std::to_string(r + 1) + " ("
+                               + result.shapesText() + "): " + oneLine(e.what()) + "; compared on "
+                               + std::to_string(result.runs) + " input(s)";
+                break;
+            }
+        }
+        std::map<std::string, TensorPtr> b;
+        try {
+            b = evaluateGraph(simplified, simplified.graph, feeds);
+        } catch (const std::exception& e) {
+            result.error = "the simplified model fails on input " + result.shapesText()
+                           + " where the original runs: " + oneLine(e.what());
+            result.ok = false;
+            if (result.runs == 0)
+                result.outputs.clear(); // nothing was compared
+            return result;
+        }
+        ++result.runs;
+        compareOutputs(a, b, result.outputs);
+    }
+    result.ok = true;
     for (const auto& d : result.outputs)
         result.ok = result.ok && d.ok;
     return result;

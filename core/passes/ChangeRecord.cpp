@@ -1,5 +1,7 @@
 #include "ChangeRecord.h"
 
+#include <algorithm>
+
 namespace netfold {
 
 const char* fateName(Fate fate)
@@ -16,7 +18,9 @@ void ChangeRecord::merge(const ChangeRecord& o)
 {
     removed.insert(removed.end(), o.removed.begin(), o.removed.end());
     added.insert(added.end(), o.added.begin(), o.added.end());
-    changed.insert(changed.end(), o.changed.begin(), o.changed.end());
+    for (NodeId id : o.changed) // an id is listed once
+        if (std::find(changed.begin(), changed.end(), id) == changed.end())
+            changed.push_back(id);
     constants.insert(constants.end(), o.constants.begin(), o.constants.end());
     removedInitializers.insert(removedInitializers.end(), o.removedInitializers.begin(), o.removedInitializers.end());
     for (const auto& kv : o.stats)
@@ -48,8 +52,10 @@ Json ChangeRecord::toJson() const
         add.push(static_cast<int64_t>(id));
     j.set("added", add);
     Json chg = Json::array();
-    for (auto id : changed)
-        chg.push(static_cast<int64_t>(id));
+    for (std::size_t i = 0; i < changed.size(); ++i)
+        if (std::find(changed.begin(), changed.begin() + static_cast<std::ptrdiff_t>(i), changed[i])
+            == changed.begin() + static_cast<std::ptrdiff_t>(i))
+            chg.push(static_cast<int64_t>(changed[i]));
     j.set("changed", chg);
     Json cs = Json::array();
     for (const auto& c : constants) {

@@ -15,7 +15,9 @@ void Pass::runRecursive(Graph& graph, PassContext& ctx) const
                 runRecursive(*copy, subCtx);
                 if (!sub.empty()) {
                     sg.graph = std::move(copy);
-                    ctx.record().changed.push_back(node.id);
+                    auto& changed = ctx.record().changed;
+                    if (std::find(changed.begin(), changed.end(), node.id) == changed.end())
+                        changed.push_back(node.id); // once, however many of its bodies changed
                 }
                 sub.changed.erase(std::remove(sub.changed.begin(), sub.changed.end(), node.id), sub.changed.end());
                 ctx.record().merge(sub);

@@ -190,12 +190,18 @@ private:
 
 TensorPtr vecTensor(const SymVec& v, int32_t dtype)
 {
+    std::vector<int64_t> dims;
+    if (!v.scalar)
+        dims.push_back(static_cast<int64_t>(v.dims.size()));
+    if (dtype == dtype::Int64) { // exact: int64 values near 2^63 do not survive a trip through double
+        std::vector<int64_t> values;
+        for (const auto& d : v.dims)
+            values.push_back(d.value);
+        return Tensor::int64s(values, dims);
+    }
     std::vector<double> values;
     for (const auto& d : v.dims)
         values.push_back(static_cast<double>(d.value));
-    std::vector<int64_t> dims;
-    if (!v.scalar)
-        dims.push_back(static_cast<int64_t>(values.size()));
     return Tensor::fromDoubles(dtype, dims, values);
 }
 
@@ -366,8 +372,6 @@ bool fuseReshapes(Graph& graph, PassContext& ctx)
         return true;
 }
 
-// Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])  (only dim 1 is read)
-// After:  y = [64, -1]
 std::unique_ptr<Pass> foldShapeChains()
 {
     return std::make_unique<FunctionPass>(
@@ -385,8 +389,6 @@ std::unique_ptr<Pass> foldShapeChains()
         });
 }
 
-// Before: y = Reshape(x[batch,64,8,8], Concat(Slice(Shape(x), [0], [2]), [-1]))
-// After:  y = Reshape(x, [0, 64, -1])
 std::unique_ptr<Pass> fuseConcatIntoReshape()
 {
     return std::make_unique<FunctionPass>(

@@ -1,0 +1,99 @@
+// verifyModels: sizes for symbolic dims the original runs on, and blame only where it was measured.
+#include "ModelBuilder.h"
+#include "TestSupport.h"
+
+#include "eval/Verify.h"
+#include "model/DataType.h"
+
+#include <QtTest>
+
+using namespace netfold;
+using namespace netfold::test;
+
+namespace {
+
+/// y = Conv(x, w) with a kernel `kernel` wide; x is [1,1,len] (len symbolic when "").
+Model convModel(int64_t kernel, const char* len)
+{
+    ModelBuilder b;
+    if (len)
+        b.input("x", dtype::Float, {1, 1, len});
+    else
+        b.input("x", dtype::Float, {1, 1, 4});
+    b.output("y", dtype::Float);
+    b.floats("w", {1, 1, kernel}, std::vector<float>(static_cast<std::size_t>(kernel), 0.25f));
+    b.node("Conv", {"x", "w"}, {"y"}, "conv");
+    return b.build();
+}
+
+} // namespace
+
+class TestVerify : public QObject {
+    Q_OBJECT
+private slots:
+    void symbolicDimGrowsUntilTheOriginalRuns();
+    void originalFailingIsNoVerdict();
+    void simplifiedFailingWhereOriginalRunsIsAFailure();
+    void userShapeIsUsedAndChecked();
+};
+
+void TestVerify::symbolicDimGrowsUntilTheOriginalRuns()
+{
+    const Model m = convModel(100, "len");
+    const VerifyResult r = verifyModels(m, m, 2);
+    QVERIFY(r.ran);
+    QVERIFY(r.ok);
+    QCOMPARE(r.runs, 2);
+    QVERIFY(r.inputShapes.at("x").at(2) >= 100);
+    QVERIFY(r.attempts > 1);
+}
+
+void TestVerify::originalFailingIsNoVerdict()
+{
+    const Model bad = convModel(8, nullptr); // static length 4 < kernel 8: never runs
+    const Model good = convModel(1, nullptr);
+    const VerifyResult r = verifyModels(bad, good, 3);
+    QVERIFY(!r.ran);
+    QVERIFY(!r.ok);
+    QVERIFY(r.outputs.empty());
+    QCOMPARE(r.runs, 0);
+    QVERIFY2(QString::fromStdString(r.reason).startsWith("cannot check: the original model fails on input x[1,1,4]: "),
+             qPrintable(QString::fromStdString(r.reason)));
+}
+
+void TestVerify::simplifiedFailingWhereOriginalRunsIsAFailure()
+{
+    const Model good = convModel(1, nullptr);
+    const Model bad = convModel(8, nullptr);
+    const VerifyResult r = verifyModels(good, bad, 3);
+    QVERIFY(r.ran);
+    QVERIFY(!r.ok);
+    QVERIFY(r.outputs.empty()); // nothing compared, so no output claims a difference
+    QVERIFY(r.reason.empty());
+    QVERIFY2(QString::fromStdString(r.error).contains("the simplified model fails on input x[1,1,4]"),
+             qPrintable(QString::fromStdString(r.error)));
+}
+
+void TestVerify::userShapeIsUsedAndChecked()
+{
+    const Model m = convModel(3, "len");
+    VerifyOptions options;
+    options.runs = 1;
+    options.inputShapes["x"] = {1, 1, 7};
+    const VerifyResult r = verifyModels(m, m, options);
+    QVERIFY(r.ran && r.ok);
+    QCOMPARE(r.inputShapes.at("x"), (std::vector<int64_t>{1, 1, 7}));
+    QCOMPARE(r.attempts, 1);
+    QVERIFY(checkInputShape(m, "x", {1, 1, 7}).empty());
+    QVERIFY(QString::fromStdString(checkInputShape(m, "x", {1, 7})).contains("rank 3"));
+    QVERIFY(QString::fromStdString(checkInputShape(m, "x", {2, 1, 7})).contains("fixed at 1"));
+    QVERIFY(QString::fromStdString(checkInputShape(m, "w", {1, 1, 3})).contains("no input 'w'"));
+    options.inputShapes["x"] = {1, 1, 2}; // shorter than the kernel: no verdict, and no search
+    const VerifyResult s = verifyModels(m, m, options);
+    QVERIFY(!s.ran);
+    QCOMPARE(s.attempts, 1);
+    QVERIFY(QString::fromStdString(s.reason).contains("input x[1,1,2]"));
+}
+
+QTEST_GUILESS_MAIN(TestVerify)
+#include "tst_verify.moc"

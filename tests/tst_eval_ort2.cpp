@@ -355,6 +355,8 @@ void quantCases(CaseList& L)
     L.add("QLinearMatMul per column scale", "QLinearMatMul", 10, {},
           {"uint8[3,4]~full", "float[]{0.05}", "uint8[]{120}", "uint8[4,3]~full", "float[3]{0.02,0.01,0.04}",
            "uint8[3]{130,1,250}", "float[]{0.3}", "uint8[]{128}"});
+    L.failing("ConvInteger bad group", "ConvInteger", 10, {"group=3"}, {"uint8[1,4,5,5]", "uint8[3,2,3,3]"});
+    L.failing("MatMulInteger bad shapes", "MatMulInteger", 10, {}, {"uint8[3,4]", "uint8[5,2]"});
     L.add("QLinearConv uint8", "QLinearConv", 10, {"pads=[1,1,1,1]"},
           {"uint8[1,2,5,5]~full", "float[]{0.02}", "uint8[]{100}", "uint8[3,2,3,3]~full", "float[]{0.01}", "uint8[]{128}",
            "float[]{0.1}", "uint8[]{120}", "int32[3]{100,-2000,5}"});
@@ -820,6 +822,8 @@ void TestEvalOrt2::compare()
     const QString ortError = result["ok"].toBool() ? QString() : result["error"].toString();
     if (run.spec.bothFail) {
         QVERIFY2(!run.netfoldError.isEmpty(), "netfold did not fail");
+        QVERIFY2(run.netfoldError.startsWith("Cannot evaluate node 'node' (" + run.spec.op + "): "),
+                 qPrintable(run.netfoldError));
         QVERIFY2(!ortError.isEmpty(), "ONNX Runtime did not fail");
         return;
     }

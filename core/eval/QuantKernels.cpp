@@ -133,7 +133,7 @@ Outputs dequantizeLinear(KernelContext& ctx)
 
 Outputs dynamicQuantizeLinear(KernelContext& ctx)
 {
-    ctx.requireType(0, typeBit(dtype::Float));
+    ctx.requireType(0, kFloatTypes); // ONNX says float; half types are read as float
     const Tensor& x = ctx.in(0);
     const auto xv = readAs<float>(x);
     float lo = 0.f, hi = 0.f;
@@ -194,7 +194,18 @@ TensorPtr runAs(const KernelContext& ctx, const std::string& op, const std::vect
         node.inputs.push_back(inputs[i] ? "in" + std::to_string(i) : std::string());
     node.outputs = {"out"};
     node.subgraphs.clear();
-    return evaluateNodeInScope(node, inputs, ctx.opset(), ctx.scope(), ctx.options()).at(0);
+    try {
+        return evaluateNodeInScope(node, inputs, ctx.opset(), ctx.scope(), ctx.options()).at(0);
+    } catch (const Error& e) {
+        // Report the problem as this node's ("... (QLinearConv): ...", not "(Conv)").
+        std::string message = e.what();
+        const std::string inner = "Cannot evaluate node " + quote(node.label()) + " (" + op + "): ";
+        if (message.rfind(inner, 0) == 0)
+            message = message.substr(inner.size());
+        if (!message.empty() && message.back() == '.')
+            message.pop_back();
+        ctx.fail(message);
+    }
 }
 
 /// The axis of B's columns (for a per-column zero point or scale), -1 for a 1-D B.

@@ -370,8 +370,7 @@ Outputs pad(KernelContext& ctx)
 
 Outputs range(KernelContext& ctx)
 {
-    const TypeSet types = typeBit(dtype::Float) | typeBit(dtype::Double) | typeBit(dtype::Int16)
-                          | typeBit(dtype::Int32) | typeBit(dtype::Int64);
+    const TypeSet types = kFloatTypes | typeBit(dtype::Int16) | typeBit(dtype::Int32) | typeBit(dtype::Int64);
     for (std::size_t i = 0; i < 3; ++i) {
         ctx.requireType(i, types);
         ctx.requireSameType(0, i);

@@ -4,6 +4,8 @@ set -euo pipefail
 
 NETFOLD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NETFOLD_BUILD_PACKAGES="cmake make g++ pkg-config qt6-base-dev qt6-svg-dev libonnx-dev libprotobuf-dev protobuf-compiler libgraphviz-dev"
+# What the install and package tests check with (validators, dpkg-shlibdeps, lintian).
+NETFOLD_TEST_PACKAGES="desktop-file-utils appstream shared-mime-info bash-completion man-db dpkg-dev lintian"
 
 netfold_install_packages() {
     local missing=()

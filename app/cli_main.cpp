@@ -1,4 +1,5 @@
 // netfold-cli: the headless twin of netfold (info, simplify, diff).
+#include "BuildInfo.h"
 #include "diff/ModelDiff.h"
 #include "diff/Report.h"
 #include "eval/Verify.h"
@@ -32,7 +33,8 @@ const char* const kUsage =
     "  diff A B [--json]          what differs between two models (nodes, attributes,\n"
     "                             initializers, inputs and outputs); exit 1 when they differ\n"
     "\n"
-    "Run 'netfold-cli <command> --help' for the options of a command.\n";
+    "Run 'netfold-cli <command> --help' for the options of a command;\n"
+    "'netfold-cli --version' prints the version, the git commit and the library versions.\n";
 
 int fail(const std::string& message)
 {
@@ -454,6 +456,10 @@ int main(int argc, char** argv)
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage;
         return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "-V") {
+        std::cout << versionReport("netfold-cli", libraryVersions());
+        return 0;
     }
     const std::string cmd = args[0];
     args.erase(args.begin());

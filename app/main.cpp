@@ -1,8 +1,10 @@
 // netfold: the desktop application.
+#include "AboutDialog.h"
 #include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "Palette.h"
 #include "SimplifySession.h"
 
 #include <QApplication>
@@ -16,6 +18,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <unistd.h>
 
@@ -55,15 +58,26 @@ private:
 int main(int argc, char** argv)
 {
     const ProcessClock clock;
+    // --version works without a display: answer it before QApplication connects to one.
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+            std::fputs(qPrintable(netfold::versionText()), stdout);
+            return 0;
+        }
     QApplication app(argc, argv);
     QApplication::setApplicationName("netfold");
     QApplication::setOrganizationName("netfold");
     QApplication::setApplicationVersion(NETFOLD_VERSION);
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.netfold.Netfold"));
+    QApplication::setWindowIcon(netfold::appIcon());
+    netfold::applyColorScheme(app, netfold::requestedColorScheme());
 
     QCommandLineParser parser;
     parser.setApplicationDescription("See what an ONNX simplifier folds: the graph before and after, side by side.");
     parser.addHelpOption();
-    parser.addVersionOption();
+    // Handled above; listed here for --help.
+    parser.addOption(QCommandLineOption({"v", "version"}, "Print the version, the git commit and the versions of Qt, "
+                                                          "ONNX, protobuf and Graphviz netfold runs with, and exit."));
     parser.addPositionalArgument("model", "The .onnx file to open (default: the bundled sample).");
     QCommandLineOption screenshot("screenshot",
                                   "Open the model, wait until it is laid out and painted, save the window as a PNG "
@@ -79,6 +93,9 @@ int main(int argc, char** argv)
     parser.process(app);
 
     netfold::MainWindow window;
+    // A screenshot is of the default layout; a normal start comes back as it was left.
+    if (!parser.isSet(screenshot))
+        window.restoreSettings();
     netfold::GraphScene* scene = window.graphScene();
     auto options = scene->options();
     if (parser.isSet(horizontal))

@@ -67,10 +67,10 @@ void TestCli::infoJson()
 
 void TestCli::infoText()
 {
-    auto r = runCli({"info", dataPath("opset18.onnx")});
+    auto r = runCli({"info", dataPath("opsets/unknown_op23.onnx")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("Not inferred"));
-    QVERIFY(r.out.contains("opset 18"));
+    QVERIFY(r.out.contains("opset 23"));
 }
 
 void TestCli::badInputs_data()

@@ -9,7 +9,11 @@
 
 #include <QtTest>
 
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <fstream>
@@ -70,6 +74,21 @@ void TestEquivalence::simplifiedMatchesOrt_data()
     QTest::newRow("loop_model") << "loop_model.onnx" << false;
     QTest::newRow("nested_model") << "nested_model.onnx" << false; // If inside a Loop body, inlined
     QTest::newRow("opset21") << "opset21.onnx" << false;
+    // The exports above re-typed to opsets 18, 21 and 23 (tests/data/make_opsets.py).
+    QFile manifest(dataPath("opsets/opsets.json"));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    const QJsonObject retyped = QJsonDocument::fromJson(manifest.readAll()).object();
+    for (const auto& v : retyped["retyped"].toArray()) {
+        const QString file = v.toObject()["file"].toString();
+        const QString original = v.toObject()["original"].toString();
+        const bool dyn = original == "seed_dynamic.onnx" || original == "transformer_dyn.onnx" || original == "shuffle_dyn.onnx";
+        QTest::newRow(qPrintable(file)) << file << dyn;
+    }
+    // One small model per operator version of opsets 18-23.
+    for (const auto& v : retyped["ops"].toArray()) {
+        const QString file = v.toObject()["model"].toString();
+        QTest::newRow(qPrintable(file)) << file << false;
+    }
 }
 
 void TestEquivalence::simplifiedMatchesOrt()

@@ -645,7 +645,8 @@ void TestEval::errors_data()
         {"float[1,1]{1}", "float[1]{1}", "float[1]{0}", "float[1]{0}", "float[1]{1}"}, "training_mode=1 has no kernel.");
     err("Tile negative", "Tile", 13, {}, {"float[1]{1}", "int64[1]{-1}"}, "has a negative entry.");
     err("Cast to string", "Cast", 13, {"to=8"}, {"float[1]{1}"}, "casting float to string has no kernel.");
-    err("Resize cubic", "Resize", 13, {"mode='cubic'"}, {"float[2]{1,2}", "", "float[1]{2}"}, "mode 'cubic' has no kernel.");
+    err("Resize unknown mode", "Resize", 13, {"mode='bicubic'"}, {"float[2]{1,2}", "", "float[1]{2}"},
+        "mode 'bicubic' has no kernel.");
     err("Constant sparse", "Constant", 13, {}, {}, "it has no value attribute.");
 }
 
@@ -693,7 +694,7 @@ void TestEval::outputLimit_data()
     QTest::newRow("Range huge") << "Range" << QStringList{"int64[]{0}", "int64[]{9000000000000000000}", "int64[]{1}"}
                                 << (qulonglong(1) << 31) << "output would be 72.0 EB, over the 2.1 GB limit.";
     QTest::newRow("Add small limit") << "Add" << QStringList{"float[30]{}", "float[1]{1}"} << qulonglong(100)
-                                     << "output would be 120 bytes, over the 100 bytes limit.";
+                                     << "output would be 120 B, over the 100 B limit.";
     QTest::newRow("Reshape negative") << "Reshape" << QStringList{"float[1]{1}", "int64[1]{-5}"} << (qulonglong(1) << 31)
                                       << "has the invalid entry -5.";
 }
@@ -718,9 +719,9 @@ void TestEval::noKernel_data()
     QTest::addColumn<QString>("op");
     QTest::addColumn<QString>("domain");
     QTest::addColumn<QString>("message");
-    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel.";
-    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel.";
-    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel.";
+    QTest::newRow("RandomUniform") << "RandomUniform" << "" << "op 'RandomUniform' has no kernel (random output).";
+    QTest::newRow("RandomNormalLike") << "RandomNormalLike" << "" << "op 'RandomNormalLike' has no kernel (random output).";
+    QTest::newRow("Multinomial") << "Multinomial" << "" << "op 'Multinomial' has no kernel (random output).";
     QTest::newRow("custom domain") << "Relu" << "com.example" << "op 'com.example:Relu' has no kernel.";
     QTest::newRow("unknown") << "Foo" << "ai.onnx" << "op 'Foo' has no kernel.";
 }

@@ -535,6 +535,138 @@ void networkCases(CaseList& L)
     L.add("Upsample linear", "Upsample", 9, {"mode='linear'"}, {"float[1,1,2,3]", "float[4]{1,1,2,2}"});
 }
 
+/// The versions opsets 18-23 added or changed, of ops the evaluator covers.
+void newOpsetCases(CaseList& L)
+{
+    L.add("GroupNormalization opset 21", "GroupNormalization", 21, {"num_groups=2"},
+          {"float[2,4,3,3]", "float[4]", "float[4]"});
+    L.add("GroupNormalization opset 21 epsilon 1-D", "GroupNormalization", 21, {"num_groups=3", "epsilon=0.01"},
+          {"float[1,6,5]~big", "float[6]", "float[6]"});
+    L.add("GroupNormalization opset 21 one group", "GroupNormalization", 21, {"num_groups=1"},
+          {"float[2,3,2,2]", "float[3]", "float[3]"});
+    L.add("GroupNormalization opset 18 per group", "GroupNormalization", 18, {"num_groups=2"},
+          {"float[2,4,3,3]", "float[2]", "float[2]"});
+    L.failing("GroupNormalization groups do not divide", "GroupNormalization", 21, {"num_groups=3"},
+              {"float[1,4,2]", "float[4]", "float[4]"});
+    L.add("RMSNormalization", "RMSNormalization", 23, {}, {"float[2,3,8]", "float[8]"});
+    L.add("RMSNormalization axis 1 epsilon", "RMSNormalization", 23, {"axis=1", "epsilon=0.1"},
+          {"float[2,3,4]", "float[3,4]"});
+    L.add("RMSNormalization scale broadcast", "RMSNormalization", 23, {"axis=-2"}, {"float[2,3,4]~big", "float[1]"});
+    L.add("RMSNormalization double", "RMSNormalization", 23, {}, {"double[3,5]", "double[5]"});
+    L.add("RotaryEmbedding 4-D", "RotaryEmbedding", 23, {}, {"float[2,2,3,8]", "float[2,3,4]", "float[2,3,4]"});
+    L.add("RotaryEmbedding position_ids", "RotaryEmbedding", 23, {},
+          {"float[1,2,3,8]", "float[6,4]", "float[6,4]", "int64[1,3]{0,5,2}"});
+    L.add("RotaryEmbedding interleaved", "RotaryEmbedding", 23, {"interleaved=1"},
+          {"float[1,2,3,8]", "float[1,3,4]", "float[1,3,4]"});
+    L.add("RotaryEmbedding partial", "RotaryEmbedding", 23, {"rotary_embedding_dim=4"},
+          {"float[1,2,3,8]", "float[5,2]", "float[5,2]", "int64[1,3]{4,1,0}"});
+    L.add("RotaryEmbedding 3-D num_heads", "RotaryEmbedding", 23, {"num_heads=2"},
+          {"float[2,3,8]", "float[2,3,2]", "float[2,3,2]"});
+    L.add("Attention 4-D", "Attention", 23, {}, {"float[2,2,3,4]", "float[2,2,5,4]", "float[2,2,5,6]"});
+    L.add("Attention grouped-query", "Attention", 23, {}, {"float[1,4,3,4]", "float[1,2,3,4]", "float[1,2,3,4]"});
+    L.add("Attention 3-D", "Attention", 23, {"q_num_heads=2", "kv_num_heads=2"},
+          {"float[2,3,8]", "float[2,4,8]", "float[2,4,6]"});
+    L.add("Attention causal", "Attention", 23, {"is_causal=1"}, {"float[1,2,4,4]", "float[1,2,4,4]", "float[1,2,4,4]"});
+    L.add("Attention bool mask", "Attention", 23, {},
+          {"float[1,2,3,4]", "float[1,2,5,4]", "float[1,2,5,4]", "bool[3,5]{1,0,1,1,0,0,1,1,0,1,1,1,0,0,0}"});
+    L.add("Attention float mask", "Attention", 23, {}, {"float[2,1,3,4]", "float[2,1,5,4]", "float[2,1,5,4]", "float[2,1,3,5]"});
+    L.add("Attention scale softcap", "Attention", 23, {"scale=0.3", "softcap=2.0"},
+          {"float[1,2,3,4]~big", "float[1,2,3,4]", "float[1,2,3,4]"});
+    L.add("Attention past", "Attention", 23, {},
+          {"float[1,2,2,4]", "float[1,2,2,4]", "float[1,2,2,4]", "", "float[1,2,3,4]", "float[1,2,3,4]"}, 3);
+    for (int mode = 0; mode < 4; ++mode)
+        L.add(QString("Attention qk_matmul_output_mode %1").arg(mode), "Attention", 23,
+              {"qk_matmul_output_mode=" + QString::number(mode), "softcap=1.5"},
+              {"float[1,2,2,4]~big", "float[1,2,2,4]", "float[1,2,2,4]", "float[2,5]", "float[1,2,3,4]", "float[1,2,3,4]"}, 4);
+    L.add("Col2Im", "Col2Im", 18, {}, {"float[1,4,9]", "int64[2]{4,4}", "int64[2]{2,2}"});
+    L.add("Col2Im strides pads dilations", "Col2Im", 18, {"strides=[2,2]", "pads=[1,1,1,1]", "dilations=[2,2]"},
+          {"float[2,8,9]", "int64[2]{5,5}", "int64[2]{2,2}"});
+    L.add("Col2Im non-square", "Col2Im", 18, {"strides=[1,2]"}, {"float[1,6,6]", "int64[2]{3,7}", "int64[2]{2,3}"});
+    L.add("CenterCropPad crop and pad", "CenterCropPad", 18, {}, {"float[5,4]", "int64[2]{3,7}"});
+    L.add("CenterCropPad axes", "CenterCropPad", 18, {"axes=[-1]"}, {"int32[2,3,6]", "int64[1]{3}"});
+    L.add("CenterCropPad odd pad", "CenterCropPad", 18, {"axes=[0,2]"}, {"float[2,3,3]", "int64[2]{5,2}"});
+    L.add("LpPool", "LpPool", 11, {"kernel_shape=[2,2]"}, {"float[1,2,4,5]"});
+    L.add("LpPool p=1 strides pads", "LpPool", 11, {"kernel_shape=[3]", "strides=[2]", "pads=[1,1]", "p=1"},
+          {"float[2,3,9]"});
+    L.add("LpPool opset 18 ceil_mode", "LpPool", 18, {"kernel_shape=[2,2]", "strides=[2,2]", "ceil_mode=1", "p=3"},
+          {"float[1,2,5,5]~pos"});
+    L.add("LpPool opset 18 dilations", "LpPool", 18, {"kernel_shape=[2,2]", "dilations=[2,1]"}, {"float[1,1,5,4]"});
+    L.add("GlobalLpPool", "GlobalLpPool", 2, {}, {"float[2,3,4,5]"});
+    L.add("GlobalLpPool p=1", "GlobalLpPool", 2, {"p=1"}, {"float[1,2,3]"});
+    L.add("AveragePool opset 19 dilations", "AveragePool", 19, {"kernel_shape=[2,2]", "dilations=[2,2]"},
+          {"float[1,2,5,5]"});
+    L.add("AveragePool opset 19 dilations pads", "AveragePool", 19,
+          {"kernel_shape=[3]", "dilations=[2]", "pads=[2,1]", "strides=[2]"}, {"float[1,1,9]"});
+    for (const char* op : {"ReduceMax", "ReduceMin"}) {
+        L.add(QString("%1 opset 20 bool").arg(op), op, 20, {"keepdims=0"}, {"bool[3,4]", "int64[1]{1}"});
+        L.add(QString("%1 opset 20 float").arg(op), op, 20, {}, {"float[3,4]", "int64[1]{-1}"});
+    }
+    for (const char* op : {"ReduceSum", "ReduceMean", "ReduceProd", "ReduceL2"})
+        L.add(QString("%1 opset 18 empty axes input").arg(op), op, 18, {}, {"float[2,3]", "int64[0]{}"});
+    L.add("ReduceMean opset 18 axes omitted", "ReduceMean", 18, {"keepdims=0"}, {"float[2,3,4]"});
+    L.add("Split opset 18 num_outputs axis 1", "Split", 18, {"axis=1", "num_outputs=2"}, {"float[2,5]"}, 2);
+    L.add("Split opset 18 split input", "Split", 18, {}, {"float[6,2]", "int64[2]{4,2}"}, 2);
+    L.add("Pad opset 18 axes reflect", "Pad", 18, {"mode='reflect'"}, {"float[3,4]", "int64[2]{2,1}", "", "int64[1]{1}"});
+    L.add("Pad opset 19 wrap axes", "Pad", 19, {"mode='wrap'"}, {"float[2,3,4]", "int64[4]{1,0,2,1}", "", "int64[2]{0,2}"});
+    L.add("Pad opset 21 edge", "Pad", 21, {"mode='edge'"}, {"int64[3,2]", "int64[4]{0,1,2,1}"});
+    L.add("Gelu opset 20 double tanh", "Gelu", 20, {"approximate='tanh'"}, {"double[6]~big"});
+    L.add("IsNaN opset 20", "IsNaN", 20, {}, {"float[4]{nan,1,-inf,0}"});
+    L.add("IsInf opset 20 float16", "IsInf", 20, {"detect_positive=0"}, {"float16[4]{inf,-inf,nan,2}"});
+    L.add("Resize opset 19 half_pixel_symmetric linear", "Resize", 19,
+          {"mode='linear'", "coordinate_transformation_mode='half_pixel_symmetric'"},
+          {"float[1,1,3,4]", "", "float[4]{1,1,2.3,0.7}"});
+    L.add("Resize opset 18 not_smaller axes", "Resize", 18, {"keep_aspect_ratio_policy='not_smaller'", "axes=[2,3]"},
+          {"float[1,1,4,6]", "", "", "int64[2]{5,5}"});
+    L.add("Resize opset 18 axes scales", "Resize", 18, {"axes=[3]", "mode='linear'"},
+          {"float[1,2,3,4]", "", "float[1]{1.5}"});
+    for (const QString c : {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"}) {
+        L.add("Resize cubic up " + c, "Resize", 13, {"mode='cubic'", "coordinate_transformation_mode='" + c + "'"},
+              {"float[1,2,4,4]", "", "float[4]{1,1,2,1.5}"});
+        L.add("Resize cubic down " + c, "Resize", 13, {"mode='cubic'", "coordinate_transformation_mode='" + c + "'"},
+              {"float[1,1,7,8]", "", "float[4]{1,1,0.6,0.5}"});
+    }
+    L.add("Resize cubic exclude_outside a=-0.5", "Resize", 13,
+          {"mode='cubic'", "exclude_outside=1", "cubic_coeff_a=-0.5"}, {"float[1,1,5,6]", "", "", "int64[4]{1,1,8,4}"});
+    L.add("Resize antialias linear down", "Resize", 18, {"mode='linear'", "antialias=1"},
+          {"float[1,2,8,9]", "", "float[4]{1,1,0.5,0.4}"});
+    L.add("Resize antialias linear sizes pytorch_half_pixel", "Resize", 18,
+          {"mode='linear'", "antialias=1", "coordinate_transformation_mode='pytorch_half_pixel'"},
+          {"float[2,1,10,7]", "", "", "int64[4]{2,1,3,5}"});
+    L.add("Resize antialias linear up", "Resize", 18, {"mode='linear'", "antialias=1"},
+          {"float[1,1,3,4]", "", "float[4]{1,1,2,1.5}"});
+    L.add("Resize antialias linear axes", "Resize", 18, {"mode='linear'", "antialias=1", "axes=[2,3]"},
+          {"float[1,3,9,9]", "", "", "int64[2]{4,5}"});
+    L.add("Resize antialias cubic down", "Resize", 18, {"mode='cubic'", "antialias=1"},
+          {"float[1,1,9,7]", "", "", "int64[4]{1,1,4,3}"});
+    L.add("Resize antialias cubic exclude_outside", "Resize", 18, {"mode='cubic'", "antialias=1", "exclude_outside=1"},
+          {"float[1,2,8,8]", "", "float[4]{1,1,0.5,0.375}"});
+    L.add("Resize antialias cubic up", "Resize", 18, {"mode='cubic'", "antialias=1"},
+          {"float[1,1,3,4]", "", "float[4]{1,1,2,2}"});
+    L.add("Reshape opset 21", "Reshape", 21, {}, {"float[2,3,4]", "int64[2]{4,-1}"});
+    L.add("Shape opset 21 start end", "Shape", 21, {"start=1", "end=-1"}, {"float[2,3,4,5]"});
+    L.add("Flatten opset 21", "Flatten", 21, {"axis=2"}, {"float[2,3,4]"});
+    L.add("Squeeze opset 21", "Squeeze", 21, {}, {"float[1,3,1]", "int64[1]{-1}"});
+    L.add("Transpose opset 21", "Transpose", 21, {"perm=[2,0,1]"}, {"int32[2,3,4]"});
+    L.add("ConstantOfShape opset 21", "ConstantOfShape", 21, {"value=tensor:float[1]{1.5}"}, {"int64[2]{2,3}"});
+    L.add("Cast opset 21", "Cast", 21, {"to=7"}, {"float[6]~big"});
+    L.add("CastLike opset 21", "CastLike", 21, {}, {"int32[4]", "float[1]{0}"});
+    L.add("Size opset 21", "Size", 21, {}, {"float[2,3]"});
+    L.add("Identity opset 21", "Identity", 21, {}, {"float[3]"});
+    L.add("Equal opset 19", "Equal", 19, {}, {"int32[5]~int", "int32[5]~int"});
+    L.add("Constant opset 21", "Constant", 21, {"value_ints=[4,5]"}, {});
+    L.add("Mish opset 22", "Mish", 22, {}, {"float[6]"});
+    L.add("Round opset 22", "Round", 22, {}, {"float[8]{0.5,1.5,2.5,-0.5,-1.5,1.2,2.7,-3.3}"});
+    L.add("Softplus opset 22", "Softplus", 22, {}, {"float[6]~big"});
+    L.add("Conv opset 22", "Conv", 22, {"pads=[1,1,1,1]"}, {"float[1,2,5,5]", "float[3,2,3,3]"});
+    L.add("MaxPool opset 22", "MaxPool", 22, {"kernel_shape=[2,2]"}, {"float[1,1,4,4]"});
+    L.add("AveragePool opset 22", "AveragePool", 22, {"kernel_shape=[2,2]", "ceil_mode=1", "strides=[2,2]"},
+          {"float[1,1,5,5]"});
+    L.add("InstanceNormalization opset 22", "InstanceNormalization", 22, {}, {"float[2,3,4]", "float[3]", "float[3]"});
+    L.add("Dropout opset 22", "Dropout", 22, {}, {"float[2,3]"});
+    L.add("EyeLike opset 22", "EyeLike", 22, {"k=1"}, {"float[3,4]"});
+    L.add("LpPool opset 22", "LpPool", 22, {"kernel_shape=[2]"}, {"float[1,2,5]"});
+}
+
 /// Control-flow models written into dir (Scan both ways, a while-style Loop, a nested If reading
 /// outer-scope values); returns their paths.
 QStringList writeControlFlowModels(const QString& dir)
@@ -606,6 +738,7 @@ std::vector<OrtCase> allCases(const QStringList& extraModels)
     generatorCases(L);
     reduceCases(L);
     networkCases(L);
+    newOpsetCases(L);
     for (const char* file : {"seed_static.onnx", "seed_bn_stats.onnx", "seed_view.onnx", "if_model.onnx",
                              "loop_model.onnx", "tiny_resnet.onnx", "transformer_dyn.onnx", "opset18.onnx",
                              "opset21.onnx", "external_data.onnx"})

@@ -1,9 +1,11 @@
 // core/layout: the drawable graph, ranking and chunking, the Graphviz layout of chunks, the cache
 // and thread safety.
 #include "ModelBuilder.h"
+#include "TestModels.h"
 #include "TestSupport.h"
 
 #include "layout/DotLayout.h"
+#include "layout/DotWorkers.h"
 #include "layout/LayoutEngine.h"
 #include "layout/LayoutGraph.h"
 #include "model/DataType.h"
@@ -12,6 +14,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -21,34 +24,6 @@ using namespace netfold;
 using namespace netfold::test;
 
 namespace {
-
-/// A residual chain of blocks (Relu, Add, Shape -> Gather -> Unsqueeze -> Concat(Constant) ->
-/// Reshape) long enough to be chunked, plus one edge spanning the whole graph (Shape of the
-/// input, read by the last Reshape) that must become a stub.
-Model chainModel(int blocks)
-{
-    ModelBuilder b(13, "chain");
-    b.input("X", dtype::Float, {"batch", 8});
-    b.ints("idx0", {}, {0});
-    b.ints("axes0", {1}, {0});
-    b.node("Shape", {"X"}, {"xshape"}, "input_shape");
-    std::string x = "X";
-    for (int i = 0; i < blocks; ++i) {
-        const std::string p = "b" + std::to_string(i) + "_";
-        b.node("Relu", {x}, {p + "a"}, p + "relu");
-        b.node("Add", {p + "a", x}, {p + "b"}, p + "add");
-        b.node("Shape", {p + "b"}, {p + "s"}, p + "shape");
-        b.node("Gather", {p + "s", "idx0"}, {p + "g"}, p + "gather").attr("axis", int64_t(0));
-        b.node("Unsqueeze", {p + "g", "axes0"}, {p + "u"}, p + "unsqueeze");
-        b.node("Constant", {}, {p + "tail"}, p + "tail").attr("value", *Tensor::int64Vector({8}));
-        b.node("Concat", {p + "u", p + "tail"}, {p + "c"}, p + "concat").attr("axis", int64_t(0));
-        b.node("Reshape", {p + "b", p + "c"}, {p + "r"}, p + "reshape");
-        x = p + "r";
-    }
-    b.node("Reshape", {x, "xshape"}, {"Y"}, "final");
-    b.output("Y", dtype::Float);
-    return b.build();
-}
 
 /// Sizes as the app would measure them (roughly).
 void setSizes(LayoutGraph& g)
@@ -126,6 +101,7 @@ private slots:
     void manyLayoutsInOneProcess();
     void workerProcesses();
     void dotOutputBytes();
+    void workerFrames();
     void cancel();
     void streaming();
     void bezier();
@@ -590,6 +566,49 @@ void TestLayout::dotOutputBytes()
     QCOMPARE(back.splines[1].size(), std::size_t(0));
     p = bytes.data();
     QVERIFY(!readDotOutput(p, bytes.data() + bytes.size() - 3, back));
+}
+
+// The worker protocol on its own: frames split at every possible byte survive reassembly,
+// a malformed payload is skipped without losing the frames after it.
+void TestLayout::workerFrames()
+{
+    DotOutput a;
+    a.width = 3;
+    a.centers = {{1, 2}};
+    DotOutput b;
+    b.height = 7;
+    b.splines = {{{0, 0}, {1, 1}, {2, 2}, {3, 3}}};
+    std::string stream;
+    dotworkers::appendFrame(stream, 4, a);
+    const std::size_t firstEnd = stream.size();
+    dotworkers::appendFrame(stream, 9, b);
+    for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+        dotworkers::FrameReader reader;
+        std::vector<std::pair<int, DotOutput>> got;
+        auto onJob = [&](int j, DotOutput&& out) { got.emplace_back(j, std::move(out)); };
+        reader.feed(stream.data(), cut, onJob);
+        QCOMPARE(got.size(), std::size_t(cut >= stream.size() ? 2 : cut >= firstEnd ? 1 : 0));
+        reader.feed(stream.data() + cut, stream.size() - cut, onJob);
+        QCOMPARE(got.size(), std::size_t(2));
+        QCOMPARE(reader.pending(), std::size_t(0));
+        QCOMPARE(got[0].first, 4);
+        QCOMPARE(got[0].second.centers[0].y, 2.0);
+        QCOMPARE(got[1].first, 9);
+        QCOMPARE(got[1].second.splines[0].size(), std::size_t(4));
+    }
+    // A frame whose payload is cut short inside (length says 3 bytes) is dropped; the next one
+    // still arrives.
+    std::string bad(8, '\0');
+    const int32_t job = 1;
+    const uint32_t len = 3;
+    std::memcpy(&bad[0], &job, 4);
+    std::memcpy(&bad[4], &len, 4);
+    bad.append("xyz");
+    dotworkers::appendFrame(bad, 2, a);
+    dotworkers::FrameReader reader;
+    std::vector<int> jobs;
+    reader.feed(bad.data(), bad.size(), [&](int j, DotOutput&&) { jobs.push_back(j); });
+    QCOMPARE(jobs, std::vector<int>{2});
 }
 
 void TestLayout::cancel()

@@ -1,5 +1,6 @@
 // TensorStats: statistics and histograms of constant tensors equal numpy's (tensor_stats.json),
 // NaN / Inf / zero counts, empty and scalar tensors, progress and cancellation.
+#include "TestModels.h"
 #include "TestSupport.h"
 
 #include "model/DataType.h"
@@ -36,14 +37,7 @@ QJsonObject expected()
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-const Model& model(const QString& file)
-{
-    static std::map<QString, Model> cache;
-    auto it = cache.find(file);
-    if (it == cache.end())
-        it = cache.emplace(file, loadModel(dataPath(file).toStdString())).first;
-    return it->second;
-}
+const Model& model(const QString& file) { return cachedModel(file); }
 
 TensorPtr findTensor(const Model& m, const std::string& name, const QString& source)
 {

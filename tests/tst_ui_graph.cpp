@@ -1,6 +1,7 @@
 // The graph view: items per node and edge, selection by NodeId, highlights, search, level of
 // detail, SVG/PNG export, the main window and `netfold --screenshot`.
 #include "ModelBuilder.h"
+#include "TestModels.h"
 #include "TestSupport.h"
 
 #include "ChunkItem.h"
@@ -38,31 +39,8 @@ std::shared_ptr<const Graph> graphOf(const std::shared_ptr<Model>& m)
     return std::shared_ptr<const Graph>(m, &m->graph);
 }
 
-/// A long residual chain (chunked, with one stubbed edge), as in tst_layout.
-std::shared_ptr<Model> chainModel(int blocks)
-{
-    ModelBuilder b(13, "chain");
-    b.input("X", dtype::Float, {"batch", 8});
-    b.ints("idx0", {}, {0});
-    b.ints("axes0", {1}, {0});
-    b.node("Shape", {"X"}, {"xshape"}, "input_shape");
-    std::string x = "X";
-    for (int i = 0; i < blocks; ++i) {
-        const std::string p = "b" + std::to_string(i) + "_";
-        b.node("Relu", {x}, {p + "a"}, p + "relu");
-        b.node("Add", {p + "a", x}, {p + "b"}, p + "add");
-        b.node("Shape", {p + "b"}, {p + "s"}, p + "shape");
-        b.node("Gather", {p + "s", "idx0"}, {p + "g"}, p + "gather").attr("axis", int64_t(0));
-        b.node("Unsqueeze", {p + "g", "axes0"}, {p + "u"}, p + "unsqueeze");
-        b.node("Constant", {}, {p + "tail"}, p + "tail").attr("value", *Tensor::int64Vector({8}));
-        b.node("Concat", {p + "u", p + "tail"}, {p + "c"}, p + "concat").attr("axis", int64_t(0));
-        b.node("Reshape", {p + "b", p + "c"}, {p + "r"}, p + "reshape");
-        x = p + "r";
-    }
-    b.node("Reshape", {x, "xshape"}, {"Y"}, "final");
-    b.output("Y", dtype::Float);
-    return std::make_shared<Model>(b.build());
-}
+/// A long residual chain (chunked, with one stubbed edge).
+std::shared_ptr<Model> sharedChainModel(int blocks) { return std::make_shared<Model>(chainModel(blocks)); }
 
 /// Boxes of two node items overlap (scene coordinates).
 QString overlaps(const QVector<NodeItem*>& items)
@@ -173,7 +151,7 @@ void TestUiGraph::itemsPerNodeAndEdge()
 
 void TestUiGraph::chunkedScene()
 {
-    auto model = chainModel(60);
+    auto model = sharedChainModel(60);
     GraphScene scene;
     QSignalSpy chunks(&scene, &GraphScene::chunkAdded);
     scene.setGraph(graphOf(model), 13);
@@ -392,7 +370,7 @@ void TestUiGraph::searchPanel()
 
 void TestUiGraph::levelOfDetail()
 {
-    auto model = chainModel(60);
+    auto model = sharedChainModel(60);
     GraphView view;
     view.resize(800, 600);
     view.show();
@@ -520,7 +498,7 @@ void TestUiGraph::twoViewsAtOnce()
 {
     // Two scenes laying out at the same time (the compare view) both finish with all items.
     auto a = load("transformer_dyn.onnx");
-    auto b = chainModel(50);
+    auto b = sharedChainModel(50);
     GraphView left, right;
     left.graphScene()->setGraph(graphOf(a), a->opsetVersion(""));
     right.graphScene()->setGraph(graphOf(b), 13);

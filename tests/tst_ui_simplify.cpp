@@ -11,6 +11,7 @@
 #include "SimplifySession.h"
 #include "SummaryPanel.h"
 
+#include "model/ModelIO.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -37,9 +38,37 @@ class TestUiSimplify : public QObject {
     Q_OBJECT
 private slots:
     void runToEndAndSave();
+    void committedPipelineIsStableWhileBusy();
     void neverSavesOverTheOriginal();
     void verifyShowsDifferences();
 };
+
+// A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
+// committed state (position 0 here) until the whole run is handed over, however often the
+// views look while it runs.
+void TestUiSimplify::committedPipelineIsStableWhileBusy()
+{
+    SimplifySession session;
+    Model model = loadModel(dataPath("transformer_dyn.onnx").toStdString());
+    session.setModel(std::make_shared<const Model>(std::move(model)));
+    const Pipeline* before = session.pipeline();
+    int progressSignals = 0;
+    connect(&session, &SimplifySession::progress, this, [&] { ++progressSignals; });
+    session.runToEnd();
+    QVERIFY(session.busy());
+    int looks = 0;
+    while (session.busy()) {
+        QCOMPARE(session.pipeline(), before);
+        QCOMPARE(session.pipeline()->position(), std::size_t(0));
+        QCOMPARE(session.pipeline()->steps().size(), std::size_t(0));
+        ++looks;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    QVERIFY(looks > 0);
+    QVERIFY(progressSignals > 0);
+    QVERIFY(session.pipeline()->position() > 0);
+    QVERIFY(session.pipeline()->atFixedPoint());
+}
 
 void TestUiSimplify::runToEndAndSave()
 {

@@ -1,5 +1,7 @@
 #include "BreadcrumbBar.h"
 
+#include "Palette.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -22,7 +24,8 @@ BreadcrumbBar::BreadcrumbBar(QWidget* parent) : QWidget(parent)
     m_label->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     connect(m_label, &QLabel::linkActivated, this, [this](const QString& href) { activate(href.toInt()); });
     row->addWidget(m_label, 1);
-    setStyleSheet(QStringLiteral("netfold--BreadcrumbBar { background: #fff8e6; border-bottom: 1px solid #e0d3a8; }"));
+    setStyleSheet(QStringLiteral("netfold--BreadcrumbBar { background: %1; border-bottom: 1px solid %2; }")
+                      .arg(themed("#fff8e6", "#3a3322"), themed("#e0d3a8", "#5c4a1a")));
     setAttribute(Qt::WA_StyledBackground);
     hide();
 }

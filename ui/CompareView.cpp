@@ -4,6 +4,7 @@
 #include "GraphScene.h"
 #include "GraphStyle.h"
 #include "GraphView.h"
+#include "Palette.h"
 #include "SimplifySession.h"
 #include "UiText.h"
 
@@ -89,6 +90,7 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     layout->addLayout(top);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName("compareSplitter");
     // Each side: a title (never wider than the side; the whole text is its tooltip), then the
     // graph, or in its place why this side has no such body.
     auto makeSide = [&](QLabel*& title, QStackedWidget*& stack, GraphView*& view, QLabel*& missing, const QString& name) {
@@ -97,7 +99,7 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
         v->setContentsMargins(0, 0, 0, 0);
         v->setSpacing(0);
         title = new QLabel(side);
-        title->setStyleSheet("QLabel { background: #eef1f5; padding: 3px 6px; font-weight: bold; }");
+        title->setStyleSheet(QString("QLabel { background: %1; padding: 3px 6px; font-weight: bold; }").arg(themed("#eef1f5", "#34373b")));
         title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         v->addWidget(title);
         stack = new QStackedWidget(side);
@@ -111,7 +113,7 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
         missing->setAlignment(Qt::AlignCenter);
         missing->setWordWrap(true);
         missing->setMargin(24);
-        missing->setStyleSheet("QLabel { color: #555; background: #fafafa; }");
+        missing->setStyleSheet(QString("QLabel { color: %1; background: %2; }").arg(themed("#555", "#a9acb2"), themed("#fafafa", "#1e1f22")));
         stack->addWidget(missing);
         v->addWidget(stack, 1);
     };

@@ -1,5 +1,9 @@
 #include "GraphStyle.h"
 
+#include "Palette.h"
+
+#include <QGuiApplication>
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -41,22 +45,48 @@ QFont pixelFont(const QString& family, double pixels, QFont::Weight weight)
 
 const GraphStyle& GraphStyle::standard()
 {
-    static const GraphStyle style = [] {
-        initResources();
-        QFile f(QStringLiteral(":/style/graph-style.json"));
-        return fromJson(f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray());
-    }();
-    return style;
+    const bool dark = qobject_cast<QGuiApplication*>(QCoreApplication::instance()) && applicationIsDark();
+    return standard(dark);
 }
 
-GraphStyle GraphStyle::fromJson(const QByteArray& json, QString* error)
+const GraphStyle& GraphStyle::standard(bool dark)
+{
+    static const QByteArray json = [] {
+        initResources();
+        QFile f(QStringLiteral(":/style/graph-style.json"));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+    static const GraphStyle light = fromJson(json);
+    static const GraphStyle darkStyle = fromJson(json, nullptr, true);
+    return dark ? darkStyle : light;
+}
+
+namespace {
+
+/// `base` with `over`'s members put in, objects merged member by member (arrays and values replaced).
+QJsonObject merged(QJsonObject base, const QJsonObject& over)
+{
+    for (auto it = over.begin(); it != over.end(); ++it) {
+        const QJsonValue old = base.value(it.key());
+        const QJsonValue value = it.value();
+        base.insert(it.key(), old.isObject() && value.isObject() ? QJsonValue(merged(old.toObject(), value.toObject()))
+                                                                 : value);
+    }
+    return base;
+}
+
+} // namespace
+
+GraphStyle GraphStyle::fromJson(const QByteArray& json, QString* error, bool dark)
 {
     GraphStyle s;
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (error)
         *error = doc.isObject() ? QString() : QStringLiteral("Style file is not a JSON object: %1.").arg(parseError.errorString());
-    const QJsonObject root = doc.object();
+    QJsonObject root = doc.object();
+    if (dark)
+        root = merged(root, root.value(QLatin1String("dark")).toObject());
     const QJsonObject font = root.value(QLatin1String("font")).toObject();
     const QJsonObject node = root.value(QLatin1String("node")).toObject();
     const QJsonObject edge = root.value(QLatin1String("edge")).toObject();

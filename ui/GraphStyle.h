@@ -20,10 +20,14 @@ public:
         QColor text;
     };
 
-    /// The bundled style (":/style/graph-style.json"), loaded once.
+    /// The bundled style (":/style/graph-style.json"), loaded once: its dark variant when the
+    /// application's palette is dark (see Palette.h).
     static const GraphStyle& standard();
+    /// The bundled style's light or dark variant.
+    static const GraphStyle& standard(bool dark);
     /// Parses a style file; falls back to built-in defaults for anything missing or invalid.
-    static GraphStyle fromJson(const QByteArray& json, QString* error = nullptr);
+    /// With dark, the members of the file's "dark" object replace those they name first.
+    static GraphStyle fromJson(const QByteArray& json, QString* error = nullptr, bool dark = false);
 
     /// Category index of an op type (the "default" category when unlisted).
     int categoryOf(const QString& opType) const;

@@ -85,7 +85,7 @@ void GraphView::fitAll()
     const QRectF r = m_scene->sceneRect();
     if (r.isEmpty())
         return;
-    const QRectF vp = viewport()->rect();
+    const QRectF vp = roomRect();
     const qreal z = qBound(kMinZoom, qMin(vp.width() / r.width(), vp.height() / r.height()), kMaxZoom);
     setTransform(QTransform::fromScale(z, z));
     centerOn(r.center());
@@ -199,6 +199,7 @@ void GraphView::onLayoutStarted()
                 break;
             }
     m_anchorCandidates.clear();
+    m_barResizes = 0;
 }
 
 void GraphView::onChunkAdded(int chunk, int)
@@ -229,7 +230,7 @@ GraphView::InitialView GraphView::naturalInitialView() const
     const QRectF r = m_scene->sceneRect();
     if (r.isEmpty())
         return {1.0, true};
-    const QRectF vp = viewport()->rect();
+    const QRectF vp = roomRect();
     const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
     if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6))
         return {qMin(fit, 1.25), true};
@@ -237,6 +238,14 @@ GraphView::InitialView GraphView::naturalInitialView() const
 }
 
 qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }
+
+QRectF GraphView::roomRect() const
+{
+    // The viewport without scroll bars, less a pixel each side for rounding: a whole graph fitted
+    // into it needs no scroll bars, so the fit does not depend on whether they are shown.
+    const QSize room = maximumViewportSize();
+    return QRectF(0, 0, qMax(1, room.width() - 2), qMax(1, room.height() - 2));
+}
 
 void GraphView::setInitialZoomCap(qreal cap)
 {
@@ -252,7 +261,7 @@ void GraphView::applyInitialView()
     const QRectF r = m_scene->sceneRect();
     if (r.isEmpty())
         return;
-    const QRectF vp = viewport()->rect();
+    const QRectF vp = roomRect();
     const InitialView natural = naturalInitialView();
     const qreal z = qMin(natural.zoom, m_zoomCap);
     setTransform(QTransform::fromScale(z, z));
@@ -365,12 +374,21 @@ void GraphView::showEvent(QShowEvent* event)
 void GraphView::resizeEvent(QResizeEvent* event)
 {
     QGraphicsView::resizeEvent(event);
+    // Scroll bars coming or going resize the viewport, not the view. The initial view is fitted
+    // into the room without them, so it stays; an anchor is put back where it was on screen, but
+    // only twice in a row (placing it may bring the bars back or take them away again).
+    const QSize room = maximumViewportSize();
+    const bool roomChanged = room != m_room;
+    m_room = room;
+    m_barResizes = roomChanged ? 0 : m_barResizes + 1;
     if (m_userMoved)
         return;
-    if (m_anchorIndex >= 0)
-        applyAnchor();
-    else if (m_initialViewSet)
+    if (m_anchorIndex >= 0) {
+        if (m_barResizes <= 2)
+            applyAnchor();
+    } else if (m_initialViewSet && roomChanged) {
         applyInitialView();
+    }
 }
 
 } // namespace netfold

@@ -71,6 +71,8 @@ private:
         bool whole;
     };
     InitialView naturalInitialView() const;
+    /// The room a whole graph is fitted into (see resizeEvent()).
+    QRectF roomRect() const;
     /// Before the scene drops its items for another version of the graph: the nodes in sight
     /// (the selected one, then the nearest the centre first) and where they are on screen.
     void noteAnchors();
@@ -94,6 +96,10 @@ private:
     bool m_initialViewSet = false;
     qreal m_pinchStart = 1.0;
     qreal m_zoomCap = kMaxZoom;
+    /// maximumViewportSize() at the last resize.
+    QSize m_room;
+    /// Viewport resizes in a row that only scroll bars caused.
+    int m_barResizes = 0;
 };
 
 } // namespace netfold

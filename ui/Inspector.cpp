@@ -4,8 +4,10 @@
 #include "TensorTableModel.h"
 #include "TensorView.h"
 
+#include "model/Constant.h"
 #include "model/DataType.h"
 #include "model/ModelSummary.h"
+#include "shape/OpsetTable.h"
 #include "shape/ShapeInference.h"
 
 #include <onnx/defs/schema.h>
@@ -119,30 +121,14 @@ QString storageText(const Tensor& t)
     return {};
 }
 
-/// The tensor a Constant node produces, from whichever value attribute it has, or nullptr.
+/// The tensor a Constant node produces, or nullptr (also when its value is malformed).
 TensorPtr constantTensor(const Node& node)
 {
-    if (node.opType != "Constant" || !node.domain.empty())
-        return nullptr;
     try {
-        if (node.hasAttribute("value"))
-            return node.attrTensor("value");
-        if (const auto* a = node.attribute("value_float"))
-            return Tensor::fromDoubles(dtype::Float, {}, {a->f()});
-        if (const auto* a = node.attribute("value_floats"))
-            return Tensor::fromDoubles(dtype::Float, {a->floats_size()}, std::vector<double>(a->floats().begin(), a->floats().end()));
-        if (const auto* a = node.attribute("value_int"))
-            return Tensor::int64s({a->i()}, {});
-        if (const auto* a = node.attribute("value_ints"))
-            return Tensor::int64Vector(std::vector<int64_t>(a->ints().begin(), a->ints().end()));
-        if (const auto* a = node.attribute("value_string"))
-            return std::make_shared<const Tensor>(std::vector<int64_t>{}, std::vector<std::string>{a->s()});
-        if (const auto* a = node.attribute("value_strings"))
-            return std::make_shared<const Tensor>(std::vector<int64_t>{a->strings_size()},
-                                                  std::vector<std::string>(a->strings().begin(), a->strings().end()));
+        return constantValue(node);
     } catch (const std::exception&) {
+        return nullptr;
     }
-    return nullptr;
 }
 
 QString row(const QString& key, const QString& value, const QString& keyTitle = {})
@@ -193,6 +179,33 @@ struct Uses {
             outputs.insert(v.name);
     }
 };
+
+/// Documentation of an op version newer than ONNX 1.12 has, from netfold's table.
+QString newerOpDocumentation(const OpsetOpInfo& info)
+{
+    QString b = section(Inspector::tr("Documentation"), QStringLiteral("%1-%2").arg(QString::fromStdString(info.op)).arg(info.sinceVersion));
+    QString text = esc(info.summary);
+    if (!info.change.empty())
+        text += " <span class=\"t\">(" + Inspector::tr("opset %1: %2").arg(info.sinceVersion).arg(esc(info.change)) + ")</span>";
+    b += paragraph(text);
+    auto list = [&b](const QString& title, const std::vector<std::string>& items) {
+        QStringList lines;
+        for (const auto& item : items)
+            lines << esc(item);
+        if (!lines.isEmpty())
+            b += row(title, "<span class=\"m\">" + lines.join("<br/>") + "</span>");
+    };
+    list(Inspector::tr("inputs"), info.inputs);
+    list(Inspector::tr("outputs"), info.outputs);
+    list(Inspector::tr("attributes"), info.attributes);
+    list(Inspector::tr("types"), info.typeConstraints);
+    b += paragraph("<span class=\"t\">"
+                   + Inspector::tr("Signature from the ONNX operator changelog; ONNX 1.12 stops at opset %1, netfold "
+                                   "infers this version with its own rule.")
+                         .arg(knownOnnxOpset())
+                   + "</span>");
+    return b;
+}
 
 } // namespace
 
@@ -486,7 +499,10 @@ void Inspector::showNode(const Model& model, const Graph& graph, NodeId id)
         b += section(tr("Shape inference")) + paragraph("<span class=\"w\">" + esc(n->second) + "</span>");
 
     // Documentation.
-    if (schema) {
+    const OpsetOpInfo* newer = domain.empty() && opset > knownOnnxOpset() ? newerOpVersion(node->opType, static_cast<int>(opset)) : nullptr;
+    if (newer) {
+        b += newerOpDocumentation(*newer);
+    } else if (schema) {
         const QString version = QStringLiteral("%1-%2").arg(QString::fromStdString(schema->Name())).arg(schema->SinceVersion());
         QString caveat;
         if (domain.empty() && opset > knownOnnxOpset())

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
+#include "AppSettings.h"
 #include "BreadcrumbBar.h"
 #include "CompareView.h"
 #include "GraphScene.h"
@@ -18,6 +20,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -107,7 +110,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open..."), this, &MainWindow::chooseFile);
     open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Open &Sample"), this, [this] { openSample(); });
+    file->addAction(tr("Open &Sample"), this, [this] {
+        if (confirmDiscard())
+            openSample();
+    });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
     QAction* exportAction = file->addAction(tr("&Export Graph..."), this, &MainWindow::chooseExport);
@@ -135,6 +141,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_cancel->setToolTip(tr("Stop the layout"));
     m_cancel->hide();
     m_zoomLabel = new QLabel(this);
+    setWindowIcon(appIcon());
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About netfold"), this, &MainWindow::showAbout);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_zoomLabel);
@@ -171,6 +180,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                 break;
             }
     });
+    m_defaultLayout = saveState();
 }
 
 MainWindow::~MainWindow() = default;
@@ -246,6 +256,8 @@ void MainWindow::createViewMenu()
     view->addSeparator();
     view->addAction(m_nodeDock->toggleViewAction());
     view->addAction(m_searchDock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
 }
 
 void MainWindow::createSimplifyUi()
@@ -342,6 +354,7 @@ void MainWindow::onSessionChanged()
     if (p->position() > 0 && !isComparing())
         showCompare(true);
     m_summaryPanel->setModels(p->originalPtr(), p->currentPtr());
+    updateModified();
 }
 
 void MainWindow::showCompare(bool on)
@@ -394,6 +407,8 @@ bool MainWindow::saveSimplified(const QString& path)
     }
     try {
         saveModel(*model, path.toStdString());
+        m_savedSnapshot = model;
+        updateModified();
         statusBar()->showMessage(tr("Saved %1 (%2 nodes).").arg(path).arg(model->graph.nodes.size()), 8000);
         return true;
     } catch (const std::exception& e) {
@@ -490,7 +505,9 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
     m_displayName = displayName;
     m_crumbs->setPath(m_model->graph, m_path, displayName);
     m_compare->setRootName(displayName);
-    setWindowTitle(displayName + " - netfold");
+    setWindowTitle(displayName + "[*] - netfold");
+    m_savedSnapshot.reset();
+    setWindowModified(false);
     m_nodeList->clear();
     m_nodeListFilled = false;
     if (m_nodeDock->isVisible())
@@ -508,7 +525,7 @@ void MainWindow::setModel(std::unique_ptr<Model> model, const QString& displayNa
     graphScene()->setGraph(std::shared_ptr<const Graph>(m_model, &m_model->graph), m_model->opsetVersion(""));
     showCompare(false);
     m_inspector->clear();
-    m_session->setModel(m_model);
+    m_session->setModel(m_model, m_timeline->newModelOptions());
     updateStatus();
 }
 
@@ -688,16 +705,23 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->clear();
     const QStringList list = recentFiles();
     for (const QString& path : list)
-        m_recentMenu->addAction(path, this, [this, path] { openFile(path); });
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (confirmDiscard())
+                openFile(path);
+        });
     m_recentMenu->setEnabled(!list.isEmpty());
 }
 
 void MainWindow::chooseFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX model"), QString(),
+    if (!confirmDiscard())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open ONNX model"), lastDirectory(),
                                                       tr("ONNX models (*.onnx);;All files (*)"));
-    if (!path.isEmpty())
-        openFile(path);
+    if (path.isEmpty())
+        return;
+    rememberDirectory(path);
+    openFile(path);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
@@ -710,9 +734,83 @@ void MainWindow::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.first().isLocalFile()) {
+        if (!confirmDiscard())
+            return;
         openFile(urls.first().toLocalFile());
         event->acceptProposedAction();
     }
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreWindowSettings(*this, settings);
+    m_persistSettings = true;
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    saveWindowSettings(*this, settings);
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultLayout);
+    if (!isMaximized() && !isFullScreen())
+        resize(1280, 800);
+    resetSplitters(*this);
+}
+
+QDialog* MainWindow::showAbout()
+{
+    auto* about = new AboutDialog(this);
+    about->setAttribute(Qt::WA_DeleteOnClose);
+    about->show();
+    return about;
+}
+
+bool MainWindow::hasUnsavedSimplification() const
+{
+    const Pipeline* p = m_session->pipeline();
+    if (!p || m_session->busy() || p->position() == 0)
+        return false;
+    const std::shared_ptr<const Model> saved = m_savedSnapshot.lock();
+    return !saved || saved != m_session->after();
+}
+
+void MainWindow::updateModified() { setWindowModified(hasUnsavedSimplification()); }
+
+bool MainWindow::confirmDiscard()
+{
+    if (!hasUnsavedSimplification())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved simplification"),
+                    tr("The simplified model of %1 is not saved.").arg(m_displayName),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("discardBox"));
+    box.setInformativeText(tr("Save it before going on?"));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Discard:
+        return true;
+    case QMessageBox::Save:
+        chooseSaveSimplified();
+        return !hasUnsavedSimplification();
+    default:
+        return false;
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!confirmDiscard()) {
+        event->ignore();
+        return;
+    }
+    if (m_persistSettings)
+        saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace netfold

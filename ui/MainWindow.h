@@ -13,6 +13,8 @@ class QProgressBar;
 class QToolButton;
 class QAction;
 class QStackedWidget;
+class QDialog;
+class QCloseEvent;
 
 namespace netfold {
 
@@ -77,9 +79,22 @@ public:
     /// Selects a node wherever it is in the model (going into its body) and scrolls to it.
     bool showNode(NodeId id);
 
+    /// Restores geometry, docks, splitters, simplify options and highlight mode from QSettings
+    /// and saves them when the window closes (the app calls this; tests opt in).
+    void restoreSettings();
+    void saveSettings() const;
+    /// View > Reset Layout: docks, splitters and size as on a first start.
+    void resetLayout();
+    /// Help > About (non-modal); returns the dialog.
+    QDialog* showAbout();
+    /// True when the model is simplified (a step or more) and that result is not saved.
+    bool hasUnsavedSimplification() const;
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    /// Asks before discarding an unsaved simplification.
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void setModel(std::unique_ptr<Model> model, const QString& displayName);
@@ -103,6 +118,10 @@ private:
     /// The single view's part of openGraphPath(); false when the model has no such body.
     bool showInSingleView(const GraphPath& path);
     void openSubgraph(NodeId id, const QString& attribute);
+    /// Asks whether to save, discard or keep an unsaved simplification; true to go on.
+    bool confirmDiscard();
+    /// The title's modified mark follows hasUnsavedSimplification().
+    void updateModified();
 
     std::shared_ptr<Model> m_model;
     GraphView* m_view = nullptr;
@@ -133,6 +152,11 @@ private:
     QString m_displayName;
     /// A node to select and centre once the body it is in has been laid out.
     NodeId m_pendingShow = kNoNode;
+    /// The simplified model last saved (to tell whether the current one is saved).
+    std::weak_ptr<const Model> m_savedSnapshot;
+    /// The dock layout before any settings were restored (View > Reset Layout).
+    QByteArray m_defaultLayout;
+    bool m_persistSettings = false;
 };
 
 } // namespace netfold

@@ -86,6 +86,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     auto* scopeRow = new QHBoxLayout;
     scopeRow->addWidget(new QLabel(tr("Highlight:"), this));
     m_scope = new QComboBox(this);
+    m_scope->setObjectName("highlightScope");
     m_scope->addItems({tr("This step"), tr("All steps so far")});
     m_scope->setCurrentIndex(1);
     connect(m_scope, &QComboBox::currentIndexChanged, this, [this](int i) { emit cumulativeChanged(i == 1); });
@@ -101,6 +102,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     layout->addWidget(m_progress);
 
     auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName("timelineSplitter");
     m_steps = new QTreeWidget(split);
     m_steps->setObjectName("stepList");
     // Numbers take what they need, the pass name the rest (elided in the middle: the ends of
@@ -155,6 +157,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     auto* options = new QGroupBox(tr("Options"), this);
     auto* form = new QFormLayout(options);
     m_sizeLimit = new QDoubleSpinBox(options);
+    m_sizeLimit->setObjectName("sizeLimit");
     m_sizeLimit->setRange(0.001, 4096);
     m_sizeLimit->setDecimals(3);
     m_sizeLimit->setValue(1.5);
@@ -165,6 +168,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     m_shapes->setToolTip(tr("Fix input shapes before simplifying (like onnxsim --overwrite-input-shape); separate inputs with ';'"));
     form->addRow(tr("Input shapes"), m_shapes);
     m_skipBn = new QCheckBox(tr("Skip BatchNormalization fusion"), options);
+    m_skipBn->setObjectName("skipFuseBn");
     form->addRow(m_skipBn);
     auto* apply = new QPushButton(tr("Apply options"), options);
     connect(apply, &QPushButton::clicked, this, &PassTimeline::applyOptions);
@@ -205,8 +209,33 @@ PipelineOptions PassTimeline::options() const
     return o;
 }
 
+double PassTimeline::sizeLimitMB() const { return m_sizeLimit->value(); }
+
+bool PassTimeline::skipFuseBn() const { return m_skipBn->isChecked(); }
+
+void PassTimeline::setCumulative(bool cumulative) { m_scope->setCurrentIndex(cumulative ? 1 : 0); }
+
+PipelineOptions PassTimeline::newModelOptions() const
+{
+    PipelineOptions o;
+    if (!m_applied)
+        return o;
+    o.pass.sizeLimit = static_cast<std::size_t>(m_sizeLimit->value() * 1024 * 1024);
+    if (m_skipBn->isChecked())
+        o.skip.insert("fuse_bn_into_conv");
+    return o;
+}
+
+void PassTimeline::restoreOptions(double sizeLimitMB, bool skipFuseBn)
+{
+    m_sizeLimit->setValue(sizeLimitMB);
+    m_skipBn->setChecked(skipFuseBn);
+    m_applied = true;
+}
+
 void PassTimeline::applyOptions()
 {
+    m_applied = true;
     m_session->setOptions(options());
     if (!m_shapes->text().trimmed().isEmpty() && m_session->pipeline()) {
         try {

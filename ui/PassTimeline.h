@@ -37,6 +37,18 @@ public:
     QTreeWidget* stepList() const { return m_steps; }
     /// The options as the widgets show them.
     PipelineOptions options() const;
+    /// The options a newly opened model starts with: the defaults until "Apply options" is
+    /// pressed (or restoreOptions() called), then the size limit and BatchNormalization choice
+    /// applied last.
+    PipelineOptions newModelOptions() const;
+    /// True once options were applied or restored (they are then worth saving).
+    bool optionsApplied() const { return m_applied; }
+    double sizeLimitMB() const;
+    bool skipFuseBn() const;
+    /// Sets the option widgets from saved settings and makes them the options new models start with.
+    void restoreOptions(double sizeLimitMB, bool skipFuseBn);
+    /// Shows highlights for every step so far (true) or the current step only.
+    void setCumulative(bool cumulative);
     /// Wide enough for the longest pass names beside the step numbers.
     QSize sizeHint() const override;
 
@@ -73,6 +85,7 @@ private:
     QLabel* m_status;
     QProgressBar* m_progress;
     bool m_filling = false;
+    bool m_applied = false;
 };
 
 /// Parses "name:1,3,224,224; other:1,10" into input shape overrides; throws Error on bad text.

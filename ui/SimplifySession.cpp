@@ -6,18 +6,21 @@ namespace netfold {
 
 SimplifySession::SimplifySession(QObject* parent) : QObject(parent)
 {
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        m_busy = false;
-        emit busyChanged(false);
-        if (!m_error.isEmpty()) {
-            const QString e = m_error;
-            m_error.clear();
-            emit failed(e);
-        }
-        if (m_pipeline && m_pipeline->atFixedPoint())
-            emit fixedPointReached();
-        emit changed();
-    });
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] { commit(m_watcher.result()); });
+}
+
+void SimplifySession::commit(const Outcome& outcome)
+{
+    m_busy = false;
+    emit busyChanged(false);
+    if (outcome.generation != m_generation)
+        return; // setModel() came in between: the work was for a pipeline that is gone
+    m_pipeline = outcome.pipeline;
+    if (!outcome.error.isEmpty())
+        emit failed(outcome.error);
+    if (m_pipeline && m_pipeline->atFixedPoint())
+        emit fixedPointReached();
+    emit changed();
 }
 
 SimplifySession::~SimplifySession()
@@ -31,7 +34,7 @@ void SimplifySession::setModel(std::shared_ptr<const Model> model, const Pipelin
     m_cancel = true;
     m_watcher.waitForFinished();
     m_cancel = false;
-    m_pipeline = model ? std::make_unique<Pipeline>(*model, options) : nullptr;
+    m_pipeline = model ? std::make_shared<Pipeline>(*model, options) : nullptr;
     ++m_generation;
     emit changed();
 }
@@ -56,25 +59,28 @@ const Step* SimplifySession::currentStep() const
     return &m_pipeline->steps()[m_pipeline->position() - 1];
 }
 
-void SimplifySession::runInBackground(std::function<void()> work)
+void SimplifySession::runInBackground(std::function<void(Pipeline&)> work)
 {
     if (!m_pipeline || m_busy)
         return;
     m_busy = true;
     m_cancel = false;
     emit busyChanged(true);
-    m_watcher.setFuture(QtConcurrent::run([this, work] {
+    Outcome start{std::make_shared<Pipeline>(*m_pipeline), m_generation, {}};
+    m_watcher.setFuture(QtConcurrent::run([start, work] {
+        Outcome out = start;
         try {
-            work();
+            work(*out.pipeline);
         } catch (const std::exception& e) {
-            m_error = QString::fromStdString(e.what());
+            out.error = QString::fromStdString(e.what());
         }
+        return out;
     }));
 }
 
 void SimplifySession::step()
 {
-    runInBackground([this] { m_pipeline->stepForward(); });
+    runInBackground([](Pipeline& p) { p.stepForward(); });
 }
 
 void SimplifySession::back()
@@ -87,9 +93,9 @@ void SimplifySession::back()
 
 void SimplifySession::runToEnd()
 {
-    runInBackground([this] {
-        m_pipeline->runToFixedPoint([this](const Step& s) {
-            QMetaObject::invokeMethod(this, [this, n = static_cast<int>(m_pipeline->position()), pass = QString::fromStdString(s.pass)] {
+    runInBackground([this](Pipeline& p) {
+        p.runToFixedPoint([this, &p](const Step& s) {
+            QMetaObject::invokeMethod(this, [this, n = static_cast<int>(p.position()), pass = QString::fromStdString(s.pass)] {
                 emit progress(n, pass);
             });
             return !m_cancel.load();

@@ -11,6 +11,10 @@ namespace netfold {
 
 /// The GUI's handle on a simplification Pipeline: runs steps off the GUI thread (one at a
 /// time), reports progress, can be cancelled, and tells views when the position changed.
+///
+/// Threading: a step or a run to the end works on the worker's own copy of the pipeline; the
+/// GUI thread commits that copy when the work is done. The pipeline the views read is never
+/// touched by another thread, so it can be read at any time, busy or not.
 class SimplifySession : public QObject {
     Q_OBJECT
 public:
@@ -20,7 +24,7 @@ public:
     /// Starts over on a model (drops the previous pipeline).
     void setModel(std::shared_ptr<const Model> model, const PipelineOptions& options = {});
     bool hasModel() const { return m_pipeline != nullptr; }
-    /// The pipeline; only read it while !busy().
+    /// The committed pipeline (what the views show; unchanged while a step is computed).
     const Pipeline* pipeline() const { return m_pipeline.get(); }
     bool busy() const { return m_busy; }
     /// Counts setModel() calls: the snapshots of one generation share NodeIds (one is a
@@ -62,14 +66,20 @@ signals:
     void fixedPointReached();
 
 private:
-    void runInBackground(std::function<void()> work);
+    /// What a worker hands back: its copy of the pipeline, moved on, and the error if any.
+    struct Outcome {
+        std::shared_ptr<Pipeline> pipeline;
+        quint64 generation = 0;
+        QString error;
+    };
+    void runInBackground(std::function<void(Pipeline&)> work);
+    void commit(const Outcome& outcome);
 
-    std::unique_ptr<Pipeline> m_pipeline;
-    QFutureWatcher<void> m_watcher;
+    std::shared_ptr<Pipeline> m_pipeline;
+    QFutureWatcher<Outcome> m_watcher;
     std::atomic<bool> m_cancel{false};
     bool m_busy = false;
     quint64 m_generation = 0;
-    QString m_error;
 };
 
 } // namespace netfold

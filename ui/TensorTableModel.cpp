@@ -62,7 +62,7 @@ QString shortest16(uint16_t bits, float value, int maxDigits, uint16_t (*encode)
 
 bool isSpecialOrZero(const Tensor& t, int64_t flat, bool* special)
 {
-    if (!isFloatType(t.dtype()) && !isIntegerType(t.dtype()) && t.dtype() != dtype::Bool)
+    if (!isFloatType(t.dtype()) && !isIntegerType(t.dtype()) && t.dtype() != dtype::Bool && !isLowPrecisionType(t.dtype()))
         return false;
     const double v = t.at(flat);
     *special = !std::isfinite(v);
@@ -96,6 +96,13 @@ QString TensorTableModel::formatElement(const Tensor& t, int64_t flat)
     case dtype::UInt64: return QString::number(static_cast<qulonglong>(load<uint64_t>(t, flat)));
     case dtype::Bool: return load<uint8_t>(t, flat) ? QStringLiteral("true") : QStringLiteral("false");
     case dtype::String: return QString::fromStdString(t.strings()[static_cast<std::size_t>(flat)]);
+    case dtype::Int4: case dtype::UInt4: return QString::number(t.intAt(flat));
+    case dtype::Float8E4M3FN: case dtype::Float8E4M3FNUZ: case dtype::Float8E5M2: case dtype::Float8E5M2FNUZ:
+    case dtype::Float4E2M1: {
+        // Every value of these types is exact in a float's shortest form.
+        const double v = t.at(flat);
+        return std::isnan(v) ? QStringLiteral("nan") : shortest(static_cast<float>(v));
+    }
     default: return QStringLiteral("?");
     }
 }
@@ -311,7 +318,7 @@ QVariant TensorTableModel::data(const QModelIndex& index, int role) const
         return odd ? QColor(0xc0, 0x39, 0x2b) : QColor(0x99, 0x99, 0x99);
     }
     case ValueRole:
-        if (!m_ready || text || !isNumericType(m_tensor->dtype()))
+        if (!m_ready || text || !isDecodableType(m_tensor->dtype()))
             return {};
         return m_tensor->at(flat);
     case FlatIndexRole: return static_cast<qlonglong>(flat);

@@ -104,7 +104,7 @@ QThreadPool* tensorPool()
     return pool;
 }
 
-bool decodable(const Tensor& t) { return t.dtype() == dtype::String || isNumericType(t.dtype()); }
+bool decodable(const Tensor& t) { return t.dtype() == dtype::String || isDecodableType(t.dtype()); }
 
 /// Decodes t (strings or bytes); throws Error.
 void decode(const Tensor& t)

@@ -25,6 +25,13 @@ const eval::KernelTable& kernels()
         eval::registerMatMulKernels(t);
         eval::registerNNKernels(t);
         eval::registerControlFlowKernels(t);
+        eval::registerNewOpsetKernels(t);
+        eval::registerRnnKernels(t);
+        eval::registerQuantKernels(t);
+        eval::registerDetectionKernels(t);
+        eval::registerEinsumKernels(t);
+        eval::registerSignalKernels(t);
+        eval::registerMiscKernels(t);
         return t;
     }();
     return table;
@@ -147,8 +154,10 @@ std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<T
     if (inputs.size() != node.inputs.size())
         ctx.fail("got " + std::to_string(inputs.size()) + " input values for " + std::to_string(node.inputs.size())
                  + " inputs");
-    if (!hasKernel(node.opType, node.domain))
-        ctx.fail("op " + quote(qualifiedOp(node)) + " has no kernel");
+    if (!hasKernel(node.opType, node.domain)) {
+        const std::string why = isDefaultDomain(node.domain) ? noKernelReason(node.opType) : std::string();
+        ctx.fail("op " + quote(qualifiedOp(node)) + " has no kernel" + (why.empty() ? "" : " (" + why + ")"));
+    }
     auto outputs = runKernel(kernels().at(node.opType), ctx);
     if (outputs.size() > node.outputs.size())
         outputs.resize(node.outputs.size());

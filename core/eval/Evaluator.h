@@ -17,6 +17,10 @@ struct EvalOptions {
 bool hasKernel(const std::string& opType, const std::string& domain = {});
 /// The ops with kernels, sorted.
 std::vector<std::string> supportedOps();
+/// ai.onnx ops (opsets 1-17) deliberately without a kernel, with the reason ("random output").
+const std::vector<std::pair<std::string, std::string>>& opsWithoutKernel();
+/// The reason op has no kernel, or "" when it is not one of opsWithoutKernel().
+std::string noKernelReason(const std::string& opType);
 
 /// Evaluates one node on its input values (nullptr for an omitted optional input) with the
 /// semantics of the given ai.onnx opset; returns one tensor per node output (nullptr for an

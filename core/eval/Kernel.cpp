@@ -29,21 +29,6 @@ std::string dimsString(const std::vector<int64_t>& dims)
     return s + "]";
 }
 
-std::string formatBytes(double bytes)
-{
-    static const char* const units[] = {"KB", "MB", "GB", "TB", "PB", "EB"};
-    if (bytes < 1000)
-        return std::to_string(static_cast<int64_t>(bytes)) + " bytes";
-    int unit = -1;
-    while (bytes >= 1000 && unit < 5) {
-        bytes /= 1000;
-        ++unit;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, bytes >= 100 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-    return buf;
-}
-
 std::string formatNumber(double v)
 {
     char buf[32];

@@ -188,6 +188,14 @@ void registerConvKernels(KernelTable& table);
 void registerPoolKernels(KernelTable& table);
 void registerResizeKernels(KernelTable& table);
 void registerControlFlowKernels(KernelTable& table);
+/// Ops added by opsets 18-23 (NewOpsetKernels.cpp).
+void registerNewOpsetKernels(KernelTable& table);
+void registerRnnKernels(KernelTable& table);
+void registerQuantKernels(KernelTable& table);
+void registerDetectionKernels(KernelTable& table);
+void registerEinsumKernels(KernelTable& table);
+void registerSignalKernels(KernelTable& table);
+void registerMiscKernels(KernelTable& table);
 
 /// evaluateNode with the values of the enclosing graphs visible to the node's subgraphs.
 std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<TensorPtr>& inputs, int64_t opset,

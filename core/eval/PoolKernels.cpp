@@ -1,7 +1,8 @@
-// Pooling: MaxPool (with Indices), AveragePool, GlobalAveragePool, GlobalMaxPool.
+// Pooling: MaxPool (with Indices), AveragePool, LpPool, GlobalAveragePool, GlobalMaxPool, GlobalLpPool.
 #include "Elementwise.h"
 #include "Spatial.h"
 
+#include <cmath>
 #include <limits>
 
 namespace netfold::eval {
@@ -83,6 +84,29 @@ Outputs averagePool(KernelContext& ctx)
     return {out.finish()};
 }
 
+/// LpPool: the p-norm of each window (padding adds nothing).
+Outputs lpPool(KernelContext& ctx)
+{
+    ctx.requireType(0, kFloatTypes);
+    const Tensor& x = ctx.in(0);
+    const Window w = poolWindow(ctx, x);
+    const double p = static_cast<double>(ctx.attrInt("p", 2));
+    Output out(ctx, x.dtype(), pooledDims(x, w.out));
+    const auto v = readAs<double>(x);
+    const int64_t images = x.dims()[0] * x.dims()[1], inSize = product(w.in);
+    const auto inStrides = stridesOf(w.in);
+    int64_t y = 0;
+    for (int64_t img = 0; img < images; ++img)
+        for (IndexCounter o(w.out); o.valid(); o.next(), ++y) {
+            double total = 0;
+            forWindow(w, o.index(), inStrides, [&](int64_t at) {
+                total += std::pow(std::fabs(v[static_cast<std::size_t>(img * inSize + at)]), p);
+            });
+            out.setDouble(y, std::pow(total, 1.0 / p));
+        }
+    return {out.finish()};
+}
+
 /// MaxPool's Indices value for an element: row-major over the whole input (storage_order 0), or
 /// with the spatial axes in column-major order (storage_order 1).
 int64_t maxPoolIndex(const Window& w, int64_t image, int64_t at, bool columnMajor)
@@ -139,6 +163,8 @@ Outputs globalPool(KernelContext& ctx)
     ctx.requireMinRank(0, 3);
     const Tensor& x = ctx.in(0);
     const bool isMax = ctx.node().opType == "GlobalMaxPool";
+    const bool isLp = ctx.node().opType == "GlobalLpPool";
+    const double p = static_cast<double>(ctx.attrInt("p", 2));
     Output out(ctx, x.dtype(), pooledDims(x, std::vector<int64_t>(x.rank() - 2, 1)));
     const int64_t inSize = product(x.dims(), 2);
     const auto v = readAs<double>(x);
@@ -146,9 +172,9 @@ Outputs globalPool(KernelContext& ctx)
         double acc = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
         for (int64_t i = 0; i < inSize; ++i) {
             const double value = v[static_cast<std::size_t>(img * inSize + i)];
-            acc = isMax ? std::max(acc, value) : acc + value;
+            acc = isMax ? std::max(acc, value) : isLp ? acc + std::pow(std::fabs(value), p) : acc + value;
         }
-        out.setDouble(img, isMax ? acc : acc / double(inSize));
+        out.setDouble(img, isMax ? acc : isLp ? std::pow(acc, 1.0 / p) : acc / double(inSize));
     }
     return {out.finish()};
 }
@@ -161,6 +187,8 @@ void registerPoolKernels(KernelTable& table)
     table["MaxPool"] = maxPool;
     table["GlobalAveragePool"] = globalPool;
     table["GlobalMaxPool"] = globalPool;
+    table["LpPool"] = lpPool;
+    table["GlobalLpPool"] = globalPool;
 }
 
 } // namespace netfold::eval

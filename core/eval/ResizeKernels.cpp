@@ -1,4 +1,5 @@
-// Resize (nearest and linear, opset 10 to 19 coordinate modes) and Upsample, done one axis at a time.
+// Resize (nearest, linear and cubic, antialiased from opset 18, opset 10 to 19 coordinate modes) and
+// Upsample, done one axis at a time.
 #include "Elementwise.h"
 
 #include <algorithm>
@@ -11,9 +12,12 @@ namespace {
 using Outputs = std::vector<TensorPtr>;
 
 struct ResizeMode {
-    bool linear = false;
+    enum class Kind { Nearest, Linear, Cubic } kind = Kind::Nearest;
     std::string coordinates = "half_pixel";
     std::string nearest = "round_prefer_floor";
+    bool antialias = false;
+    bool excludeOutside = false;
+    double cubicA = -0.75;
 };
 
 /// Where output coordinate x falls in the input, computed in float as ONNX Runtime does.
@@ -50,34 +54,110 @@ int64_t nearestIndex(const std::string& mode, float x, float scale)
     return static_cast<int64_t>(x == f + 0.5f ? f : std::round(x));
 }
 
+/// The input positions one output element reads, and their weights.
+using Taps = std::vector<std::pair<int64_t, double>>;
+
+/// Keys' cubic convolution kernel with coefficient a, at distance x.
+double cubicKernel(double x, double a)
+{
+    x = std::fabs(x);
+    if (x < 1)
+        return ((a + 2) * x - (a + 3)) * x * x + 1;
+    if (x < 2)
+        return (((x - 5) * x + 8) * x - 4) * a;
+    return 0;
+}
+
+/// Taps of an antialiased linear or cubic resize (opset 18): the filter is stretched by the
+/// downscale factor; taps outside the input repeat the edge (or are dropped with
+/// exclude_outside); weights are normalized.
+Taps antialiasTaps(const ResizeMode& mode, int64_t j, float scale, int64_t inLen, int64_t outLen)
+{
+    const bool cubic = mode.kind == ResizeMode::Kind::Cubic;
+    const float inPerOut = 1.0f / scale;
+    const float half = cubic ? 2.0f : 1.0f;
+    const float support = inPerOut >= 1.0f ? half * inPerOut : half;
+    const float stretch = inPerOut >= 1.0f ? 1.0f / inPerOut : 1.0f;
+    const auto window = static_cast<int64_t>(std::ceil(support)) * 2 + 1;
+    const float center = 0.5f + (inPerOut == 1.0f ? static_cast<float>(j)
+                                                  : sourceCoordinate(mode.coordinates, static_cast<float>(j), scale, inLen,
+                                                                     outLen));
+    const auto first = static_cast<int64_t>(std::floor(center - support + 0.5f));
+    const auto last = first + std::clamp<int64_t>(static_cast<int64_t>(std::floor(center + support + 0.5f)) - first, 0, window);
+    Taps taps;
+    double total = 0;
+    for (int64_t t = first; t < last; ++t) {
+        if (mode.excludeOutside && (t < 0 || t >= inLen))
+            continue;
+        const float d = (static_cast<float>(t) - center + 0.5f) * stretch;
+        const double w = cubic ? cubicKernel(d, mode.cubicA) : std::max(0.0, 1.0 - std::fabs(double(d)));
+        taps.emplace_back(std::clamp<int64_t>(t, 0, inLen - 1), w);
+        total += w;
+    }
+    for (auto& t : taps)
+        t.second = total == 0 ? 0.0 : t.second / total;
+    return taps;
+}
+
+/// Taps of a cubic resize: the 4 neighbours of the source coordinate, edges repeated (or dropped
+/// and the rest renormalized with exclude_outside).
+Taps cubicTaps(const ResizeMode& mode, float x, int64_t inLen)
+{
+    const double base = std::floor(double(x)), r = double(x) - base;
+    Taps taps;
+    double total = 0;
+    for (int k = -1; k <= 2; ++k) {
+        const auto t = static_cast<int64_t>(base) + k;
+        const double w = mode.excludeOutside && (t < 0 || t >= inLen) ? 0.0 : cubicKernel(r - k, mode.cubicA);
+        taps.emplace_back(std::clamp<int64_t>(t, 0, inLen - 1), w);
+        total += w;
+    }
+    if (mode.excludeOutside)
+        for (auto& t : taps)
+            t.second = total == 0 ? 0.0 : t.second / total;
+    return taps;
+}
+
 /// Resizes values (shape dims) along one axis to outLen.
 std::vector<double> resizeAxis(const std::vector<double>& v, std::vector<int64_t>& dims, std::size_t axis,
                                int64_t outLen, float scale, const ResizeMode& mode)
 {
     const int64_t inLen = dims[axis], outer = product(dims, 0, axis), inner = product(dims, axis + 1);
-    std::vector<int64_t> lo(static_cast<std::size_t>(outLen)), hi(lo.size());
-    std::vector<double> weight(lo.size(), 0.0);
+    std::vector<Taps> taps(static_cast<std::size_t>(outLen));
     for (int64_t j = 0; j < outLen; ++j) {
+        auto& t = taps[static_cast<std::size_t>(j)];
+        if (mode.antialias && mode.kind != ResizeMode::Kind::Nearest) {
+            t = antialiasTaps(mode, j, scale, inLen, outLen);
+            continue;
+        }
         const float x = sourceCoordinate(mode.coordinates, static_cast<float>(j), scale, inLen, outLen);
-        const auto k = static_cast<std::size_t>(j);
-        if (mode.linear) {
+        if (mode.kind == ResizeMode::Kind::Linear) {
             const float c = std::clamp(x, 0.0f, static_cast<float>(inLen - 1));
-            lo[k] = static_cast<int64_t>(std::floor(c));
-            hi[k] = std::min(lo[k] + 1, inLen - 1);
-            weight[k] = c - static_cast<float>(lo[k]);
+            const auto lo = static_cast<int64_t>(std::floor(c));
+            const double w = c - static_cast<float>(lo);
+            t = {{lo, 1.0 - w}, {std::min(lo + 1, inLen - 1), w}};
+        } else if (mode.kind == ResizeMode::Kind::Cubic) {
+            t = cubicTaps(mode, x, inLen);
         } else {
-            lo[k] = hi[k] = std::clamp<int64_t>(nearestIndex(mode.nearest, x, scale), 0, inLen - 1);
+            t = {{std::clamp<int64_t>(nearestIndex(mode.nearest, x, scale), 0, inLen - 1), 1.0}};
         }
     }
     std::vector<double> out(static_cast<std::size_t>(outer * outLen * inner));
     std::size_t dst = 0;
     for (int64_t o = 0; o < outer; ++o)
         for (int64_t j = 0; j < outLen; ++j) {
-            const auto k = static_cast<std::size_t>(j);
-            const double* a = v.data() + (o * inLen + lo[k]) * inner;
-            const double* b = v.data() + (o * inLen + hi[k]) * inner;
-            for (int64_t i = 0; i < inner; ++i)
-                out[dst++] = a[i] + weight[k] * (b[i] - a[i]);
+            const Taps& t = taps[static_cast<std::size_t>(j)];
+            for (int64_t i = 0; i < inner; ++i, ++dst) {
+                if (t.size() == 1) { // nearest: an exact copy
+                    out[dst] = v[static_cast<std::size_t>((o * inLen + t[0].first) * inner + i)];
+                    continue;
+                }
+                double acc = 0;
+                for (const auto& [at, w] : t)
+                    if (w != 0)
+                        acc += w * v[static_cast<std::size_t>((o * inLen + at) * inner + i)];
+                out[dst] = acc;
+            }
         }
     dims[axis] = outLen;
     return out;
@@ -105,9 +185,11 @@ ResizeMode resizeMode(const KernelContext& ctx, bool legacy)
 {
     ResizeMode m;
     const std::string mode = ctx.attrString("mode", "nearest");
-    if (mode != "nearest" && mode != "linear" && mode != "bilinear")
+    if (mode != "nearest" && mode != "linear" && mode != "bilinear" && !(mode == "cubic" && !legacy))
         ctx.fail("mode '" + mode + "' has no kernel");
-    m.linear = mode != "nearest";
+    m.kind = mode == "nearest" ? ResizeMode::Kind::Nearest
+             : mode == "cubic" ? ResizeMode::Kind::Cubic
+                               : ResizeMode::Kind::Linear;
     if (legacy) {
         m.coordinates = "asymmetric";
         m.nearest = "simple";
@@ -123,8 +205,9 @@ ResizeMode resizeMode(const KernelContext& ctx, bool legacy)
     if (m.nearest != "round_prefer_floor" && m.nearest != "round_prefer_ceil" && m.nearest != "floor"
         && m.nearest != "ceil")
         ctx.fail("nearest_mode '" + m.nearest + "' is not supported");
-    if (ctx.attrInt("antialias", 0) != 0)
-        ctx.fail("antialias=1 has no kernel");
+    m.antialias = ctx.opset() >= 18 && ctx.attrInt("antialias", 0) != 0;
+    m.excludeOutside = ctx.attrInt("exclude_outside", 0) != 0;
+    m.cubicA = ctx.attrFloat("cubic_coeff_a", -0.75f);
     return m;
 }
 

@@ -2,6 +2,7 @@
 // Tile, Transpose, Concat, Split, Pad, Range, ConstantOfShape, Constant, Identity, Cast, CastLike,
 // Where, EyeLike.
 #include "Elementwise.h"
+#include "model/Constant.h"
 #include "TensorOps.h"
 
 #include <onnx/onnx_pb.h>
@@ -429,37 +430,19 @@ Outputs constantOfShape(KernelContext& ctx)
 
 Outputs constant(KernelContext& ctx)
 {
-    const Node& n = ctx.node();
-    if (TensorPtr t = n.attrTensor("value")) {
-        ctx.requireKnownDtype(t->dtype(), "value dtype");
-        ctx.checkOutput(t->dtype(), t->dims());
-        // Decode now, so that a malformed value is reported as this node's error.
-        if (t->dtype() == dtype::String)
-            t->strings();
-        else
-            t->bytes();
-        return {t};
-    }
-    if (ctx.hasAttr("value_float"))
-        return {Tensor::scalar(dtype::Float, ctx.attrFloat("value_float", 0))};
-    if (ctx.hasAttr("value_int"))
-        return {Tensor::int64s({ctx.attrInt("value_int", 0)}, {})};
-    if (ctx.hasAttr("value_floats")) {
-        const auto v = ctx.attrFloats("value_floats");
-        return {Tensor::fromDoubles(dtype::Float, {int64_t(v.size())}, std::vector<double>(v.begin(), v.end()))};
-    }
-    if (ctx.hasAttr("value_ints"))
-        return {Tensor::int64Vector(ctx.attrInts("value_ints"))};
-    if (ctx.hasAttr("value_string"))
-        return {std::make_shared<const Tensor>(std::vector<int64_t>{}, std::vector<std::string>{ctx.attrString("value_string")})};
-    if (const auto* a = n.attribute("value_strings")) {
-        std::vector<std::string> strings(a->strings().begin(), a->strings().end());
-        const auto count = static_cast<int64_t>(strings.size());
-        return {std::make_shared<const Tensor>(std::vector<int64_t>{count}, std::move(strings))};
-    }
     if (ctx.hasAttr("sparse_value"))
         ctx.fail("a sparse_value has no kernel");
-    ctx.fail("it has no value attribute");
+    TensorPtr t = constantValue(ctx.node());
+    if (!t)
+        ctx.fail("it has no value attribute");
+    ctx.requireKnownDtype(t->dtype(), "value dtype");
+    ctx.checkOutput(t->dtype(), t->dims());
+    // Decode now, so that a malformed value is reported as this node's error.
+    if (t->dtype() == dtype::String)
+        t->strings();
+    else
+        t->bytes();
+    return {t};
 }
 
 Outputs eyeLike(KernelContext& ctx)

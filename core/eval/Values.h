@@ -3,6 +3,7 @@
 #include "../model/DataType.h"
 #include "../model/Error.h"
 #include "../model/Tensor.h"
+#include "../util/Format.h"
 
 #include <cmath>
 #include <cstdint>
@@ -99,8 +100,6 @@ template <class T> std::vector<T> readAs(const Tensor& t)
 
 /// "[2,3,4]".
 std::string dimsString(const std::vector<int64_t>& dims);
-/// A byte count for messages: "812 bytes", "3.2 GB", "300 MB".
-std::string formatBytes(double bytes);
 /// A number for messages: integers without a fraction, others with up to 6 significant digits.
 std::string formatNumber(double v);
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 
 namespace netfold {
@@ -248,6 +249,139 @@ bool readDotOutput(const char*& p, const char* end, DotOutput& out)
 }
 
 namespace {
+
+/// A chunk as a Graphviz graph: fixed-size boxes, the main path in one group, entry ports
+/// ranked first and exit ports last; edges[i] is the Graphviz edge of in.edges[i] (nullptr
+/// for an edge dot cannot have: out of range or a loop).
+struct DotGraph {
+    Agraph_t* g = nullptr;
+    std::vector<Agnode_t*> nodes;
+    std::vector<Agedge_t*> edges;
+};
+
+void setGraphAttributes(Agraph_t* g, const DotInput& in)
+{
+    const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;
+    agattr(g, AGRAPH, cstr("rankdir"), cstr(lr ? "LR" : "TB"));
+    agattr(g, AGRAPH, cstr("nodesep"), cstr(inches(in.nodeSep).c_str()));
+    agattr(g, AGRAPH, cstr("ranksep"), cstr(inches(in.rankSep).c_str()));
+    agattr(g, AGRAPH, cstr("splines"), cstr("spline"));
+    agattr(g, AGRAPH, cstr("pad"), cstr("0"));
+    agattr(g, AGRAPH, cstr("rank"), cstr(""));
+    // Network simplex dominates on wide chunks: bound it there (nslimit=0 keeps 5k nodes ~2 s).
+    if (in.boxes.size() > 400) {
+        const std::string limit = in.boxes.size() > 1500 ? "0.5" : "2";
+        agattr(g, AGRAPH, cstr("nslimit"), cstr(limit.c_str()));
+        agattr(g, AGRAPH, cstr("nslimit1"), cstr(limit.c_str()));
+        agattr(g, AGRAPH, cstr("mclimit"), cstr("0.3"));
+        agattr(g, AGRAPH, cstr("searchsize"), cstr("10"));
+    }
+    agattr(g, AGNODE, cstr("shape"), cstr("box"));
+    agattr(g, AGNODE, cstr("fixedsize"), cstr("true"));
+    agattr(g, AGNODE, cstr("label"), cstr(""));
+    agattr(g, AGNODE, cstr("margin"), cstr("0"));
+    agattr(g, AGNODE, cstr("penwidth"), cstr("0"));
+    agattr(g, AGEDGE, cstr("arrowhead"), cstr("none"));
+    agattr(g, AGEDGE, cstr("arrowtail"), cstr("none"));
+}
+
+DotGraph buildDotGraph(const DotInput& in)
+{
+    DotGraph d;
+    const int n = static_cast<int>(in.boxes.size());
+    d.g = agopen(cstr("chunk"), Agdirected, nullptr);
+    Agraph_t* g = d.g;
+    setGraphAttributes(g, in);
+    Agsym_t* wsym = agattr(g, AGNODE, cstr("width"), cstr("1"));
+    Agsym_t* hsym = agattr(g, AGNODE, cstr("height"), cstr("0.5"));
+    Agsym_t* gsym = in.spine.empty() ? nullptr : agattr(g, AGNODE, cstr("group"), cstr(""));
+
+    d.nodes.resize(n);
+    char name[32];
+    for (int i = 0; i < n; ++i) {
+        std::snprintf(name, sizeof name, "n%d", i);
+        d.nodes[i] = agnode(g, name, 1);
+        agxset(d.nodes[i], wsym, cstr(inches(in.boxes[i].first).c_str()));
+        agxset(d.nodes[i], hsym, cstr(inches(in.boxes[i].second).c_str()));
+    }
+    for (int v : in.spine)
+        if (v >= 0 && v < n)
+            agxset(d.nodes[v], gsym, cstr("main"));
+    auto rankGroup = [&](const char* groupName, const char* rank, const std::vector<int>& members) {
+        if (members.empty())
+            return;
+        Agraph_t* sg = agsubg(g, cstr(groupName), 1);
+        agset(sg, cstr("rank"), cstr(rank));
+        for (int v : members)
+            agsubnode(sg, d.nodes[v], 1);
+    };
+    rankGroup("ports_in", "source", in.sources);
+    rankGroup("ports_out", "sink", in.sinks);
+
+    std::map<std::pair<int, int>, Agedge_t*> made;
+    d.edges.assign(in.edges.size(), nullptr);
+    for (std::size_t i = 0; i < in.edges.size(); ++i) {
+        const auto& e = in.edges[i];
+        if (e.first < 0 || e.first >= n || e.second < 0 || e.second >= n || e.first == e.second)
+            continue;
+        auto it = made.find(e);
+        if (it == made.end())
+            it = made.emplace(e, agedge(g, d.nodes[e.first], d.nodes[e.second], nullptr, 1)).first;
+        d.edges[i] = it->second;
+    }
+    return d;
+}
+
+/// An edge's spline as one cubic Bézier point list (1 + 3k points), in chunk coordinates; a
+/// straight segment between the centres when dot gave nothing usable.
+std::vector<LayoutPoint> edgePoints(Agedge_t* e, const std::vector<LayoutPoint>& centers, std::pair<int, int> ends,
+                                    const std::function<LayoutPoint(pointf)>& tr)
+{
+    std::vector<LayoutPoint> pts;
+    const splines* spl = e ? ED_spl(e) : nullptr;
+    if (spl && spl->size > 0) {
+        // Without concentrate=true dot gives one Bézier per edge.
+        const bezier& bz = spl->list[0];
+        auto lineTo = [&pts](LayoutPoint t) {
+            const LayoutPoint l = pts.back();
+            pts.push_back({l.x + (t.x - l.x) / 3, l.y + (t.y - l.y) / 3});
+            pts.push_back({l.x + 2 * (t.x - l.x) / 3, l.y + 2 * (t.y - l.y) / 3});
+            pts.push_back(t);
+        };
+        if (bz.sflag && bz.size > 0) {
+            pts.push_back(tr(bz.sp));
+            lineTo(tr(bz.list[0]));
+        } else if (bz.size > 0) {
+            pts.push_back(tr(bz.list[0]));
+        }
+        for (int k = 1; k < bz.size; ++k)
+            pts.push_back(tr(bz.list[k]));
+        if (bz.eflag && !pts.empty())
+            lineTo(tr(bz.ep));
+    }
+    if (pts.size() < 4 || (pts.size() - 1) % 3 != 0) {
+        if (!e)
+            return {};
+        const LayoutPoint from = centers[ends.first], to = centers[ends.second];
+        pts = {from, {from.x + (to.x - from.x) / 3, from.y + (to.y - from.y) / 3},
+               {from.x + 2 * (to.x - from.x) / 3, from.y + 2 * (to.y - from.y) / 3}, to};
+    }
+    return pts;
+}
+
+/// Centres and splines of a laid-out chunk, with the origin at the top left of its bounding box.
+void readLayout(const DotGraph& d, const DotInput& in, DotOutput& out)
+{
+    const boxf bb = GD_bb(d.g);
+    const std::function<LayoutPoint(pointf)> tr = [&](pointf p) { return LayoutPoint{p.x - bb.LL.x, bb.UR.y - p.y}; };
+    out.width = bb.UR.x - bb.LL.x;
+    out.height = bb.UR.y - bb.LL.y;
+    for (std::size_t i = 0; i < d.nodes.size(); ++i)
+        out.centers[i] = tr(ND_coord(d.nodes[i]));
+    for (std::size_t i = 0; i < d.edges.size(); ++i)
+        out.splines[i] = edgePoints(d.edges[i], out.centers, in.edges[i], tr);
+}
+
 DotOutput runDotUnlocked(const DotInput& in)
 {
     DotOutput out;
@@ -260,119 +394,18 @@ DotOutput runDotUnlocked(const DotInput& in)
     const auto t0 = std::chrono::steady_clock::now();
     GVC_t* gvc = context();
     stepPastCmarkWrap(gvc);
-
-    Agraph_t* g = agopen(cstr("chunk"), Agdirected, nullptr);
-    const bool lr = in.direction == LayoutOptions::Direction::LeftToRight;
-    agattr(g, AGRAPH, cstr("rankdir"), cstr(lr ? "LR" : "TB"));
-    agattr(g, AGRAPH, cstr("nodesep"), cstr(inches(in.nodeSep).c_str()));
-    agattr(g, AGRAPH, cstr("ranksep"), cstr(inches(in.rankSep).c_str()));
-    agattr(g, AGRAPH, cstr("splines"), cstr("spline"));
-    agattr(g, AGRAPH, cstr("pad"), cstr("0"));
-    agattr(g, AGRAPH, cstr("rank"), cstr(""));
-    // Network simplex dominates on wide chunks: bound it there (nslimit=0 keeps 5k nodes ~2 s).
-    if (n > 400) {
-        const std::string limit = n > 1500 ? "0.5" : "2";
-        agattr(g, AGRAPH, cstr("nslimit"), cstr(limit.c_str()));
-        agattr(g, AGRAPH, cstr("nslimit1"), cstr(limit.c_str()));
-        agattr(g, AGRAPH, cstr("mclimit"), cstr("0.3"));
-        agattr(g, AGRAPH, cstr("searchsize"), cstr("10"));
-    }
-    agattr(g, AGNODE, cstr("shape"), cstr("box"));
-    agattr(g, AGNODE, cstr("fixedsize"), cstr("true"));
-    agattr(g, AGNODE, cstr("label"), cstr(""));
-    agattr(g, AGNODE, cstr("margin"), cstr("0"));
-    agattr(g, AGNODE, cstr("penwidth"), cstr("0"));
-    Agsym_t* wsym = agattr(g, AGNODE, cstr("width"), cstr("1"));
-    Agsym_t* hsym = agattr(g, AGNODE, cstr("height"), cstr("0.5"));
-    Agsym_t* gsym = in.spine.empty() ? nullptr : agattr(g, AGNODE, cstr("group"), cstr(""));
-    agattr(g, AGEDGE, cstr("arrowhead"), cstr("none"));
-    agattr(g, AGEDGE, cstr("arrowtail"), cstr("none"));
-
-    std::vector<Agnode_t*> nodes(n);
-    char name[32];
-    for (int i = 0; i < n; ++i) {
-        std::snprintf(name, sizeof name, "n%d", i);
-        nodes[i] = agnode(g, name, 1);
-        agxset(nodes[i], wsym, cstr(inches(in.boxes[i].first).c_str()));
-        agxset(nodes[i], hsym, cstr(inches(in.boxes[i].second).c_str()));
-    }
-    for (int v : in.spine)
-        if (v >= 0 && v < n)
-            agxset(nodes[v], gsym, cstr("main"));
-    auto rankGroup = [&](const char* groupName, const char* rank, const std::vector<int>& members) {
-        if (members.empty())
-            return;
-        Agraph_t* sg = agsubg(g, cstr(groupName), 1);
-        agset(sg, cstr("rank"), cstr(rank));
-        for (int v : members)
-            agsubnode(sg, nodes[v], 1);
-    };
-    rankGroup("ports_in", "source", in.sources);
-    rankGroup("ports_out", "sink", in.sinks);
-
-    std::map<std::pair<int, int>, Agedge_t*> made;
-    std::vector<Agedge_t*> edges(in.edges.size(), nullptr);
-    for (std::size_t i = 0; i < in.edges.size(); ++i) {
-        const auto& e = in.edges[i];
-        if (e.first < 0 || e.first >= n || e.second < 0 || e.second >= n || e.first == e.second)
-            continue;
-        auto it = made.find(e);
-        if (it == made.end())
-            it = made.emplace(e, agedge(g, nodes[e.first], nodes[e.second], nullptr, 1)).first;
-        edges[i] = it->second;
-    }
-
-    if (gvLayout(gvc, g, "dot") != 0) {
-        agclose(g);
+    const DotGraph d = buildDotGraph(in);
+    if (gvLayout(gvc, d.g, "dot") != 0) {
+        agclose(d.g);
         throw Error("Graphviz could not lay out a chunk of " + std::to_string(n) + " nodes.");
     }
-
-    const boxf bb = GD_bb(g);
-    auto tr = [&](pointf p) { return LayoutPoint{p.x - bb.LL.x, bb.UR.y - p.y}; };
-    out.width = bb.UR.x - bb.LL.x;
-    out.height = bb.UR.y - bb.LL.y;
-    for (int i = 0; i < n; ++i)
-        out.centers[i] = tr(ND_coord(nodes[i]));
-    for (std::size_t i = 0; i < edges.size(); ++i) {
-        Agedge_t* e = edges[i];
-        std::vector<LayoutPoint>& pts = out.splines[i];
-        const splines* spl = e ? ED_spl(e) : nullptr;
-        if (spl && spl->size > 0) {
-            // Without concentrate=true dot gives one Bézier per edge.
-            const bezier& bz = spl->list[0];
-            auto lineTo = [&pts](LayoutPoint t) {
-                const LayoutPoint l = pts.back();
-                pts.push_back({l.x + (t.x - l.x) / 3, l.y + (t.y - l.y) / 3});
-                pts.push_back({l.x + 2 * (t.x - l.x) / 3, l.y + 2 * (t.y - l.y) / 3});
-                pts.push_back(t);
-            };
-            if (bz.sflag && bz.size > 0) {
-                pts.push_back(tr(bz.sp));
-                lineTo(tr(bz.list[0]));
-            } else if (bz.size > 0) {
-                pts.push_back(tr(bz.list[0]));
-            }
-            for (int k = 1; k < bz.size; ++k)
-                pts.push_back(tr(bz.list[k]));
-            if (bz.eflag && !pts.empty())
-                lineTo(tr(bz.ep));
-        }
-        if (pts.size() < 4 || (pts.size() - 1) % 3 != 0) {
-            // No usable spline: a straight segment between the centres.
-            if (e) {
-                const LayoutPoint a = out.centers[in.edges[i].first], z = out.centers[in.edges[i].second];
-                pts = {a, {a.x + (z.x - a.x) / 3, a.y + (z.y - a.y) / 3},
-                       {a.x + 2 * (z.x - a.x) / 3, a.y + 2 * (z.y - a.y) / 3}, z};
-            } else {
-                pts.clear();
-            }
-        }
-    }
-    gvFreeLayout(gvc, g);
-    agclose(g);
+    readLayout(d, in, out);
+    gvFreeLayout(gvc, d.g);
+    agclose(d.g);
     out.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
+
 } // namespace
 
 } // namespace netfold

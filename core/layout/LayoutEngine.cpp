@@ -1,21 +1,15 @@
-#include "LayoutEngine.h"
+#include "layout/LayoutEngine.h"
 
-#include "DotLayout.h"
+#include "layout/ChunkStacker.h"
+#include "layout/DotWorkers.h"
+#include "layout/LayoutCache.h"
+#include "layout/LayoutPlan.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <condition_variable>
-#include <csignal>
-#include <cstring>
-#include <deque>
-#include <fcntl.h>
-#include <functional>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <chrono>
-#include <climits>
+#include <condition_variable>
 #include <cstdlib>
-#include <map>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -44,521 +38,256 @@ LayoutRect LayoutRect::united(const LayoutRect& o) const
 
 namespace {
 
+LayoutPoint lerp(LayoutPoint a, LayoutPoint b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+
 using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-// ---- the process-wide cache of chunk layouts ----
-constexpr std::size_t kCacheLimit = 8192;
-std::mutex g_cacheMutex;
-using LayoutCache = std::unordered_map<std::string, std::shared_ptr<const DotOutput>>;
+using layoutplan::ChunkWork;
+using layoutplan::Plan;
 
-/// Guarded by g_cacheMutex. Never destroyed: a layout worker may still finish a chunk while
-/// exit() runs static destructors.
-LayoutCache& cache()
-{
-    static auto* c = new LayoutCache;
-    return *c;
-}
-
-std::shared_ptr<const DotOutput> cacheFind(const std::string& key)
-{
-    std::lock_guard<std::mutex> lock(g_cacheMutex);
-    auto it = cache().find(key);
-    return it == cache().end() ? nullptr : it->second;
-}
-
-void cacheInsert(const std::string& key, std::shared_ptr<const DotOutput> out)
-{
-    std::lock_guard<std::mutex> lock(g_cacheMutex);
-    if (cache().size() >= kCacheLimit)
-        cache().clear();
-    cache().emplace(key, std::move(out));
-}
-
-// ---- the plan ----
-
-/// A dot edge of a chunk that is part of a graph edge's path.
-struct PieceRef {
-    int chunk;
-    int dotEdge;
-};
-
-struct ChunkWork {
-    int firstRank = 0;
-    int lastRank = 0;
-    std::vector<int> nodes; // graph nodes, local indices 0..
-    std::vector<int> stubs; // then stubs
-    std::unordered_map<int, int> entryLocal; // crossing -> local port
-    std::unordered_map<int, int> exitLocal;
-    std::vector<int> edges; // graph edges whose consumer is here
-    DotInput input;
-    std::map<std::pair<int, int>, int> dotEdgeOf;
-    std::string key;
-    int job = -1;
-
-    int dotEdge(int a, int b)
+/// One layoutGraph() call: unique chunk contents become jobs (repeated blocks are laid out
+/// once); cached jobs are done at once; the rest run on in-process threads and forked worker
+/// processes; every finished job stacks all chunks that can now be placed, in order.
+class LayoutRun {
+public:
+    LayoutRun(const LayoutGraph& g, const LayoutOptions& o, const LayoutCallbacks& cb, LayoutResult& res)
+        : o_(o), cb_(cb), res_(res), plan_(layoutplan::makePlan(g, o)),
+          stacker_(plan_, o, res, [this](int c) -> const DotOutput& { return *jobs_[plan_.chunks[c].job].out; })
     {
-        auto it = dotEdgeOf.find({a, b});
-        if (it != dotEdgeOf.end())
-            return it->second;
-        const int i = static_cast<int>(input.edges.size());
-        input.edges.emplace_back(a, b);
-        dotEdgeOf.emplace(std::make_pair(a, b), i);
-        return i;
-    }
-};
-
-struct Plan {
-    LayoutPlanInfo info;
-    std::vector<char> spineCrossing; // per crossing
-    std::vector<LayoutStub> stubs;
-    std::vector<int> stubOutOf; // per edge
-    std::vector<int> stubInOf;
-    std::vector<int> localOf;   // per node
-    std::vector<int> stubLocal; // per stub
-    std::vector<ChunkWork> chunks;
-    std::vector<std::vector<PieceRef>> pieces; // per edge
-};
-
-void rankNodes(const LayoutGraph& g, LayoutPlanInfo& info)
-{
-    const int n = static_cast<int>(g.nodes.size());
-    std::vector<std::vector<int>> succ(n), pred(n);
-    for (const LayoutEdge& e : g.edges) {
-        succ[e.from].push_back(e.to);
-        pred[e.to].push_back(e.from);
-    }
-    // Kahn's order (the builder already emits a topological order; this keeps us robust).
-    std::vector<int> indeg(n), order;
-    order.reserve(n);
-    for (int v = 0; v < n; ++v)
-        indeg[v] = static_cast<int>(pred[v].size());
-    for (int v = 0; v < n; ++v)
-        if (indeg[v] == 0)
-            order.push_back(v);
-    for (std::size_t i = 0; i < order.size(); ++i)
-        for (int w : succ[order[i]])
-            if (--indeg[w] == 0)
-                order.push_back(w);
-    for (int v = 0; v < n; ++v)
-        if (indeg[v] > 0)
-            order.push_back(v); // cycle: should not happen in a validated graph
-
-    info.rank.assign(n, 0);
-    std::vector<char> reached(n, 0);
-    for (int v : order) {
-        if (g.nodes[v].kind == LayoutNodeKind::Input)
-            reached[v] = 1;
-        for (int u : pred[v]) {
-            info.rank[v] = std::max(info.rank[v], info.rank[u] + 1);
-            reached[v] |= reached[u];
-        }
-    }
-    // Constant sub-chains (no graph input above them) sit just above their first consumer.
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        const int v = *it;
-        if (reached[v] || succ[v].empty())
-            continue;
-        int r = INT_MAX;
-        for (int w : succ[v])
-            r = std::min(r, info.rank[w] - 1);
-        info.rank[v] = std::max(info.rank[v], r);
-    }
-}
-
-/// Greedy cuts: close a chunk at the first boundary crossed by at most one value once it has
-/// minChunkNodes, or at the cheapest boundary seen once it reaches maxChunkNodes.
-std::vector<std::pair<int, int>> cutRanks(const std::vector<int>& perRank, const std::vector<int>& crossing,
-                                          const LayoutOptions& o)
-{
-    const int ranks = static_cast<int>(perRank.size());
-    std::vector<std::pair<int, int>> chunks;
-    int start = 0, acc = 0, best = -1, bestCost = INT_MAX;
-    for (int r = 0; r < ranks; ++r) {
-        acc += perRank[r];
-        if (r == ranks - 1) {
-            chunks.emplace_back(start, r);
-            break;
-        }
-        if (acc >= o.minChunkNodes) {
-            const int cost = crossing[r];
-            if (cost <= bestCost) {
-                best = r;
-                bestCost = cost;
-            }
-            if (cost <= 1) {
-                chunks.emplace_back(start, r);
-                start = r + 1;
-                acc = 0;
-                best = -1;
-                bestCost = INT_MAX;
-                continue;
-            }
-        }
-        if (acc >= o.maxChunkNodes && best >= 0) {
-            chunks.emplace_back(start, best);
-            r = best; // resume after the cut
-            start = best + 1;
-            acc = 0;
-            best = -1;
-            bestCost = INT_MAX;
-        }
-    }
-    if (chunks.empty())
-        chunks.emplace_back(0, std::max(ranks - 1, 0));
-    return chunks;
-}
-
-Plan makePlan(const LayoutGraph& g, const LayoutOptions& o)
-{
-    Plan p;
-    LayoutPlanInfo& info = p.info;
-    const int n = static_cast<int>(g.nodes.size());
-    const int m = static_cast<int>(g.edges.size());
-    rankNodes(g, info);
-    int ranks = 0;
-    for (int r : info.rank)
-        ranks = std::max(ranks, r + 1);
-    const bool chunked = n > o.chunkThreshold;
-
-    info.stubbed.assign(m, false);
-    if (chunked && o.longEdgeRanks > 0)
-        for (int e = 0; e < m; ++e)
-            info.stubbed[e] = info.rank[g.edges[e].to] - info.rank[g.edges[e].from] > o.longEdgeRanks;
-
-    // Values alive across each boundary (boundary r lies between rank r and r + 1).
-    if (chunked) {
-        std::vector<int> perRank(ranks, 0), diff(ranks + 1, 0);
-        for (int v = 0; v < n; ++v)
-            ++perRank[info.rank[v]];
-        std::map<std::pair<int, std::string>, int> lastUse;
-        for (int e = 0; e < m; ++e) {
-            if (info.stubbed[e])
-                continue;
-            const LayoutEdge& le = g.edges[e];
-            int& last = lastUse[{le.from, le.value}];
-            last = std::max(last, info.rank[le.to]);
-        }
-        for (const auto& [key, last] : lastUse) {
-            ++diff[info.rank[key.first]];
-            --diff[last];
-        }
-        std::vector<int> crossing(ranks, 0);
-        int run = 0;
-        for (int r = 0; r < ranks; ++r) {
-            run += diff[r];
-            crossing[r] = run;
-        }
-        info.chunkRanks = cutRanks(perRank, crossing, o);
-    } else {
-        info.chunkRanks = {{0, std::max(ranks - 1, 0)}};
-    }
-    std::vector<int> chunkOfRank(std::max(ranks, 1), 0);
-    for (std::size_t c = 0; c < info.chunkRanks.size(); ++c)
-        for (int r = info.chunkRanks[c].first; r <= info.chunkRanks[c].second; ++r)
-            chunkOfRank[r] = static_cast<int>(c);
-    info.chunkOf.resize(n);
-    for (int v = 0; v < n; ++v)
-        info.chunkOf[v] = chunkOfRank[info.rank[v]];
-
-    const int chunkCount = static_cast<int>(info.chunkRanks.size());
-    p.chunks.resize(chunkCount);
-    for (int c = 0; c < chunkCount; ++c) {
-        p.chunks[c].firstRank = info.chunkRanks[c].first;
-        p.chunks[c].lastRank = info.chunkRanks[c].second;
-    }
-    // Nodes of each chunk, ordered by rank then index (stable for the content key).
-    std::vector<int> byRank(n);
-    for (int v = 0; v < n; ++v)
-        byRank[v] = v;
-    std::stable_sort(byRank.begin(), byRank.end(), [&](int a, int b) { return info.rank[a] < info.rank[b]; });
-    p.localOf.assign(n, -1);
-    for (int v : byRank) {
-        ChunkWork& cw = p.chunks[info.chunkOf[v]];
-        p.localOf[v] = static_cast<int>(cw.nodes.size());
-        cw.nodes.push_back(v);
-        cw.input.boxes.emplace_back(g.nodes[v].width > 0 ? g.nodes[v].width : 72.0,
-                                    g.nodes[v].height > 0 ? g.nodes[v].height : 36.0);
     }
 
-    // The main path: from the first graph output up through every node's first input (edges are
-    // emitted in input order, so that is the data input: Reshape's data, Add's left operand).
-    std::vector<int> firstIn(n, -1);
-    for (int e = m - 1; e >= 0; --e)
-        firstIn[g.edges[e].to] = e;
-    std::vector<char> spineNode(n, 0), spineEdge(m, 0);
-    for (int v = 0; v < n; ++v) {
-        if (g.nodes[v].kind != LayoutNodeKind::Output)
-            continue;
-        for (int w = v; w >= 0 && !spineNode[w];) {
-            spineNode[w] = 1;
-            const int e = firstIn[w];
-            if (e < 0)
-                break;
-            spineEdge[e] = 1;
-            w = g.edges[e].from;
-        }
-        break;
-    }
-    for (ChunkWork& cw : p.chunks)
-        for (std::size_t i = 0; i < cw.nodes.size(); ++i)
-            if (spineNode[cw.nodes[i]])
-                cw.input.spine.push_back(static_cast<int>(i));
+    void run(Clock::time_point t0);
 
-    // Stubs: one outgoing per (producer, value), one incoming per stubbed edge.
-    p.stubOutOf.assign(m, -1);
-    p.stubInOf.assign(m, -1);
-    std::map<std::pair<int, std::string>, int> outStub;
-    for (int e = 0; e < m; ++e) {
-        if (!info.stubbed[e])
-            continue;
-        const LayoutEdge& le = g.edges[e];
-        auto it = outStub.find({le.from, le.value});
-        if (it == outStub.end()) {
-            LayoutStub s;
-            s.outgoing = true;
-            s.node = le.from;
-            s.value = le.value;
-            s.chunk = info.chunkOf[le.from];
-            it = outStub.emplace(std::make_pair(le.from, le.value), static_cast<int>(p.stubs.size())).first;
-            p.stubs.push_back(std::move(s));
-        }
-        LayoutStub& so = p.stubs[it->second];
-        so.peers.push_back(le.to);
-        so.edges.push_back(e);
-        p.stubOutOf[e] = it->second;
-        LayoutStub si;
-        si.outgoing = false;
-        si.node = le.to;
-        si.peers = {le.from};
-        si.edges = {e};
-        si.value = le.value;
-        si.chunk = info.chunkOf[le.to];
-        p.stubInOf[e] = static_cast<int>(p.stubs.size());
-        p.stubs.push_back(std::move(si));
-    }
-    p.stubLocal.assign(p.stubs.size(), -1);
-    for (std::size_t s = 0; s < p.stubs.size(); ++s) {
-        ChunkWork& cw = p.chunks[p.stubs[s].chunk];
-        p.stubLocal[s] = static_cast<int>(cw.nodes.size() + cw.stubs.size());
-        cw.stubs.push_back(static_cast<int>(s));
-        cw.input.boxes.emplace_back(o.stubWidth, o.stubHeight);
-    }
-
-    // Values crossing chunk boundaries: ports at the bottom of the producer's chunk, at both
-    // ends of every chunk passed through, at the top of each consumer's chunk.
-    struct Crossing {
-        int producer;
-        int first;
-        int last;
+private:
+    struct Job {
+        int chunk;
+        std::shared_ptr<const DotOutput> out;
+        bool hit = false;
     };
-    std::vector<Crossing> crossings;
-    std::map<std::pair<int, std::string>, int> crossingOf;
-    std::vector<int> edgeCrossing(m, -1);
-    for (int e = 0; e < m; ++e) {
-        const LayoutEdge& le = g.edges[e];
-        if (info.stubbed[e] || info.chunkOf[le.from] == info.chunkOf[le.to])
-            continue;
-        auto it = crossingOf.find({le.from, le.value});
-        if (it == crossingOf.end()) {
-            it = crossingOf.emplace(std::make_pair(le.from, le.value), static_cast<int>(crossings.size())).first;
-            crossings.push_back({le.from, info.chunkOf[le.from], info.chunkOf[le.to]});
-        }
-        Crossing& cr = crossings[it->second];
-        cr.last = std::max(cr.last, info.chunkOf[le.to]);
-        edgeCrossing[e] = it->second;
-        p.spineCrossing.resize(crossings.size(), 0);
-        if (spineEdge[e])
-            p.spineCrossing[it->second] = 1;
-    }
-    // Ports in a stable order: by producer, then crossing id.
-    std::vector<int> crossingOrder(crossings.size());
-    for (std::size_t i = 0; i < crossings.size(); ++i)
-        crossingOrder[i] = static_cast<int>(i);
-    std::stable_sort(crossingOrder.begin(), crossingOrder.end(),
-                     [&](int a, int b) { return crossings[a].producer < crossings[b].producer; });
-    constexpr double kPort = 2.0;
-    for (int x : crossingOrder) {
-        for (int c = crossings[x].first + 1; c <= crossings[x].last; ++c) {
-            ChunkWork& cw = p.chunks[c];
-            const int local = static_cast<int>(cw.input.boxes.size());
-            cw.entryLocal[x] = local;
-            cw.input.sources.push_back(local);
-            if (p.spineCrossing[x])
-                cw.input.spine.push_back(local);
-            cw.input.boxes.emplace_back(kPort, kPort);
-        }
-    }
-    for (int x : crossingOrder) {
-        for (int c = crossings[x].first; c < crossings[x].last; ++c) {
-            ChunkWork& cw = p.chunks[c];
-            const int local = static_cast<int>(cw.input.boxes.size());
-            cw.exitLocal[x] = local;
-            cw.input.sinks.push_back(local);
-            if (p.spineCrossing[x])
-                cw.input.spine.push_back(local);
-            cw.input.boxes.emplace_back(kPort, kPort);
-        }
-    }
 
-    // Dot edges and the pieces of every graph edge.
-    p.pieces.resize(m);
-    for (int e = 0; e < m; ++e) {
-        const LayoutEdge& le = g.edges[e];
-        const int a = info.chunkOf[le.from], b = info.chunkOf[le.to];
-        p.chunks[b].edges.push_back(e);
-        std::vector<PieceRef>& pieces = p.pieces[e];
-        if (info.stubbed[e]) {
-            const int so = p.stubOutOf[e], si = p.stubInOf[e];
-            pieces.push_back({a, p.chunks[a].dotEdge(p.localOf[le.from], p.stubLocal[so])});
-            pieces.push_back({b, p.chunks[b].dotEdge(p.stubLocal[si], p.localOf[le.to])});
-        } else if (a == b) {
-            pieces.push_back({a, p.chunks[a].dotEdge(p.localOf[le.from], p.localOf[le.to])});
-        } else {
-            const int x = edgeCrossing[e];
-            pieces.push_back({a, p.chunks[a].dotEdge(p.localOf[le.from], p.chunks[a].exitLocal.at(x))});
-            for (int c = a + 1; c < b; ++c)
-                pieces.push_back({c, p.chunks[c].dotEdge(p.chunks[c].entryLocal.at(x), p.chunks[c].exitLocal.at(x))});
-            pieces.push_back({b, p.chunks[b].dotEdge(p.chunks[b].entryLocal.at(x), p.localOf[le.to])});
-        }
-    }
-    // Values that pass a chunk without a consumer there still need their lane (entry -> exit).
-    for (std::size_t x = 0; x < crossings.size(); ++x)
-        for (int c = crossings[x].first + 1; c < crossings[x].last; ++c)
-            p.chunks[c].dotEdge(p.chunks[c].entryLocal.at(static_cast<int>(x)),
-                                p.chunks[c].exitLocal.at(static_cast<int>(x)));
+    void makeJobs();
+    bool cancelled() const { return failed_.load() || (cb_.cancel && cb_.cancel->load()); }
+    void deliver(int j, std::shared_ptr<const DotOutput> out, bool hit);
+    void emitChunk(int c);
+    void fail(const std::string& message);
+    void runJob(int j);
+    void threadWorker();
+    void startProcesses(const std::vector<int>& todo);
+    void readProcess(dotworkers::ChildWorker& child);
 
-    for (ChunkWork& cw : p.chunks) {
-        cw.input.direction = o.direction;
-        cw.input.nodeSep = o.nodeSep;
-        cw.input.rankSep = o.rankSep;
-        cw.key = cw.input.key();
-    }
-    return p;
-}
+    const LayoutOptions& o_;
+    const LayoutCallbacks& cb_;
+    LayoutResult& res_;
+    Plan plan_;
+    layoutplan::ChunkStacker stacker_;
+    std::vector<Job> jobs_;
 
-LayoutPoint lerp(LayoutPoint a, LayoutPoint b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+    std::mutex stackMutex_; // guards jobs_[].out, placed_, dotMs_, hits_, res_ while stacking
+    int placed_ = 0;
+    double dotMs_ = 0;
+    int hits_ = 0;
+    std::atomic<bool> failed_{false};
 
-std::vector<LayoutPoint> labelSpots(const std::vector<LayoutPoint>& piece);
-
-
-// ---- worker processes ----
-
-struct ChildWorker {
-    pid_t pid = -1;
-    int fd = -1;
-    std::vector<int> jobs;
+    std::mutex queueMutex_; // guards queue_ and openProcesses_
+    std::condition_variable queueChanged_;
+    std::deque<int> queue_;
+    int openProcesses_ = 0;
+    std::vector<dotworkers::ChildWorker> children_;
 };
 
-bool writeAll(int fd, const char* data, std::size_t size)
+void LayoutRun::makeJobs()
 {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
+    const int chunkCount = static_cast<int>(plan_.chunks.size());
+    res_.chunkOf = plan_.info.chunkOf;
+    res_.stubs = plan_.stubs;
+    res_.chunks.resize(chunkCount);
+    res_.stats.chunks = chunkCount;
+    for (std::size_t e = 0; e < plan_.info.stubbed.size(); ++e)
+        res_.stats.stubbedEdges += plan_.info.stubbed[e] ? 1 : 0;
+    std::unordered_map<std::string, int> jobOf;
+    for (int c = 0; c < chunkCount; ++c) {
+        ChunkWork& cw = plan_.chunks[c];
+        auto it = o_.cache ? jobOf.find(cw.key) : jobOf.end();
+        if (it == jobOf.end()) {
+            it = jobOf.insert_or_assign(cw.key, static_cast<int>(jobs_.size())).first;
+            jobs_.push_back({c, nullptr, false});
+        }
+        cw.job = it->second;
+        LayoutChunk& info = res_.chunks[c];
+        info.firstRank = cw.firstRank;
+        info.lastRank = cw.lastRank;
+        info.nodes = cw.nodes;
+        info.edges = cw.edges;
+        info.stubs = cw.stubs;
+        info.key = std::hash<std::string>()(cw.key);
+        res_.stats.maxChunkNodes = std::max(res_.stats.maxChunkNodes, static_cast<int>(cw.nodes.size()));
     }
-    return true;
 }
 
-/// Forks a process that lays out the given jobs and writes one frame per job to a pipe:
-/// int32 job, uint32 byte count, the serialised DotOutput. Returns pid -1 when fork fails.
-ChildWorker forkWorker(const std::vector<int>& jobs, const std::function<const DotInput&(int)>& input)
+void LayoutRun::emitChunk(int c)
 {
-    ChildWorker w;
-    w.jobs = jobs;
-    int fds[2];
-    if (jobs.empty() || ::pipe2(fds, O_CLOEXEC) != 0)
-        return w;
-    pid_t pid;
-    {
-        // Nobody may be inside Graphviz (or hold its lock) when the child's copy is made.
-        std::lock_guard<std::mutex> lock(graphvizMutex());
-        prepareGraphvizForFork();
-        pid = ::fork();
-    }
-    if (pid == 0) {
-        // The child: one thread, a copy of the parent's memory. It only runs dot and writes.
-        ::close(fds[0]);
-        int status = 0;
-        try {
-            std::string frame;
-            for (int j : jobs) {
-                const DotOutput out = runDotInForkedChild(input(j));
-                frame.clear();
-                const int32_t job = j;
-                frame.append(reinterpret_cast<const char*>(&job), sizeof job);
-                frame.append(4, '\0');
-                appendDotOutput(frame, out);
-                const uint32_t size = static_cast<uint32_t>(frame.size() - 8);
-                std::memcpy(&frame[4], &size, sizeof size);
-                if (!writeAll(fds[1], frame.data(), frame.size()))
-                    break;
-            }
-        } catch (...) {
-            status = 1;
-        }
-        ::_exit(status);
-    }
-    ::close(fds[1]);
-    if (pid < 0) {
-        ::close(fds[0]);
-        return w;
-    }
-    w.pid = pid;
-    w.fd = fds[0];
-    return w;
-}
-
-/// Reads a worker's frames until it closes the pipe (or cancel() says stop).
-void readWorker(ChildWorker& w, const std::function<void(int, DotOutput&&)>& onJob, const std::function<bool()>& cancel)
-{
-    std::string buf;
-    char chunk[65536];
-    for (;;) {
-        if (cancel()) {
-            ::kill(w.pid, SIGKILL);
-            break;
-        }
-        const ssize_t n = ::read(w.fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        buf.append(chunk, static_cast<std::size_t>(n));
-        std::size_t at = 0;
-        while (buf.size() - at >= 8) {
-            int32_t job;
-            uint32_t size;
-            std::memcpy(&job, buf.data() + at, 4);
-            std::memcpy(&size, buf.data() + at + 4, 4);
-            if (buf.size() - at - 8 < size)
-                break;
-            DotOutput out;
-            const char* p = buf.data() + at + 8;
-            if (readDotOutput(p, p + size, out))
-                onJob(job, std::move(out));
-            at += 8 + size;
-        }
-        buf.erase(0, at);
-    }
-    ::close(w.fd);
-    w.fd = -1;
-}
-
-void reapWorker(ChildWorker& w, bool kill)
-{
-    if (w.pid <= 0)
+    if (!cb_.chunkReady)
         return;
-    if (kill)
-        ::kill(w.pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+    LayoutChunkUpdate up;
+    up.chunk = c;
+    up.chunkCount = static_cast<int>(plan_.chunks.size());
+    up.info = res_.chunks[c];
+    for (int v : res_.chunks[c].nodes)
+        up.nodes.emplace_back(v, res_.nodes[v]);
+    for (int e : res_.chunks[c].edges)
+        up.edges.emplace_back(e, res_.edges[e]);
+    for (int s : res_.chunks[c].stubs)
+        up.stubs.emplace_back(s, res_.stubs[s]);
+    cb_.chunkReady(up);
+}
+
+void LayoutRun::deliver(int j, std::shared_ptr<const DotOutput> out, bool hit)
+{
+    std::lock_guard<std::mutex> lock(stackMutex_);
+    if (jobs_[j].out)
+        return;
+    jobs_[j].out = std::move(out);
+    jobs_[j].hit = hit;
+    if (hit)
+        ++hits_;
+    else
+        dotMs_ += jobs_[j].out->ms;
+    const int chunkCount = static_cast<int>(plan_.chunks.size());
+    while (placed_ < chunkCount && jobs_[plan_.chunks[placed_].job].out) {
+        stacker_.place(placed_);
+        const Job& done = jobs_[plan_.chunks[placed_].job];
+        res_.chunks[placed_].cached = done.hit || done.chunk != placed_;
+        emitChunk(placed_);
+        ++placed_;
+        if (cb_.progress)
+            cb_.progress(placed_, chunkCount);
     }
-    w.pid = -1;
+}
+
+void LayoutRun::fail(const std::string& message)
+{
+    std::lock_guard<std::mutex> lock(stackMutex_);
+    if (res_.error.empty())
+        res_.error = message;
+    failed_ = true;
+}
+
+void LayoutRun::runJob(int j)
+{
+    const ChunkWork& cw = plan_.chunks[jobs_[j].chunk];
+    try {
+        auto out = std::make_shared<const DotOutput>(runDot(cw.input));
+        if (o_.cache)
+            layoutcache::insert(cw.key, out);
+        deliver(j, std::move(out), false);
+    } catch (const std::exception& ex) {
+        fail(ex.what());
+    }
+}
+
+/// In-process workers take jobs from the queue; worker processes may hand jobs back to it if
+/// they die, so the queue stays open until they are all done.
+void LayoutRun::threadWorker()
+{
+    for (;;) {
+        int j = -1;
+        {
+            std::unique_lock<std::mutex> lock(queueMutex_);
+            queueChanged_.wait(lock, [&] { return !queue_.empty() || openProcesses_ == 0 || cancelled(); });
+            if (cancelled() || queue_.empty())
+                return;
+            j = queue_.front();
+            queue_.pop_front();
+        }
+        runJob(j);
+    }
+}
+
+void LayoutRun::readProcess(dotworkers::ChildWorker& child)
+{
+    std::vector<char> delivered(jobs_.size(), 0);
+    dotworkers::readWorker(child, [&](int j, DotOutput&& out) {
+        if (j < 0 || j >= static_cast<int>(jobs_.size()))
+            return;
+        delivered[j] = 1;
+        auto shared = std::make_shared<const DotOutput>(std::move(out));
+        if (o_.cache)
+            layoutcache::insert(plan_.chunks[jobs_[j].chunk].key, shared);
+        deliver(j, std::move(shared), false);
+    }, [&] { return cancelled(); });
+    // Whatever the worker did not deliver (it died, or Graphviz failed there) is laid out here.
+    std::lock_guard<std::mutex> lock(queueMutex_);
+    for (int j : child.jobs)
+        if (!delivered[j])
+            queue_.push_back(j);
+    --openProcesses_;
+    queueChanged_.notify_all();
+}
+
+/// Forks worker processes that take every k-th job when there are enough jobs; the rest (and
+/// the shares of workers that could not start) go to the in-process queue.
+void LayoutRun::startProcesses(const std::vector<int>& todo)
+{
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int processes = static_cast<int>(todo.size()) >= o_.minJobsForProcesses ? std::min(o_.processes, cores) - 1 : 0;
+    if (processes <= 0) {
+        queue_.assign(todo.begin(), todo.end());
+        return;
+    }
+    std::vector<std::vector<int>> share(processes + 1);
+    for (std::size_t i = 0; i < todo.size(); ++i)
+        share[i % share.size()].push_back(todo[i]);
+    for (int k = 1; k <= processes; ++k) {
+        dotworkers::ChildWorker child = dotworkers::forkWorker(
+            share[k], [&](int j) -> const DotInput& { return plan_.chunks[jobs_[j].chunk].input; });
+        if (child.pid <= 0) {
+            share[0].insert(share[0].end(), share[k].begin(), share[k].end());
+            continue;
+        }
+        children_.push_back(std::move(child));
+    }
+    std::sort(share[0].begin(), share[0].end());
+    queue_.assign(share[0].begin(), share[0].end());
+    openProcesses_ = static_cast<int>(children_.size());
+}
+
+void LayoutRun::run(Clock::time_point t0)
+{
+    makeJobs();
+    res_.stats.planMs = msSince(t0);
+
+    std::vector<int> todo;
+    for (int j = 0; j < static_cast<int>(jobs_.size()); ++j) {
+        std::shared_ptr<const DotOutput> out = o_.cache ? layoutcache::find(plan_.chunks[jobs_[j].chunk].key) : nullptr;
+        if (out)
+            deliver(j, std::move(out), true);
+        else
+            todo.push_back(j);
+    }
+    startProcesses(todo);
+    res_.stats.processes = static_cast<int>(children_.size());
+    std::vector<std::thread> readers;
+    for (dotworkers::ChildWorker& child : children_)
+        readers.emplace_back([this, c = &child] { readProcess(*c); });
+
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int threads = o_.threads > 0 ? o_.threads : std::min(4, cores);
+    threads = std::max(1, std::min(threads, static_cast<int>(queue_.size()) + static_cast<int>(children_.size())));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back([this] { threadWorker(); });
+    threadWorker();
+    for (std::thread& t : pool)
+        t.join();
+    for (std::thread& t : readers)
+        t.join();
+    for (dotworkers::ChildWorker& child : children_)
+        dotworkers::reapWorker(child, cancelled());
+
+    res_.cancelled = placed_ < static_cast<int>(plan_.chunks.size()) && res_.error.empty();
+    res_.stats.cacheHits = hits_;
+    res_.stats.dotMs = dotMs_;
 }
 
 } // namespace
@@ -581,348 +310,16 @@ LayoutPoint bezierPoint(const std::vector<LayoutPoint>& pts, double t)
     return lerp(lerp(a, b, u), lerp(b, c, u), u);
 }
 
-namespace {
-std::vector<LayoutPoint> labelSpots(const std::vector<LayoutPoint>& piece)
-{
-    std::vector<LayoutPoint> spots;
-    for (double t : {0.5, 0.35, 0.65, 0.2, 0.8})
-        spots.push_back(bezierPoint(piece, t));
-    return spots;
-}
-} // namespace
-
-LayoutPlanInfo planLayout(const LayoutGraph& graph, const LayoutOptions& options)
-{
-    return makePlan(graph, options).info;
-}
-
-void clearLayoutCache()
-{
-    std::lock_guard<std::mutex> lock(g_cacheMutex);
-    cache().clear();
-}
-
-std::size_t layoutCacheSize()
-{
-    std::lock_guard<std::mutex> lock(g_cacheMutex);
-    return cache().size();
-}
-
 LayoutResult layoutGraph(const LayoutGraph& g, const LayoutOptions& o, const LayoutCallbacks& cb)
 {
     const auto t0 = Clock::now();
     LayoutResult res;
-    const int n = static_cast<int>(g.nodes.size());
-    const int m = static_cast<int>(g.edges.size());
-    res.nodes.resize(n);
-    res.edges.resize(m);
-    if (n == 0)
+    res.nodes.resize(g.nodes.size());
+    res.edges.resize(g.edges.size());
+    if (g.nodes.empty())
         return res;
-
-    Plan plan = makePlan(g, o);
-    const int chunkCount = static_cast<int>(plan.chunks.size());
-    res.chunkOf = plan.info.chunkOf;
-    res.stubs = plan.stubs;
-    res.chunks.resize(chunkCount);
-    res.stats.chunks = chunkCount;
-    for (std::size_t e = 0; e < plan.info.stubbed.size(); ++e)
-        res.stats.stubbedEdges += plan.info.stubbed[e] ? 1 : 0;
-
-    // Unique chunk contents become jobs (repeated blocks are laid out once).
-    struct Job {
-        int chunk;
-        std::shared_ptr<const DotOutput> out;
-        bool hit = false;
-    };
-    std::vector<Job> jobs;
-    {
-        std::unordered_map<std::string, int> jobOf;
-        for (int c = 0; c < chunkCount; ++c) {
-            ChunkWork& cw = plan.chunks[c];
-            auto it = o.cache ? jobOf.find(cw.key) : jobOf.end();
-            if (it == jobOf.end()) {
-                it = jobOf.insert_or_assign(cw.key, static_cast<int>(jobs.size())).first;
-                jobs.push_back({c, nullptr, false});
-            }
-            cw.job = it->second;
-            LayoutChunk& info = res.chunks[c];
-            info.firstRank = cw.firstRank;
-            info.lastRank = cw.lastRank;
-            info.nodes = cw.nodes;
-            info.edges = cw.edges;
-            info.stubs = cw.stubs;
-            info.key = std::hash<std::string>()(cw.key);
-            res.stats.maxChunkNodes = std::max(res.stats.maxChunkNodes, static_cast<int>(cw.nodes.size()));
-        }
-    }
-    res.stats.planMs = msSince(t0);
-
-    const bool tb = o.direction == LayoutOptions::Direction::TopToBottom;
-    std::mutex stackMutex;
-    int placed = 0;
-    std::vector<LayoutPoint> offset(chunkCount);
-    std::atomic<bool> failed{false};
-    double dotMs = 0;
-    int hits = 0;
-
-    auto cancelled = [&] { return failed.load() || (cb.cancel && cb.cancel->load()); };
-
-    // Moves a chunk-local spline to scene coordinates.
-    auto scenePiece = [&](const PieceRef& ref) {
-        std::vector<LayoutPoint> pts = jobs[plan.chunks[ref.chunk].job].out->splines[ref.dotEdge];
-        for (LayoutPoint& q : pts) {
-            q.x += offset[ref.chunk].x;
-            q.y += offset[ref.chunk].y;
-        }
-        return pts;
-    };
-
-    auto placeChunk = [&](int c) {
-        const ChunkWork& cw = plan.chunks[c];
-        const DotOutput& out = *jobs[cw.job].out;
-        LayoutPoint off{0, 0};
-        if (c > 0) {
-            const ChunkWork& prev = plan.chunks[c - 1];
-            const DotOutput& pout = *jobs[prev.job].out;
-            const LayoutRect& pb = res.chunks[c - 1].bounds;
-            // Align the main path's ports if it crosses here, else the median port.
-            std::vector<double> diffs;
-            for (const auto& [x, local] : cw.entryLocal) {
-                auto pe = prev.exitLocal.find(x);
-                if (pe == prev.exitLocal.end())
-                    continue;
-                const LayoutPoint pp = pout.centers[pe->second];
-                const LayoutPoint ep = out.centers[local];
-                const double d = tb ? offset[c - 1].x + pp.x - ep.x : offset[c - 1].y + pp.y - ep.y;
-                if (plan.spineCrossing[x]) {
-                    diffs = {d};
-                    break;
-                }
-                diffs.push_back(d);
-            }
-            double cross = 0;
-            if (!diffs.empty()) {
-                std::nth_element(diffs.begin(), diffs.begin() + diffs.size() / 2, diffs.end());
-                cross = diffs[diffs.size() / 2];
-            } else {
-                cross = tb ? pb.x + (pb.w - out.width) / 2 : pb.y + (pb.h - out.height) / 2;
-            }
-            off = tb ? LayoutPoint{cross, pb.bottom() + o.chunkGap} : LayoutPoint{pb.right() + o.chunkGap, cross};
-        }
-        offset[c] = off;
-        LayoutChunk& info = res.chunks[c];
-        info.bounds = {off.x, off.y, out.width, out.height};
-        for (std::size_t i = 0; i < cw.nodes.size(); ++i) {
-            const int v = cw.nodes[i];
-            const auto& box = cw.input.boxes[i];
-            const LayoutPoint ctr = out.centers[i];
-            res.nodes[v] = {off.x + ctr.x - box.first / 2, off.y + ctr.y - box.second / 2, box.first, box.second};
-        }
-        for (std::size_t i = 0; i < cw.stubs.size(); ++i) {
-            const int local = static_cast<int>(cw.nodes.size() + i);
-            const auto& box = cw.input.boxes[local];
-            const LayoutPoint ctr = out.centers[local];
-            res.stubs[cw.stubs[i]].box = {off.x + ctr.x - box.first / 2, off.y + ctr.y - box.second / 2, box.first,
-                                          box.second};
-        }
-        // Graphviz rounds sizes inside its bounding box: make the bounds hold every box exactly.
-        for (int v : cw.nodes)
-            info.bounds = info.bounds.united(res.nodes[v]);
-        for (int st : cw.stubs)
-            info.bounds = info.bounds.united(res.stubs[st].box);
-        const double half = o.chunkGap / 2;
-        for (int e : cw.edges) {
-            EdgeGeometry& eg = res.edges[e];
-            eg.chunk = c;
-            const std::vector<PieceRef>& refs = plan.pieces[e];
-            if (plan.info.stubbed[e]) {
-                eg.stubbed = true;
-                eg.stubOut = plan.stubOutOf[e];
-                eg.stubIn = plan.stubInOf[e];
-                eg.pieces = {scenePiece(refs[0]), scenePiece(refs[1])};
-                eg.labelPos = bezierPoint(eg.pieces[1], 0.5);
-                eg.labelSpots = labelSpots(eg.pieces[1]);
-                continue;
-            }
-            std::vector<LayoutPoint> path;
-            std::vector<LayoutPoint> last;
-            for (const PieceRef& ref : refs) {
-                std::vector<LayoutPoint> piece = scenePiece(ref);
-                if (piece.empty())
-                    continue;
-                if (path.empty()) {
-                    path = piece;
-                } else {
-                    // Connector across the gap between stacked chunks, leaving and entering
-                    // along the rank direction.
-                    const LayoutPoint a = path.back(), z = piece.front();
-                    if (tb) {
-                        path.push_back({a.x, a.y + half});
-                        path.push_back({z.x, z.y - half});
-                    } else {
-                        path.push_back({a.x + half, a.y});
-                        path.push_back({z.x - half, z.y});
-                    }
-                    path.insert(path.end(), piece.begin(), piece.end());
-                }
-                last = std::move(piece);
-            }
-            eg.labelPos = bezierPoint(last, 0.5);
-            eg.labelSpots = labelSpots(last);
-            eg.pieces = {std::move(path)};
-        }
-        res.bounds = res.bounds.united(info.bounds);
-    };
-
-    auto emitChunk = [&](int c) {
-        if (!cb.chunkReady)
-            return;
-        LayoutChunkUpdate up;
-        up.chunk = c;
-        up.chunkCount = chunkCount;
-        up.info = res.chunks[c];
-        for (int v : res.chunks[c].nodes)
-            up.nodes.emplace_back(v, res.nodes[v]);
-        for (int e : res.chunks[c].edges)
-            up.edges.emplace_back(e, res.edges[e]);
-        for (int s : res.chunks[c].stubs)
-            up.stubs.emplace_back(s, res.stubs[s]);
-        cb.chunkReady(up);
-    };
-
-    // Hands a finished job over: stacks every chunk that can now be placed, in order.
-    auto deliver = [&](int j, std::shared_ptr<const DotOutput> out, bool hit) {
-        std::lock_guard<std::mutex> lock(stackMutex);
-        if (jobs[j].out)
-            return;
-        jobs[j].out = std::move(out);
-        jobs[j].hit = hit;
-        if (hit)
-            ++hits;
-        else
-            dotMs += jobs[j].out->ms;
-        while (placed < chunkCount && jobs[plan.chunks[placed].job].out) {
-            placeChunk(placed);
-            const Job& done = jobs[plan.chunks[placed].job];
-            res.chunks[placed].cached = done.hit || done.chunk != placed;
-            emitChunk(placed);
-            ++placed;
-            if (cb.progress)
-                cb.progress(placed, chunkCount);
-        }
-    };
-    auto fail = [&](const std::string& message) {
-        std::lock_guard<std::mutex> lock(stackMutex);
-        if (res.error.empty())
-            res.error = message;
-        failed = true;
-    };
-
-    // Cached jobs are done at once; the others form the work list, in chunk order.
-    std::vector<int> todo;
-    for (int j = 0; j < static_cast<int>(jobs.size()); ++j) {
-        std::shared_ptr<const DotOutput> out = o.cache ? cacheFind(plan.chunks[jobs[j].chunk].key) : nullptr;
-        if (out)
-            deliver(j, std::move(out), true);
-        else
-            todo.push_back(j);
-    }
-
-    // In-process workers take jobs from a queue; worker processes (below) may hand jobs back to
-    // it if they die, so the queue stays open until they are all done.
-    std::mutex queueMutex;
-    std::condition_variable queueChanged;
-    std::deque<int> queue;
-    int openProcesses = 0;
-    auto runJob = [&](int j) {
-        const ChunkWork& cw = plan.chunks[jobs[j].chunk];
-        try {
-            auto out = std::make_shared<const DotOutput>(runDot(cw.input));
-            if (o.cache)
-                cacheInsert(cw.key, out);
-            deliver(j, std::move(out), false);
-        } catch (const std::exception& ex) {
-            fail(ex.what());
-        }
-    };
-    auto worker = [&] {
-        for (;;) {
-            int j = -1;
-            {
-                std::unique_lock<std::mutex> lock(queueMutex);
-                queueChanged.wait(lock, [&] { return !queue.empty() || openProcesses == 0 || cancelled(); });
-                if (cancelled() || queue.empty())
-                    return;
-                j = queue.front();
-                queue.pop_front();
-            }
-            runJob(j);
-        }
-    };
-
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int processes = static_cast<int>(todo.size()) >= o.minJobsForProcesses ? std::min(o.processes, cores) - 1 : 0;
-    std::vector<ChildWorker> children;
-    std::vector<std::thread> readers;
-    if (processes > 0) {
-        // Graphviz cannot run twice in one process, but it can in two: fork workers that inherit
-        // the plan, lay out every k-th job and stream the results back through a pipe.
-        std::vector<std::vector<int>> share(processes + 1);
-        for (std::size_t i = 0; i < todo.size(); ++i)
-            share[i % share.size()].push_back(todo[i]);
-        for (int k = 1; k <= processes; ++k) {
-            ChildWorker child = forkWorker(share[k], [&](int j) -> const DotInput& { return plan.chunks[jobs[j].chunk].input; });
-            if (child.pid <= 0) {
-                share[0].insert(share[0].end(), share[k].begin(), share[k].end());
-                continue;
-            }
-            children.push_back(std::move(child));
-        }
-        std::sort(share[0].begin(), share[0].end());
-        queue.assign(share[0].begin(), share[0].end());
-        openProcesses = static_cast<int>(children.size());
-        for (ChildWorker& child : children)
-            readers.emplace_back([&, c = &child] {
-                std::vector<char> delivered(jobs.size(), 0);
-                readWorker(*c, [&](int j, DotOutput&& out) {
-                    if (j < 0 || j >= static_cast<int>(jobs.size()))
-                        return;
-                    delivered[j] = 1;
-                    auto shared = std::make_shared<const DotOutput>(std::move(out));
-                    if (o.cache)
-                        cacheInsert(plan.chunks[jobs[j].chunk].key, shared);
-                    deliver(j, std::move(shared), false);
-                }, [&] { return cancelled(); });
-                // Whatever the worker did not deliver (it died, or Graphviz failed there) is
-                // laid out here.
-                std::lock_guard<std::mutex> lock(queueMutex);
-                for (int j : c->jobs)
-                    if (!delivered[j])
-                        queue.push_back(j);
-                --openProcesses;
-                queueChanged.notify_all();
-            });
-    } else {
-        queue.assign(todo.begin(), todo.end());
-    }
-    res.stats.processes = static_cast<int>(children.size());
-
-    int threads = o.threads > 0 ? o.threads : std::min(4, cores);
-    threads = std::max(1, std::min(threads, static_cast<int>(queue.size()) + static_cast<int>(children.size())));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (std::thread& t : pool)
-        t.join();
-    for (std::thread& t : readers)
-        t.join();
-    for (ChildWorker& child : children)
-        reapWorker(child, cancelled());
-
-    res.cancelled = placed < chunkCount && res.error.empty();
-    res.stats.cacheHits = hits;
-    res.stats.dotMs = dotMs;
+    LayoutRun run(g, o, cb, res);
+    run.run(t0);
     res.stats.totalMs = msSince(t0);
     return res;
 }

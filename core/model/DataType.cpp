@@ -2,13 +2,15 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace netfold {
 
 namespace {
 const char* const kNames[] = {"undefined", "float", "uint8", "int8", "uint16", "int16", "int32",
                               "int64", "string", "bool", "float16", "double", "uint32", "uint64",
-                              "complex64", "complex128", "bfloat16"};
+                              "complex64", "complex128", "bfloat16", "float8e4m3fn", "float8e4m3fnuz",
+                              "float8e5m2", "float8e5m2fnuz", "uint4", "int4", "float4e2m1"};
 constexpr int32_t kNameCount = sizeof(kNames) / sizeof(kNames[0]);
 } // namespace
 
@@ -32,6 +34,8 @@ std::size_t dtypeSize(int32_t dt)
     switch (dt) {
     case dtype::Float: case dtype::Int32: case dtype::UInt32: return 4;
     case dtype::UInt8: case dtype::Int8: case dtype::Bool: return 1;
+    case dtype::Float8E4M3FN: case dtype::Float8E4M3FNUZ: case dtype::Float8E5M2: case dtype::Float8E5M2FNUZ:
+    case dtype::UInt4: case dtype::Int4: case dtype::Float4E2M1: return 1;
     case dtype::UInt16: case dtype::Int16: case dtype::Float16: case dtype::BFloat16: return 2;
     case dtype::Int64: case dtype::UInt64: case dtype::Double: case dtype::Complex64: return 8;
     case dtype::Complex128: return 16;
@@ -59,6 +63,46 @@ bool isUnsignedType(int32_t dt)
 }
 
 bool isNumericType(int32_t dt) { return isFloatType(dt) || isIntegerType(dt) || dt == dtype::Bool; }
+
+bool isLowPrecisionType(int32_t dt) { return dt >= dtype::Float8E4M3FN && dt <= dtype::Float4E2M1; }
+
+bool isPackedType(int32_t dt) { return dt == dtype::UInt4 || dt == dtype::Int4 || dt == dtype::Float4E2M1; }
+
+bool isDecodableType(int32_t dt) { return isNumericType(dt) || isLowPrecisionType(dt); }
+
+namespace {
+/// A small float: sign bit, then expBits of exponent (bias), then manBits of mantissa; 0 exponent is subnormal.
+double smallFloat(uint32_t code, int expBits, int manBits, int bias)
+{
+    const bool negative = (code >> (expBits + manBits)) & 1u;
+    const uint32_t exp = (code >> manBits) & ((1u << expBits) - 1);
+    const uint32_t man = code & ((1u << manBits) - 1);
+    const double v = exp == 0 ? std::ldexp(static_cast<double>(man), 1 - bias - manBits)
+                              : std::ldexp(1.0 + std::ldexp(static_cast<double>(man), -manBits), static_cast<int>(exp) - bias);
+    return negative ? -v : v;
+}
+} // namespace
+
+double lowPrecisionValue(int32_t dt, uint8_t code)
+{
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    switch (dt) {
+    case dtype::Float8E4M3FN: // no infinities; S.1111.111 is NaN
+        return (code & 0x7f) == 0x7f ? nan : smallFloat(code, 4, 3, 7);
+    case dtype::Float8E4M3FNUZ: // no infinities, no negative zero; 0x80 is NaN
+        return code == 0x80 ? nan : smallFloat(code, 4, 3, 8);
+    case dtype::Float8E5M2: // IEEE-like: exponent 31 is infinity (mantissa 0) or NaN
+        if ((code & 0x7c) == 0x7c)
+            return (code & 0x03) ? nan : ((code & 0x80) ? -HUGE_VAL : HUGE_VAL);
+        return smallFloat(code, 5, 2, 15);
+    case dtype::Float8E5M2FNUZ:
+        return code == 0x80 ? nan : smallFloat(code, 5, 2, 16);
+    case dtype::Float4E2M1: return smallFloat(code & 0x0f, 2, 1, 1);
+    case dtype::Int4: return static_cast<int8_t>(code);
+    case dtype::UInt4: return code;
+    default: return nan;
+    }
+}
 
 float halfToFloat(uint16_t h)
 {

@@ -109,6 +109,8 @@ struct ValueInfo {
     std::string name;
     ValueType type;
     std::string docString;
+    /// Serialized fields ONNX 1.12's schema does not have (metadata_props of IR 10), written back as read.
+    std::string unknownFields;
 };
 
 struct Graph;
@@ -160,6 +162,8 @@ struct Initializer {
 struct Graph {
     std::string name;
     std::string docString;
+    /// Serialized fields ONNX 1.12's schema does not have (metadata_props of IR 10), written back as read.
+    std::string unknownFields;
     std::vector<Node> nodes;
     std::vector<ValueInfo> inputs;
     std::vector<ValueInfo> outputs;

@@ -8,6 +8,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include <cerrno>
@@ -103,7 +104,10 @@ struct Converter {
 
     ValueInfo valueInfo(const onnx::ValueInfoProto& v)
     {
-        return {v.name(), v.has_type() ? valueTypeFromProto(v.type()) : ValueType{}, v.doc_string()};
+        ValueInfo info{v.name(), v.has_type() ? valueTypeFromProto(v.type()) : ValueType{}, v.doc_string(), {}};
+        if (v.unknown_fields().field_count() > 0)
+            v.unknown_fields().SerializeToString(&info.unknownFields);
+        return info;
     }
 
     std::shared_ptr<Graph> graph(onnx::GraphProto& g)
@@ -111,6 +115,8 @@ struct Converter {
         auto out = std::make_shared<Graph>();
         out->name = g.name();
         out->docString = g.doc_string();
+        if (g.unknown_fields().field_count() > 0)
+            g.unknown_fields().SerializeToString(&out->unknownFields);
         for (const auto& v : g.input())
             out->inputs.push_back(valueInfo(v));
         for (const auto& v : g.output())
@@ -221,6 +227,8 @@ void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
     out.set_name(g.name);
     if (!g.docString.empty())
         out.set_doc_string(g.docString);
+    if (!g.unknownFields.empty())
+        out.mutable_unknown_fields()->ParseFromString(g.unknownFields);
     for (const auto& n : g.nodes) {
         auto* np = out.add_node();
         if (n.proto)
@@ -256,6 +264,8 @@ void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
             vp->set_doc_string(v.docString);
         if (v.type.known())
             valueTypeToProto(v.type, *vp->mutable_type());
+        if (!v.unknownFields.empty())
+            vp->mutable_unknown_fields()->ParseFromString(v.unknownFields);
         declared.insert(v.name);
     }
     for (const auto& v : g.outputs) {
@@ -265,6 +275,8 @@ void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
             vp->set_doc_string(v.docString);
         if (v.type.known())
             valueTypeToProto(v.type, *vp->mutable_type());
+        if (!v.unknownFields.empty())
+            vp->mutable_unknown_fields()->ParseFromString(v.unknownFields);
         declared.insert(v.name);
     }
     for (const auto& init : g.initializers) {
@@ -303,11 +315,17 @@ void modelHeaderToProto(const Model& model, onnx::ModelProto& proto)
         op->set_domain(o.domain);
         op->set_version(o.version);
     }
-    proto.set_producer_name(model.producerName);
-    proto.set_producer_version(model.producerVersion);
-    proto.set_domain(model.domain);
-    proto.set_model_version(model.modelVersion);
-    proto.set_doc_string(model.docString);
+    // Fields the file did not have stay absent while empty (so load -> save keeps every byte).
+    if (!model.producerName.empty() || proto.has_producer_name())
+        proto.set_producer_name(model.producerName);
+    if (!model.producerVersion.empty() || proto.has_producer_version())
+        proto.set_producer_version(model.producerVersion);
+    if (!model.domain.empty() || proto.has_domain())
+        proto.set_domain(model.domain);
+    if (model.modelVersion != 0 || proto.has_model_version())
+        proto.set_model_version(model.modelVersion);
+    if (!model.docString.empty() || proto.has_doc_string())
+        proto.set_doc_string(model.docString);
     for (const auto& kv : model.metadata) {
         auto* p = proto.add_metadata_props();
         p->set_key(kv.first);
@@ -335,7 +353,10 @@ TensorChunk tensorChunk(const Initializer& init)
     const Tensor& t = *init.tensor;
     TensorChunk c;
     const onnx::TensorProto* src = t.sourceProto();
-    if (t.dtype() == dtype::String || (src && t.storage() == Tensor::Storage::Typed)) {
+    // 4-bit tensors are written packed by toProto; a source proto with fields ONNX 1.12 does not
+    // know (metadata_props) is copied whole so they survive.
+    if (t.dtype() == dtype::String || (src && t.storage() == Tensor::Storage::Typed) || isPackedType(t.dtype())
+        || (src && t.storage() == Tensor::Storage::Raw && src->unknown_fields().field_count() > 0)) {
         onnx::TensorProto p;
         t.toProto(p, init.name);
         c.head = p.SerializeAsString();
@@ -662,8 +683,9 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
     int64_t offset = 0;
     graphToProtoWith(model.graph, *proto.mutable_graph(), [&](const Initializer& init, onnx::TensorProto& t) {
         const Tensor& tensor = *init.tensor;
-        if (tensor.dtype() == dtype::String || tensor.byteSize() < options.externalThreshold) {
-            // Small tensors inline, decoded so no reference to the old file remains.
+        if (tensor.dtype() == dtype::String || isPackedType(tensor.dtype()) || tensor.byteSize() < options.externalThreshold) {
+            // Small tensors inline, decoded so no reference to the old file remains (4-bit ones
+            // too: the data file holds netfold's one-byte-an-element layout, not their packing).
             if (tensor.dtype() == dtype::String)
                 tensor.toProto(t, init.name);
             else

@@ -1,4 +1,5 @@
 #pragma once
+#include "../util/Format.h"
 #include "../util/Json.h"
 #include "Graph.h"
 
@@ -14,8 +15,6 @@ Json modelInfoJson(const Model& model);
 std::string modelInfoText(const Model& model);
 /// A value's name, dtype and shape as JSON ({name, dtype, shape: [1, "batch", null]}).
 Json valueInfoJson(const std::string& name, const ValueType& type);
-/// Human-readable byte count ("1.2 MB").
-std::string formatBytes(uint64_t bytes);
 /// Op type counts of a graph and every If/Loop/Scan body below it (opCounts counts the top level).
 std::map<std::string, int> opCountsTotal(const Graph& graph);
 /// The bodies a path goes through, as text: "If 'x' / then_branch" ("" for the main graph).

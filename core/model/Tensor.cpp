@@ -101,6 +101,26 @@ const std::vector<std::string>& Tensor::strings() const
 
 namespace {
 
+/// Two 4-bit elements per byte, first in the low nibble -> one byte per element (int4 sign-extended).
+void unpackNibbles(const uint8_t* packed, int64_t n, int32_t dt, uint8_t* out)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        uint8_t v = (packed[i / 2] >> ((i % 2) * 4)) & 0x0f;
+        if (dt == dtype::Int4 && (v & 0x08))
+            v |= 0xf0;
+        out[i] = v;
+    }
+}
+
+std::string packNibbles(const uint8_t* values, int64_t n)
+{
+    std::string packed(static_cast<std::size_t>((n + 1) / 2), '\0');
+    for (int64_t i = 0; i < n; ++i)
+        packed[static_cast<std::size_t>(i / 2)] =
+            static_cast<char>(static_cast<uint8_t>(packed[static_cast<std::size_t>(i / 2)]) | ((values[i] & 0x0f) << ((i % 2) * 4)));
+    return packed;
+}
+
 template <class Src, class Dst>
 void copyConverted(const Src* src, int64_t n, uint8_t* out)
 {
@@ -131,9 +151,11 @@ void Tensor::decode() const
         m_decoded = true;
         return;
     }
-    if (!isNumericType(m_dtype))
+    if (!isDecodableType(m_dtype))
         throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
-    const std::size_t total = static_cast<std::size_t>(n) * esize;
+    // 4-bit types: the file holds two elements a byte; netfold's layout one.
+    const bool packed = isPackedType(m_dtype);
+    const std::size_t total = packed ? static_cast<std::size_t>((n + 1) / 2) : static_cast<std::size_t>(n) * esize;
     if (m_storage == Storage::Raw) {
         const std::string& raw = m_proto->raw_data();
         if (raw.size() != total)
@@ -143,6 +165,8 @@ void Tensor::decode() const
         if (m_dtype == dtype::Bool)
             for (char c : raw)
                 canView = canView && (c == 0 || c == 1);
+        if (packed)
+            canView = false;
         if (canView) {
             m_inPlace = true;
             m_decoded = true;
@@ -211,9 +235,17 @@ void Tensor::decode() const
             need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, uint16_t>(m_proto->int32_data().data(), n, out);
             break;
-        case dtype::UInt8: case dtype::Bool:
+        case dtype::UInt8: case dtype::Bool: case dtype::Float8E4M3FN: case dtype::Float8E4M3FNUZ:
+        case dtype::Float8E5M2: case dtype::Float8E5M2FNUZ:
             need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, uint8_t>(m_proto->int32_data().data(), n, out);
+            break;
+        case dtype::UInt4: case dtype::Int4: case dtype::Float4E2M1:
+            // One int32 per byte of packed pairs.
+            if (m_proto->int32_data_size() != static_cast<int>((n + 1) / 2))
+                throw Error(what + " has " + std::to_string(m_proto->int32_data_size()) + " values in int32_data for "
+                            + std::to_string(n) + " 4-bit elements (" + std::to_string((n + 1) / 2) + " expected).");
+            copyConverted<int32_t, uint8_t>(m_proto->int32_data().data(), (n + 1) / 2, out);
             break;
         default:
             throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
@@ -222,6 +254,11 @@ void Tensor::decode() const
     if (m_dtype == dtype::Bool)
         for (auto& b : m_bytes)
             b = b ? 1 : 0;
+    if (packed) {
+        Bytes unpacked(static_cast<std::size_t>(n));
+        unpackNibbles(m_bytes.data(), n, m_dtype, unpacked.data());
+        m_bytes = std::move(unpacked);
+    }
     m_decoded = true;
 }
 
@@ -245,7 +282,10 @@ double Tensor::at(int64_t i) const
     case dtype::UInt32: return load(uint32_t{});
     case dtype::Int64: return static_cast<double>(load(int64_t{}));
     case dtype::UInt64: return static_cast<double>(load(uint64_t{}));
-    default: throw Error("Tensor of dtype " + dtypeName(m_dtype) + " has no numeric values.");
+    default:
+        if (isLowPrecisionType(m_dtype))
+            return lowPrecisionValue(m_dtype, load(uint8_t{}));
+        throw Error("Tensor of dtype " + dtypeName(m_dtype) + " has no numeric values.");
     }
 }
 
@@ -263,8 +303,8 @@ int64_t Tensor::intAt(int64_t i) const
     case dtype::UInt32: return load(uint32_t{});
     case dtype::Int16: return load(int16_t{});
     case dtype::UInt16: return load(uint16_t{});
-    case dtype::Int8: return load(int8_t{});
-    case dtype::UInt8: case dtype::Bool: return load(uint8_t{});
+    case dtype::Int8: case dtype::Int4: return load(int8_t{});
+    case dtype::UInt8: case dtype::Bool: case dtype::UInt4: return load(uint8_t{});
     default: return static_cast<int64_t>(at(i));
     }
 }
@@ -300,6 +340,8 @@ void Tensor::toProto(onnx::TensorProto& proto, const std::string& name) const
     if (m_dtype == dtype::String) {
         for (const auto& s : strings())
             proto.add_string_data(s);
+    } else if (isPackedType(m_dtype)) {
+        proto.set_raw_data(packNibbles(bytes().data(), m_numel));
     } else {
         const auto& b = bytes();
         proto.set_raw_data(std::string(b.begin(), b.end()));

@@ -85,8 +85,6 @@ const std::unordered_set<std::string>& generatorOps()
 
 } // namespace
 
-// Before: y = Constant(value=T)
-// After:  initializer y = T
 std::unique_ptr<Pass> extractConstantToInitializer()
 {
     return std::make_unique<FunctionPass>(
@@ -107,7 +105,7 @@ std::unique_ptr<Pass> extractConstantToInitializer()
                     continue;
                 }
                 if (!value) {
-                    ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (sparse or string list).";
+                    ctx.record().kept[node.id] = "Kept: its value is not a tensor netfold can read (a sparse_value).";
                     continue;
                 }
                 extracted.emplace_back(&node, value);
@@ -129,8 +127,6 @@ std::unique_ptr<Pass> extractConstantToInitializer()
         });
 }
 
-// Before: y = Gather(Shape(x[N,3,H,W]), 1)
-// After:  y = 3
 std::unique_ptr<Pass> eliminateShapeGather()
 {
     return std::make_unique<FunctionPass>(
@@ -157,8 +153,6 @@ std::unique_ptr<Pass> eliminateShapeGather()
         });
 }
 
-// Before: y = Slice(Shape(x[N,3,H,W]), starts=[1], ends=[2])
-// After:  y = [3]
 std::unique_ptr<Pass> eliminateSliceAfterShape()
 {
     return std::make_unique<FunctionPass>(
@@ -173,8 +167,6 @@ std::unique_ptr<Pass> eliminateSliceAfterShape()
         });
 }
 
-// Before: y = Shape(x[1,3,64,64])
-// After:  y = [1, 3, 64, 64]
 std::unique_ptr<Pass> eliminateShapeOp()
 {
     return std::make_unique<FunctionPass>(
@@ -200,8 +192,6 @@ std::unique_ptr<Pass> eliminateShapeOp()
         });
 }
 
-// Before: initializer w that no node reads
-// After:  (removed)
 std::unique_ptr<Pass> eliminateUnusedInitializer()
 {
     return std::make_unique<FunctionPass>(
@@ -223,8 +213,6 @@ std::unique_ptr<Pass> eliminateUnusedInitializer()
         });
 }
 
-// Before: initializers a and b with the same dtype, shape and bytes
-// After:  b's readers read a; b removed
 std::unique_ptr<Pass> eliminateDuplicateInitializer()
 {
     return std::make_unique<FunctionPass>(
@@ -413,8 +401,6 @@ void foldGraph(Graph& graph, PassContext& ctx)
 
 } // namespace
 
-// Before: y = Reshape(x, Concat(Slice(Shape(x[1,64,64,64]), [0], [2]), [-1]))
-// After:  y = Reshape(x, [1, 64, -1])
 std::unique_ptr<Pass> foldConstants()
 {
     return std::make_unique<FunctionPass>(

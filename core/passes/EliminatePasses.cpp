@@ -28,8 +28,6 @@ std::optional<std::vector<int64_t>> shapeOf(const Graph& g, const std::string& v
 
 } // namespace
 
-// Before: y = Cast(x, to=float) where x is float
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopCast()
 {
     return nopPass({"eliminate_nop_cast", "Drop a Cast to the type its input already has.",
@@ -47,8 +45,6 @@ std::unique_ptr<Pass> eliminateNopCast()
                    });
 }
 
-// Before: y = Dropout(x) in inference (ratio 0, or training_mode absent/false), mask unused
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopDropout()
 {
     return nopPass({"eliminate_nop_dropout", "Drop Dropout, which is the identity in inference.",
@@ -74,8 +70,6 @@ std::unique_ptr<Pass> eliminateNopDropout()
                    });
 }
 
-// Before: y = Flatten(x, axis=1) where x is [N, C]
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopFlatten()
 {
     return nopPass({"eliminate_nop_flatten", "Drop a Flatten whose output has its input's shape.",
@@ -92,8 +86,6 @@ std::unique_ptr<Pass> eliminateNopFlatten()
                    });
 }
 
-// Before: y = Pad(x, pads=[0, 0, 0, 0])
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopPad()
 {
     return nopPass({"eliminate_nop_pad", "Drop a Pad whose pads are all zero.",
@@ -116,8 +108,6 @@ std::unique_ptr<Pass> eliminateNopPad()
                    });
 }
 
-// Before: y = Concat(x)
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopConcat()
 {
     return nopPass({"eliminate_nop_concat", "Drop a Concat of a single input.", "Before: y = Concat(x)\nAfter:  y = x"},
@@ -129,8 +119,6 @@ std::unique_ptr<Pass> eliminateNopConcat()
                    });
 }
 
-// Before: y = Split(x) with one output covering the whole axis
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopSplit()
 {
     return nopPass({"eliminate_nop_split", "Drop a Split with a single output covering the whole axis.",
@@ -161,8 +149,6 @@ std::unique_ptr<Pass> eliminateNopSplit()
                    });
 }
 
-// Before: y = Expand(x, shape) where broadcasting x to shape leaves x's shape unchanged
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopExpand()
 {
     return nopPass({"eliminate_nop_expand", "Drop an Expand whose constant shape does not grow its input.",
@@ -192,8 +178,6 @@ std::unique_ptr<Pass> eliminateNopExpand()
                    });
 }
 
-// Before: y = Transpose(x, perm=[0, 1, 2])
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopTranspose()
 {
     return nopPass({"eliminate_nop_transpose", "Drop a Transpose with the identity permutation.",
@@ -210,8 +194,6 @@ std::unique_ptr<Pass> eliminateNopTranspose()
                    });
 }
 
-// Before: y = Reshape(x[2,3], [2,3])
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopReshape()
 {
     return nopPass({"eliminate_nop_reshape", "Drop a Reshape to the shape its input already has.",
@@ -248,8 +230,6 @@ std::unique_ptr<Pass> eliminateNopReshape()
                    });
 }
 
-// Before: y = Add(x, 0); y = Mul(x, 1); y = Sub(x, 0); y = Div(x, 1); And(x, true); Or(x, false)
-// After:  y = x
 std::unique_ptr<Pass> eliminateNopWithUnit()
 {
     return nopPass({"eliminate_nop_with_unit", "Drop x*1, x+0, x-0, x/1, And(x,true), Or(x,false).",
@@ -276,8 +256,6 @@ std::unique_ptr<Pass> eliminateNopWithUnit()
                    });
 }
 
-// Before: y = Identity(x)
-// After:  y = x
 std::unique_ptr<Pass> eliminateIdentity()
 {
     return nopPass({"eliminate_identity", "Remove Identity nodes.", "Before: y = Identity(x)\nAfter:  y = x"},
@@ -285,8 +263,6 @@ std::unique_ptr<Pass> eliminateIdentity()
                        -> std::optional<std::string> { return n.input(0); });
 }
 
-// Before: y = ArgMax(Exp(x), axis)
-// After:  y = ArgMax(x, axis)
 std::unique_ptr<Pass> eliminateNopMonotoneArgmax()
 {
     return std::make_unique<FunctionPass>(
@@ -315,8 +291,6 @@ std::unique_ptr<Pass> eliminateNopMonotoneArgmax()
         });
 }
 
-// Before: nodes whose outputs nothing reads
-// After:  (removed)
 std::unique_ptr<Pass> eliminateDeadend()
 {
     return std::make_unique<FunctionPass>(

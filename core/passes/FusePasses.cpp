@@ -44,8 +44,6 @@ void takeOutput(Graph& g, int i, const std::string& output)
 
 } // namespace
 
-// Before: y = Relu(Relu(x)); y = Reshape(Reshape(x, s1), s2)
-// After:  y = Relu(x);       y = Reshape(x, s2)
 std::unique_ptr<Pass> eliminateConsecutiveIdempotentOps()
 {
     return std::make_unique<FunctionPass>(
@@ -77,8 +75,6 @@ std::unique_ptr<Pass> eliminateConsecutiveIdempotentOps()
         });
 }
 
-// Before: y = Add(Conv(x, W), b) with b constant of shape [M,1,1] / [1,M,1,1]
-// After:  y = Conv(x, W, b')
 std::unique_ptr<Pass> fuseAddBiasIntoConv()
 {
     return std::make_unique<FunctionPass>(
@@ -124,8 +120,6 @@ std::unique_ptr<Pass> fuseAddBiasIntoConv()
         });
 }
 
-// Before: y = BatchNormalization(Conv(x, W, B), scale, bias, mean, var)   (inference)
-// After:  y = Conv(x, W * s, (B - mean) * s + bias) with s = scale / sqrt(var + eps)
 std::unique_ptr<Pass> fuseBnIntoConv()
 {
     return std::make_unique<FunctionPass>(
@@ -189,8 +183,6 @@ std::unique_ptr<Pass> fuseBnIntoConv()
         });
 }
 
-// Before: y = Concat(Concat(a, b, axis=1), c, axis=1)
-// After:  y = Concat(a, b, c, axis=1)
 std::unique_ptr<Pass> fuseConsecutiveConcats()
 {
     return std::make_unique<FunctionPass>(
@@ -223,8 +215,6 @@ std::unique_ptr<Pass> fuseConsecutiveConcats()
         });
 }
 
-// Before: y = Log(Softmax(x, axis))
-// After:  y = LogSoftmax(x, axis)
 std::unique_ptr<Pass> fuseConsecutiveLogSoftmax()
 {
     return std::make_unique<FunctionPass>(
@@ -248,8 +238,6 @@ std::unique_ptr<Pass> fuseConsecutiveLogSoftmax()
         });
 }
 
-// Before: y = Unsqueeze(ReduceMean(x, axes=[1], keepdims=0), axes=[1])
-// After:  y = ReduceMean(x, axes=[1], keepdims=1)
 std::unique_ptr<Pass> fuseConsecutiveReduceUnsqueeze()
 {
     return std::make_unique<FunctionPass>(
@@ -328,8 +316,6 @@ std::unique_ptr<Pass> axisChainPass(PassInfo info, const std::string& op,
 
 } // namespace
 
-// Before: y = Squeeze(Squeeze(x, [0]), [1])
-// After:  y = Squeeze(x, [0, 2])
 std::unique_ptr<Pass> fuseConsecutiveSqueezes()
 {
     return axisChainPass({"fuse_consecutive_squeezes", "Squeeze(Squeeze(x)) -> one Squeeze.",
@@ -354,8 +340,6 @@ std::unique_ptr<Pass> fuseConsecutiveSqueezes()
                          });
 }
 
-// Before: y = Unsqueeze(Unsqueeze(x, [0]), [2])
-// After:  y = Unsqueeze(x, [0, 2])
 std::unique_ptr<Pass> fuseConsecutiveUnsqueezes()
 {
     return axisChainPass({"fuse_consecutive_unsqueezes", "Unsqueeze(Unsqueeze(x)) -> one Unsqueeze.",
@@ -381,8 +365,6 @@ std::unique_ptr<Pass> fuseConsecutiveUnsqueezes()
                          });
 }
 
-// Before: y = Transpose(Transpose(x, p1), p2)
-// After:  y = Transpose(x, p) with p[i] = p1[p2[i]]
 std::unique_ptr<Pass> fuseConsecutiveTransposes()
 {
     return std::make_unique<FunctionPass>(
@@ -415,8 +397,6 @@ std::unique_ptr<Pass> fuseConsecutiveTransposes()
         });
 }
 
-// Before: y = Add(MatMul(a[M,K], B[K,N]), c)   (B, c constant)
-// After:  y = Gemm(a, B, c)
 std::unique_ptr<Pass> fuseMatmulAddBiasIntoGemm()
 {
     return std::make_unique<FunctionPass>(
@@ -545,8 +525,6 @@ std::unique_ptr<Pass> padFusion(PassInfo info, std::set<std::string> ops)
 
 } // namespace
 
-// Before: y = Conv(Pad(x, pads), W)   (constant mode, value 0)
-// After:  y = Conv(x, W, pads=pads)
 std::unique_ptr<Pass> fusePadIntoConv()
 {
     return padFusion({"fuse_pad_into_conv", "Constant zero Pad -> the Conv's pads attribute.",
@@ -554,8 +532,6 @@ std::unique_ptr<Pass> fusePadIntoConv()
                      {"Conv"});
 }
 
-// Before: y = AveragePool(Pad(x, pads))
-// After:  y = AveragePool(x, pads=pads, count_include_pad=1)
 std::unique_ptr<Pass> fusePadIntoPool()
 {
     return padFusion({"fuse_pad_into_pool", "Constant zero Pad -> the pool's pads attribute.",
@@ -563,8 +539,6 @@ std::unique_ptr<Pass> fusePadIntoPool()
                      {"AveragePool", "MaxPool"});
 }
 
-// Before: y = Gemm(Transpose(a), b)
-// After:  y = Gemm(a, b, transA=1)
 std::unique_ptr<Pass> fuseTransposeIntoGemm()
 {
     return std::make_unique<FunctionPass>(
@@ -596,8 +570,6 @@ std::unique_ptr<Pass> fuseTransposeIntoGemm()
         });
 }
 
-// Before: q = MatMul(x, Wq); k = MatMul(x, Wk); v = MatMul(x, Wv)   (W constant [K, N])
-// After:  q, k, v = Split(MatMul(x, Concat(Wq, Wk, Wv)), [Nq, Nk, Nv], axis=-1)
 std::unique_ptr<Pass> fuseQkv()
 {
     return std::make_unique<FunctionPass>(
@@ -669,8 +641,6 @@ std::unique_ptr<Pass> fuseQkv()
         });
 }
 
-// Before: y = Slice(Slice(x, starts=[1], ends=[3], axes=[0]), starts=[2], ends=[4], axes=[1])
-// After:  y = Slice(x, starts=[1, 2], ends=[3, 4], axes=[0, 1])
 std::unique_ptr<Pass> fuseConsecutiveSlices()
 {
     return std::make_unique<FunctionPass>(

@@ -1,5 +1,7 @@
 #include "GraphEdit.h"
 
+#include "model/Constant.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -81,21 +83,7 @@ TensorPtr constantValue(const Graph& graph, const GraphIndex& index, const std::
     if (p < 0)
         return nullptr;
     const Node& n = graph.nodes[static_cast<std::size_t>(p)];
-    if (n.opType != "Constant" || !n.domain.empty())
-        return nullptr;
-    if (auto t = n.attrTensor("value"))
-        return t;
-    if (const auto* a = n.attribute("value_float"))
-        return Tensor::scalar(dtype::Float, a->f());
-    if (const auto* a = n.attribute("value_int"))
-        return Tensor::int64s({a->i()}, {});
-    if (const auto* a = n.attribute("value_floats")) {
-        std::vector<double> v(a->floats().begin(), a->floats().end());
-        return Tensor::fromDoubles(dtype::Float, {static_cast<int64_t>(v.size())}, v);
-    }
-    if (const auto* a = n.attribute("value_ints"))
-        return Tensor::int64Vector({a->ints().begin(), a->ints().end()});
-    return nullptr;
+    return constantValue(n);
 }
 
 void replaceUses(Graph& graph, const std::string& from, const std::string& to)

@@ -13,7 +13,7 @@ namespace netfold {
 struct PassInfo {
     std::string name;        ///< onnxsim's name where one exists
     std::string summary;     ///< one line
-    std::string description; ///< the Before/After text at the top of the pass's file
+    std::string description; ///< the Before/After text (written here only; shown by the UI and --list-passes)
     bool onnxsim = true;     ///< one of onnx-simplifier's default passes
 };
 

@@ -51,11 +51,18 @@ std::unique_ptr<Pass> fuseQkv();
 std::unique_ptr<Pass> fuseConsecutiveUnsqueezes();
 std::unique_ptr<Pass> fuseConsecutiveSlices();
 
+// Fusions into ops of newer opsets (NormFusionPasses.cpp)
+std::unique_ptr<Pass> fuseLayerNormalization();
+std::unique_ptr<Pass> fuseGelu();
+std::unique_ptr<Pass> fuseGroupNormalization();
+std::unique_ptr<Pass> fuseRmsNormalization();
+
 // Control flow and CSE (StructurePasses.cpp)
 std::unique_ptr<Pass> eliminateIfWithConstCond();
 std::unique_ptr<Pass> eliminateCommonSubexpression();
 
-/// The optimizer passes in onnxsim's default run order, then netfold's own (fold_shape_chains).
+/// The optimizer passes in onnxsim's default run order, with netfold's own (the fusions into ops of
+/// newer opsets, fold_shape_chains) among them.
 /// Constant folding (fold_constants) is not in this list: the pipeline runs it as its own phase.
 std::vector<std::unique_ptr<Pass>> optimizerPasses();
 

@@ -132,7 +132,7 @@ bool Pipeline::computeNext()
     };
     while (!c.done) {
         const Pass* pass = nullptr;
-        if (c.phase == 0) {
+        if (c.phase == Phase::Optimizer) {
             // Optimizer passes, swept until a sweep changes nothing.
             while (c.passIndex < m_passes.size()
                    && (m_passes[c.passIndex].pass == m_fold || !m_passes[c.passIndex].enabled || !m_options.optimization))
@@ -142,13 +142,13 @@ bool Pipeline::computeNext()
                     c.sweepChanged = false;
                     c.passIndex = 0;
                 } else {
-                    c.phase = 1;
+                    c.phase = Phase::Folding;
                 }
                 continue;
             }
             pass = m_passes[c.passIndex++].pass.get();
-        } else if (c.phase == 1) {
-            c.phase = 2;
+        } else if (c.phase == Phase::Folding) {
+            c.phase = Phase::EndOfRound;
             const bool foldEnabled = std::any_of(m_passes.begin(), m_passes.end(),
                                                  [&](const Entry& e) { return e.pass == m_fold && e.enabled; });
             if (!m_options.constantFolding || !foldEnabled)
@@ -160,7 +160,7 @@ bool Pipeline::computeNext()
                 continue;
             }
             ++c.round;
-            c.phase = 0;
+            c.phase = Phase::Optimizer;
             c.passIndex = 0;
             c.sweeps = 0;
             c.sweepChanged = false;

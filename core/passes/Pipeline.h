@@ -87,9 +87,11 @@ public:
     std::function<void(const Pass&, const Model&, const ChangeRecord&)> afterPass;
 
 private:
+    /// Where a round is: sweeping the optimizer passes, about to fold constants, or at its end.
+    enum class Phase { Optimizer, Folding, EndOfRound };
     struct Cursor {
         int round = 1;
-        int phase = 0; // 0 optimizer, 1 folding, 2 end of round
+        Phase phase = Phase::Optimizer;
         std::size_t passIndex = 0;
         int sweeps = 0;
         bool sweepChanged = false;

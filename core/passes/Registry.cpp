@@ -40,6 +40,10 @@ std::vector<std::unique_ptr<Pass>> optimizerPasses()
     p.push_back(eliminateIdentity());
     p.push_back(eliminateShapeOp());
     p.push_back(fuseConsecutiveSlices());
+    p.push_back(fuseLayerNormalization());
+    p.push_back(fuseGelu());
+    p.push_back(fuseGroupNormalization());
+    p.push_back(fuseRmsNormalization());
     p.push_back(eliminateUnusedInitializer());
     p.push_back(eliminateDuplicateInitializer());
     p.push_back(foldShapeChains());

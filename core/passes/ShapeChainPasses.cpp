@@ -372,8 +372,6 @@ bool fuseReshapes(Graph& graph, PassContext& ctx)
         return true;
 }
 
-// Before: y = Concat(Unsqueeze(Gather(Shape(x[batch,64,8,8]), 1)), [-1])  (only dim 1 is read)
-// After:  y = [64, -1]
 std::unique_ptr<Pass> foldShapeChains()
 {
     return std::make_unique<FunctionPass>(
@@ -391,8 +389,6 @@ std::unique_ptr<Pass> foldShapeChains()
         });
 }
 
-// Before: y = Reshape(x[batch,64,8,8], Concat(Slice(Shape(x), [0], [2]), [-1]))
-// After:  y = Reshape(x, [0, 64, -1])
 std::unique_ptr<Pass> fuseConcatIntoReshape()
 {
     return std::make_unique<FunctionPass>(

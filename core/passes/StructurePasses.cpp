@@ -51,8 +51,6 @@ std::unordered_map<std::string, std::string> inlineNames(const Graph& outer, con
 
 } // namespace
 
-// Before: y = If(true, then_branch={t = Add(a, b); y_then = Relu(t)}, else_branch=...)
-// After:  t = Add(a, b); y = Relu(t)
 std::unique_ptr<Pass> eliminateIfWithConstCond()
 {
     return std::make_unique<FunctionPass>(
@@ -123,8 +121,6 @@ std::unique_ptr<Pass> eliminateIfWithConstCond()
         });
 }
 
-// Before: a = Relu(x); b = Relu(x)
-// After:  a = Relu(x); b's readers read a
 std::unique_ptr<Pass> eliminateCommonSubexpression()
 {
     return std::make_unique<FunctionPass>(

@@ -3,6 +3,8 @@
 #include "../model/DataType.h"
 #include "../model/Error.h"
 #include "../model/ModelIO.h"
+#include "OpsetRules.h"
+#include "OpsetTable.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -57,7 +59,8 @@ struct Inferencer {
             opsetImports[o.domain] = static_cast<int>(o.version);
     }
 
-    const onnx::OpSchema* schemaFor(const Node& node, std::string& note) const
+    /// ruleVersion: set to the op version (18-23) when netfold's own rule infers the node.
+    const onnx::OpSchema* schemaFor(const Node& node, std::string& note, int& ruleVersion) const
     {
         const int version = static_cast<int>(model.opsetVersion(node.domain));
         const std::string domainName = node.domain.empty() ? "ai.onnx" : node.domain;
@@ -67,6 +70,20 @@ struct Inferencer {
         }
         int useVersion = version;
         if (node.domain.empty() && version > knownOnnxOpset()) {
+            if (const int later = laterOpVersion(node.opType, version)) {
+                note = "Op " + quote(node.opType + "-" + std::to_string(later)) + " is newer than netfold knows (opset "
+                       + std::to_string(newestTableOpset()) + "); outputs not inferred.";
+                return nullptr;
+            }
+            if (const auto* newer = newerOpVersion(node.opType, version)) {
+                if (hasOpsetRule(node.opType, newer->sinceVersion)) {
+                    ruleVersion = newer->sinceVersion;
+                    return nullptr;
+                }
+                note = "Op " + quote(node.opType + "-" + std::to_string(newer->sinceVersion))
+                       + " is newer than ONNX 1.12 and netfold has no inference rule for it; outputs not inferred.";
+                return nullptr;
+            }
             if (changedAfter17().count(node.opType)) {
                 note = "Op " + quote(node.opType) + " changed after opset " + std::to_string(knownOnnxOpset())
                        + " and the model uses opset " + std::to_string(version)
@@ -201,7 +218,8 @@ struct Inferencer {
                 sg.graph = std::move(copy);
             }
         }
-        const auto* schema = schemaFor(node, note);
+        int ruleVersion = 0;
+        const auto* schema = schemaFor(node, note, ruleVersion);
         const onnx::FunctionProto* localFunction = nullptr;
         if (!schema && model.extras) {
             for (const auto& f : model.extras->functions())
@@ -210,7 +228,7 @@ struct Inferencer {
                     note.clear();
                 }
         }
-        if (!schema && !localFunction)
+        if (!schema && !localFunction && !ruleVersion)
             return;
         for (const auto& in : node.inputs) {
             if (!in.empty() && !types.count(in)) {
@@ -219,7 +237,7 @@ struct Inferencer {
             }
         }
         const bool complete = node.subgraphs.empty() && outputsComplete(graph, node);
-        const bool propagates = schema && schema->has_data_propagation_function();
+        const bool propagates = (schema && schema->has_data_propagation_function()) || ruleVersion;
         if (complete && !propagates && node.opType != "Constant")
             return;
 
@@ -243,7 +261,10 @@ struct Inferencer {
             try {
                 if (propagates) {
                     onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
-                    schema->GetDataPropagationFunction()(dctx);
+                    if (ruleVersion)
+                        propagateWithOpsetRule(node.opType, ruleVersion, dctx);
+                    else
+                        schema->GetDataPropagationFunction()(dctx);
                 }
             } catch (const std::exception&) {
                 // no symbolic data for this one
@@ -259,7 +280,11 @@ struct Inferencer {
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
             onnx::shape_inference::InferenceContextImpl ctx(np, types, data, {}, &shapeData, &graphCtx);
-            if (schema && schema->has_type_and_shape_inference_function()) {
+            if (ruleVersion) {
+                inferWithOpsetRule(node.opType, ruleVersion, ctx);
+                onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
+                propagateWithOpsetRule(node.opType, ruleVersion, dctx);
+            } else if (schema && schema->has_type_and_shape_inference_function()) {
                 schema->GetTypeAndShapeInferenceFunction()(ctx);
             } else if (schema && schema->HasFunction()) {
                 onnx::shape_inference::InferShapeForFunctionNode(*schema->GetFunction(), onnx::OpSchemaRegistry::Instance(),

@@ -1,0 +1,41 @@
+# bash completion for netfold-cli: commands, each command's options, .onnx files, pass names.
+_netfold_cli()
+{
+    local cur prev words cword
+    _init_completion || return
+
+    if [[ $cword -eq 1 ]]; then
+        COMPREPLY=($(compgen -W 'info simplify diff --help --version' -- "$cur"))
+        return
+    fi
+
+    local command=${words[1]}
+    case $prev in
+        --overwrite-input-shape | --input-shape | --unused-output | --keep | --check | --no-large-tensor)
+            return
+            ;;
+        --skip-optimization)
+            local passes
+            passes=$("${words[0]}" simplify --list-passes 2>/dev/null | awk 'NF { print $1 }')
+            COMPREPLY=($(compgen -W "$passes" -- "$cur"))
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        case $command in
+            info | diff) COMPREPLY=($(compgen -W '--json --help' -- "$cur")) ;;
+            simplify)
+                COMPREPLY=($(compgen -W '--skip-fuse-bn --skip-optimization --skip-constant-folding
+                    --skip-shape-inference --overwrite-input-shape --no-large-tensor --unused-output
+                    --check --list-passes --steps --json --keep --overwrite --help' -- "$cur"))
+                ;;
+        esac
+        return
+    fi
+
+    case $command in
+        info | diff | simplify) _filedir onnx ;;
+    esac
+} &&
+    complete -F _netfold_cli netfold-cli

@@ -1,0 +1,783 @@
+// Reference kernels against ONNX Runtime, second suite: the recurrent, quantization, signal,
+// detection, Einsum, GridSample and sequence kernels. One-node models (random inputs from fixed
+// seeds, edge cases as literals) and small multi-node models (sequences, which ONNX Runtime's
+// Node.js API cannot feed or return), run by netfold (evaluateNode / evaluateGraph) and by ONNX
+// Runtime (tests/ort/eval_many.js, one node process).
+//
+// Case inputs: "float[2,3]" random (optionally "~pos", "~small", "~big", "~int", "~full" (the
+// whole range of an 8-bit type), "~unit"), a literal "int64[2]{0,-1}" (stored as an initializer),
+// or "" (omitted). Outputs: a count, or names where "" omits an output. Attributes as in
+// tst_eval_support.h, plus name=strings:A|B for a list of strings.
+#include "ModelBuilder.h"
+#include "TestSupport.h"
+#include "tst_eval_support.h"
+
+#include "eval/Evaluator.h"
+#include "model/DataType.h"
+#include "model/Error.h"
+#include "model/ModelIO.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <functional>
+#include <random>
+
+using namespace netfold;
+using namespace netfold::test;
+using namespace netfold::evaltest;
+
+namespace {
+
+struct OrtCase {
+    QString name;
+    QString op;
+    int opset = 17;
+    QStringList attrs;
+    QStringList inputs;
+    QStringList outputs; // "" omits an output
+    bool bothFail = false;
+    QString modelFile;
+    double rtol = -1, atol = -1; // < 0: the defaults for the dtype
+    /// ONNX Runtime runs the node with these attributes added (netfold infers what they say).
+    QStringList ortExtraAttrs;
+    /// ONNX Runtime has no batch-first recurrent layers: it runs the layout=0 node between Transposes.
+    bool ortLayout0 = false;
+};
+
+struct CaseRun {
+    OrtCase spec;
+    std::vector<TensorPtr> netfold;
+    std::vector<QString> outputNames;
+    QString netfoldError;
+};
+
+TensorPtr randomTensor(const QString& spec, std::mt19937& rng)
+{
+    const int tilde = spec.indexOf('~');
+    const QString modifier = tilde < 0 ? QString() : spec.mid(tilde + 1);
+    const TensorPtr shape = parseTensor((tilde < 0 ? spec : spec.left(tilde)) + "{}");
+    const int32_t dt = shape->dtype();
+    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+    auto integer = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    QStringList tokens;
+    for (int64_t i = 0; i < shape->numel(); ++i) {
+        double v;
+        if (dt == dtype::Bool) {
+            v = integer(0, 1);
+        } else if (isFloatType(dt)) {
+            v = modifier == "pos"     ? uniform(0.1, 3)
+                : modifier == "small" ? uniform(-0.5, 0.5)
+                : modifier == "unit"  ? uniform(0, 1)
+                : modifier == "int"   ? integer(-3, 3)
+                : modifier == "big"   ? uniform(-100, 100)
+                                      : uniform(-2, 2);
+        } else if (modifier == "full") {
+            v = dt == dtype::Int8 ? integer(-128, 127) : dt == dtype::UInt8 ? integer(0, 255) : integer(-1000, 1000);
+        } else if (isUnsignedType(dt)) {
+            v = modifier == "pos" ? integer(1, 10) : integer(0, 10);
+        } else {
+            v = modifier == "pos" ? integer(1, 5) : integer(-5, 5);
+        }
+        tokens << QString::number(v, 'g', 17);
+    }
+    return makeTensor(dt, shape->dims(), tokens);
+}
+
+QJsonObject tensorJson(const Tensor& t)
+{
+    QJsonArray dims, data;
+    for (int64_t d : t.dims())
+        dims.append(qint64(d));
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        if (t.dtype() == dtype::Bool)
+            data.append(t.intAt(i) != 0);
+        else if (isFloatType(t.dtype()))
+            data.append(t.at(i));
+        else
+            data.append(qint64(t.intAt(i)));
+    }
+    return {{"dtype", QString::fromStdString(dtypeName(t.dtype()))}, {"dims", dims}, {"data", data}};
+}
+
+TensorPtr tensorFromJson(const QJsonObject& o)
+{
+    const int32_t dt = dtypeFromName(o["dtype"].toString().toStdString());
+    std::vector<int64_t> dims;
+    for (const auto& d : o["dims"].toArray())
+        dims.push_back(d.toInteger());
+    QStringList tokens;
+    for (const auto& v : o["data"].toArray()) {
+        if (v.isBool())
+            tokens << (v.toBool() ? "1" : "0");
+        else if (v.isString())
+            tokens << v.toString().replace("Infinity", "inf").replace("NaN", "nan");
+        else if (isFloatType(dt))
+            tokens << QString::number(v.toDouble(), 'g', 17);
+        else
+            tokens << QString::number(v.toInteger());
+    }
+    return makeTensor(dt, dims, tokens);
+}
+
+/// addAttribute, plus name=strings:A|B.
+void addAttr(onnx::NodeProto& node, const QString& spec)
+{
+    const int eq = spec.indexOf('=');
+    const QString v = spec.mid(eq + 1).trimmed();
+    if (!v.startsWith("strings:")) {
+        addAttribute(node, spec);
+        return;
+    }
+    auto* a = node.add_attribute();
+    a->set_name(spec.left(eq).trimmed().toStdString());
+    a->set_type(onnx::AttributeProto::STRINGS);
+    for (const auto& s : v.mid(8).split('|'))
+        a->add_strings(s.toStdString());
+}
+
+class CaseList {
+public:
+    OrtCase& add(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
+                 int outputs = 1)
+    {
+        QStringList names;
+        for (int i = 0; i < outputs; ++i)
+            names << "out" + QString::number(i);
+        return add(name, op, opset, attrs, inputs, names);
+    }
+    OrtCase& add(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
+                 const QStringList& outputs)
+    {
+        if (m_names.contains(name))
+            throw std::logic_error("duplicate case name " + name.toStdString());
+        m_names.insert(name);
+        OrtCase c;
+        c.name = name;
+        c.op = op;
+        c.opset = opset;
+        c.attrs = attrs;
+        c.inputs = inputs;
+        c.outputs = outputs;
+        m_cases.push_back(c);
+        return m_cases.back();
+    }
+    void failing(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
+                 int outputs = 1)
+    {
+        add(name, op, opset, attrs, inputs, outputs).bothFail = true;
+    }
+    void model(const QString& name, const QString& file)
+    {
+        OrtCase c;
+        c.name = name;
+        c.modelFile = file;
+        m_cases.push_back(c);
+    }
+    std::vector<OrtCase> take() { return std::move(m_cases); }
+
+private:
+    std::vector<OrtCase> m_cases;
+    QSet<QString> m_names;
+};
+
+// ---- the cases -----------------------------------------------------------------------------------
+
+/// X, W, R, B, sequence_lens, initial_h (+ initial_c, P) for a recurrent case.
+QStringList rnnInputs(const QString& dt, int gates, int T, int B, int I, int H, int D, bool layout1,
+                      const QStringList& optional)
+{
+    auto dims = [](std::initializer_list<int> d) {
+        QStringList s;
+        for (int v : d)
+            s << QString::number(v);
+        return "[" + s.join(',') + "]";
+    };
+    QStringList in{dt + (layout1 ? dims({B, T, I}) : dims({T, B, I})), dt + dims({D, gates * H, I}) + "~small",
+                   dt + dims({D, gates * H, H}) + "~small"};
+    const QString state = dt + (layout1 ? dims({B, D, H}) : dims({D, B, H}));
+    for (const auto& o : optional) {
+        if (o == "B")
+            in << dt + dims({D, 2 * gates * H}) + "~small";
+        else if (o == "") // an omitted input
+            in << "";
+        else if (o.startsWith("lens"))
+            in << o.mid(4);
+        else if (o == "h0" || o == "c0")
+            in << state;
+        else if (o == "P")
+            in << dt + dims({D, 3 * H}) + "~small";
+    }
+    return in;
+}
+
+void recurrentCases(CaseList& L)
+{
+    struct Cell {
+        const char* op;
+        int gates;
+        int outputs;
+    };
+    for (const Cell& cell : {Cell{"RNN", 1, 2}, Cell{"GRU", 3, 2}, Cell{"LSTM", 4, 3}}) {
+        const QString op = cell.op;
+        const QString h = "hidden_size=3";
+        const QStringList full = cell.gates == 4 ? QStringList{"B", "lens" "int32[2]{3,1}", "h0", "c0", "P"}
+                                                 : QStringList{"B", "lens" "int32[2]{3,1}", "h0"};
+        for (const QString dir : {"forward", "reverse", "bidirectional"}) {
+            const int D = dir == "bidirectional" ? 2 : 1;
+            const QStringList attrs{h, "direction='" + dir + "'"};
+            L.add(op + " " + dir + " defaults", op, 14, attrs, rnnInputs("float", cell.gates, 4, 2, 5, 3, D, false, {}),
+                  cell.outputs);
+            L.add(op + " " + dir + " all inputs", op, 14, attrs,
+                  rnnInputs("float", cell.gates, 3, 2, 4, 3, D, false, full), cell.outputs);
+            L.add(op + " " + dir + " layout 1", op, 14, attrs + QStringList{"layout=1"},
+                  rnnInputs("float", cell.gates, 3, 2, 4, 3, D, true, full), cell.outputs)
+                .ortLayout0 = true;
+            L.add(op + " " + dir + " double", op, 14, attrs, rnnInputs("double", cell.gates, 3, 2, 4, 3, D, false, full),
+                  cell.outputs);
+            L.add(op + " " + dir + " float16", op, 14, attrs,
+                  rnnInputs("float16", cell.gates, 3, 2, 4, 3, D, false, full), cell.outputs);
+        }
+        L.add(op + " opset 7", op, 7, {h}, rnnInputs("float", cell.gates, 3, 1, 2, 3, 1, false, {"B"}), cell.outputs);
+        L.add(op + " clip", op, 14, {h, "clip=0.5", "direction='bidirectional'"},
+              rnnInputs("float", cell.gates, 5, 2, 3, 3, 2, false, {"B"}), cell.outputs);
+        L.add(op + " uneven lengths", op, 14, {h},
+              rnnInputs("float", cell.gates, 3, 3, 2, 3, 1, false, {"B", "lensint32[3]{2,3,1}", "h0"}), cell.outputs);
+        L.add(op + " no hidden_size", op, 14, {}, rnnInputs("float", cell.gates, 2, 1, 2, 4, 1, false, {}),
+              cell.outputs)
+            .ortExtraAttrs = QStringList{"hidden_size=4"};
+        L.add(op + " only last state", op, 14, {h, "direction='bidirectional'"},
+              rnnInputs("float", cell.gates, 4, 2, 3, 3, 2, false, {"B", "lensint32[2]{4,2}"}),
+              cell.gates == 4 ? QStringList{"", "out1", "out2"} : QStringList{"", "out1"});
+        L.add(op + " long sequence", op, 14, {"hidden_size=8"},
+              rnnInputs("float", cell.gates, 20, 1, 6, 8, 1, false, {"B"}), cell.outputs);
+        L.failing(op + " bad W shape", op, 14, {h}, {"float[2,1,3]", "float[1,5,3]", "float[1,5,3]"}, cell.outputs);
+    }
+    // Activation lists with alpha / beta, consumed in order by the functions that take them.
+    L.add("RNN Relu", "RNN", 14, {"hidden_size=3", "activations=strings:Relu"},
+          rnnInputs("float", 1, 4, 2, 3, 3, 1, false, {"B"}), 2);
+    L.add("RNN bidirectional LeakyRelu Affine", "RNN", 14,
+          {"hidden_size=3", "direction='bidirectional'", "activations=strings:LeakyRelu|Affine",
+           "activation_alpha=[0.2,0.7]", "activation_beta=[0.3]"},
+          rnnInputs("float", 1, 4, 2, 3, 3, 2, false, {"B"}), 2);
+    L.add("RNN ScaledTanh", "RNN", 14,
+          {"hidden_size=3", "activations=strings:ScaledTanh", "activation_alpha=[1.5]", "activation_beta=[0.5]"},
+          rnnInputs("float", 1, 4, 2, 3, 3, 1, false, {"B"}), 2);
+    L.add("RNN ThresholdedRelu", "RNN", 14, {"hidden_size=3", "activations=strings:ThresholdedRelu", "activation_alpha=[0.1]"},
+          rnnInputs("float", 1, 3, 2, 3, 3, 1, false, {"B"}), 2);
+    for (const QString f : {"Sigmoid", "HardSigmoid", "Elu", "Softsign", "Softplus"})
+        L.add("RNN " + f, "RNN", 14, {"hidden_size=3", "activations=strings:" + f},
+              rnnInputs("float", 1, 3, 2, 3, 3, 1, false, {"B"}), 2);
+    L.add("GRU activations", "GRU", 14, {"hidden_size=3", "activations=strings:HardSigmoid|Softsign"},
+          rnnInputs("float", 3, 3, 2, 3, 3, 1, false, {"B"}), 2);
+    L.add("GRU linear_before_reset", "GRU", 14, {"hidden_size=3", "linear_before_reset=1"},
+          rnnInputs("float", 3, 4, 2, 3, 3, 1, false, {"B", "", "h0"}), 2);
+    L.add("GRU linear_before_reset bidirectional", "GRU", 14,
+          {"hidden_size=3", "linear_before_reset=1", "direction='bidirectional'"},
+          rnnInputs("float", 3, 4, 2, 3, 3, 2, false, {"B", "lensint32[2]{2,4}", "h0"}), 2);
+    L.add("LSTM activations", "LSTM", 14, {"hidden_size=3", "activations=strings:HardSigmoid|Tanh|Softsign"},
+          rnnInputs("float", 4, 3, 2, 3, 3, 1, false, {"B"}), 3);
+    L.add("LSTM bidirectional six activations", "LSTM", 14,
+          {"hidden_size=2", "direction='bidirectional'",
+           "activations=strings:Sigmoid|Tanh|Tanh|HardSigmoid|Softsign|Relu", "activation_alpha=[0.3]",
+           "activation_beta=[0.4]"},
+          rnnInputs("float", 4, 3, 2, 3, 2, 2, false, {"B"}), 3);
+    L.add("LSTM peepholes only", "LSTM", 14, {"hidden_size=3"},
+          rnnInputs("float", 4, 3, 2, 3, 3, 1, false, {"", "", "", "", "P"}), 3);
+}
+
+void quantCases(CaseList& L)
+{
+    L.add("QuantizeLinear uint8", "QuantizeLinear", 10, {}, {"float[3,4]~big", "float[]{0.7}", "uint8[]{128}"});
+    L.add("QuantizeLinear int8", "QuantizeLinear", 13, {}, {"float[3,4]~big", "float[]{0.9}", "int8[]{-3}"});
+    L.add("QuantizeLinear no zero point", "QuantizeLinear", 13, {}, {"float[10]~big", "float[]{0.25}"});
+    L.add("QuantizeLinear ties and saturation", "QuantizeLinear", 13, {},
+          {"float[10]{0.5,1.5,2.5,-0.5,-1.5,-2.5,300,-300,127.5,-128.5}", "float[]{1}", "int8[]{0}"});
+    L.add("QuantizeLinear ties uint8", "QuantizeLinear", 13, {},
+          {"float[8]{0.5,1.5,2.5,-0.5,-1.5,-2.5,300,-300}", "float[]{1}", "uint8[]{3}"});
+    L.add("QuantizeLinear per axis", "QuantizeLinear", 13, {},
+          {"float[2,3,4]~big", "float[3]{0.5,1,2}", "int8[3]{-1,0,4}"});
+    L.add("QuantizeLinear per axis -1", "QuantizeLinear", 13, {"axis=-1"},
+          {"float[2,3,4]~big", "float[4]{0.5,1,2,0.3}", "uint8[4]{1,0,128,255}"});
+    L.add("QuantizeLinear int32 input", "QuantizeLinear", 13, {}, {"int32[6]~full", "float[]{3}", "int8[]{2}"});
+    L.add("QuantizeLinear float16", "QuantizeLinear", 19, {}, {"float16[6]~big", "float16[]{0.5}", "uint8[]{10}"});
+    L.add("QuantizeLinear blocked", "QuantizeLinear", 21, {"axis=1", "block_size=3"},
+          {"float[2,6]~big", "float[2,2]{0.5,1,2,3}", "uint8[2,2]{1,2,3,4}"});
+    L.add("QuantizeLinear int16", "QuantizeLinear", 21, {}, {"float[6]~big", "float[]{0.01}", "int16[]{-7}"});
+    L.failing("QuantizeLinear bad scale shape", "QuantizeLinear", 13, {}, {"float[2,3]", "float[2]{1,2}"});
+    L.add("DequantizeLinear uint8", "DequantizeLinear", 10, {}, {"uint8[3,4]~full", "float[]{0.7}", "uint8[]{128}"});
+    L.add("DequantizeLinear int8", "DequantizeLinear", 13, {}, {"int8[3,4]~full", "float[]{0.3}", "int8[]{-5}"});
+    L.add("DequantizeLinear no zero point", "DequantizeLinear", 13, {}, {"uint8[5]~full", "float[]{0.3}"});
+    L.add("DequantizeLinear int32", "DequantizeLinear", 13, {}, {"int32[5]~full", "float[]{0.03}"});
+    L.add("DequantizeLinear per axis", "DequantizeLinear", 13, {},
+          {"int8[2,3,4]~full", "float[3]{0.5,1,2}", "int8[3]{-1,0,4}"});
+    L.add("DequantizeLinear per axis 0", "DequantizeLinear", 13, {"axis=0"},
+          {"uint8[2,3]~full", "float[2]{0.5,0.1}", "uint8[2]{7,200}"});
+    L.add("DequantizeLinear float16", "DequantizeLinear", 19, {}, {"uint8[6]~full", "float16[]{0.05}", "uint8[]{10}"});
+    L.add("DequantizeLinear blocked", "DequantizeLinear", 21, {"axis=1", "block_size=2"},
+          {"int8[2,5]~full", "float[2,3]{0.5,1,2,3,0.1,0.2}", "int8[2,3]{1,2,3,4,5,6}"});
+    L.add("DequantizeLinear int16", "DequantizeLinear", 21, {}, {"int16[6]~full", "float[]{0.01}", "int16[]{-7}"});
+    L.add("DynamicQuantizeLinear", "DynamicQuantizeLinear", 11, {}, {"float[3,4]~big"}, 3);
+    L.add("DynamicQuantizeLinear positive", "DynamicQuantizeLinear", 11, {}, {"float[3,4]~pos"}, 3);
+    L.add("DynamicQuantizeLinear negative", "DynamicQuantizeLinear", 11, {}, {"float[4]{-1,-2.5,-0.25,-7}"}, 3);
+    L.add("DynamicQuantizeLinear zeros", "DynamicQuantizeLinear", 11, {}, {"float[4]{0,0,0,0}"}, 3);
+    L.add("DynamicQuantizeLinear empty", "DynamicQuantizeLinear", 11, {}, {"float[0,3]{}"}, 3);
+    L.add("MatMulInteger uint8", "MatMulInteger", 10, {}, {"uint8[3,4]~full", "uint8[4,5]~full", "uint8[]{12}", "uint8[]{200}"});
+    L.add("MatMulInteger no zero points", "MatMulInteger", 10, {}, {"uint8[2,3,4]~full", "uint8[4,5]~full"});
+    L.add("MatMulInteger int8", "MatMulInteger", 10, {}, {"int8[3,4]~full", "int8[4,2]~full", "int8[]{-3}", "int8[]{5}"});
+    // Small values: ONNX Runtime's uint8 x int8 path on x86 saturates pairs of products at int16.
+    L.add("MatMulInteger uint8 int8", "MatMulInteger", 10, {}, {"uint8[3,4]", "int8[4,2]", "uint8[]{3}"});
+    L.add("MatMulInteger per column", "MatMulInteger", 10, {},
+          {"uint8[2,3,4]~full", "uint8[4,3]~full", "uint8[]{9}", "uint8[3]{1,100,255}"});
+    L.add("MatMulInteger vectors", "MatMulInteger", 10, {}, {"uint8[4]~full", "uint8[4,3]~full"});
+    L.add("ConvInteger", "ConvInteger", 10, {}, {"uint8[1,2,5,5]~full", "uint8[3,2,3,3]~full", "uint8[]{100}", "uint8[]{7}"});
+    L.add("ConvInteger pads strides", "ConvInteger", 10, {"pads=[1,1,1,1]", "strides=[2,2]"},
+          {"uint8[2,2,6,5]~full", "uint8[4,2,3,3]~full", "uint8[]{1}"});
+    L.add("ConvInteger group dilations", "ConvInteger", 10, {"group=2", "dilations=[2,1]"},
+          {"uint8[1,4,6,6]~full", "uint8[2,2,2,2]~full"});
+    L.add("ConvInteger int8 weights", "ConvInteger", 10, {}, {"uint8[1,2,4,4]~full", "int8[2,2,2,2]~full", "uint8[]{4}", "int8[]{-2}"});
+    L.add("QLinearMatMul uint8", "QLinearMatMul", 10, {},
+          {"uint8[3,4]~full", "float[]{0.05}", "uint8[]{120}", "uint8[4,5]~full", "float[]{0.02}", "uint8[]{130}",
+           "float[]{0.3}", "uint8[]{128}"});
+    L.add("QLinearMatMul int8 batched", "QLinearMatMul", 10, {},
+          {"int8[2,3,4]~full", "float[]{0.05}", "int8[]{-1}", "int8[4,5]~full", "float[]{0.02}", "int8[]{0}",
+           "float[]{0.2}", "int8[]{-4}"});
+    L.add("QLinearMatMul per column scale", "QLinearMatMul", 10, {},
+          {"uint8[3,4]~full", "float[]{0.05}", "uint8[]{120}", "uint8[4,3]~full", "float[3]{0.02,0.01,0.04}",
+           "uint8[3]{130,1,250}", "float[]{0.3}", "uint8[]{128}"});
+    L.add("QLinearConv uint8", "QLinearConv", 10, {"pads=[1,1,1,1]"},
+          {"uint8[1,2,5,5]~full", "float[]{0.02}", "uint8[]{100}", "uint8[3,2,3,3]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.1}", "uint8[]{120}", "int32[3]{100,-2000,5}"});
+    L.add("QLinearConv int8 per channel", "QLinearConv", 10, {"strides=[2,1]"},
+          {"int8[2,2,5,4]~full", "float[]{0.02}", "int8[]{1}", "int8[3,2,2,2]~full", "float[3]{0.01,0.03,0.005}",
+           "int8[3]{0,0,0}", "float[]{0.2}", "int8[]{-5}"});
+    L.add("QLinearConv group", "QLinearConv", 10, {"group=2"},
+          {"uint8[1,4,4,4]~full", "float[]{0.02}", "uint8[]{100}", "uint8[2,2,2,2]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.05}", "uint8[]{0}"});
+    L.add("QLinearConv 1-D", "QLinearConv", 10, {},
+          {"uint8[1,3,9]~full", "float[]{0.02}", "uint8[]{100}", "uint8[2,3,3]~full", "float[]{0.01}", "uint8[]{128}",
+           "float[]{0.05}", "uint8[]{10}", "int32[2]{-5,5000}"});
+}
+
+void detectionCases(CaseList& L)
+{
+    // Boxes as corners in either order, overlapping clusters, equal scores (lower index first).
+    const QString boxes = "float[1,6,4]{0,0,1,1, 0,0.1,1,1.1, 0,-0.1,1,0.9, 0,10,1,11, 1,10.1,0,11.1, 0,100,1,101}";
+    const QString scores = "float[1,2,6]{0.9,0.75,0.6,0.95,0.5,0.3, 0.1,0.2,0.2,0.3,0.9,0.9}";
+    L.add("NonMaxSuppression", "NonMaxSuppression", 11, {},
+          {boxes, scores, "int64[1]{3}", "float[1]{0.5}", "float[1]{0.0}"});
+    L.add("NonMaxSuppression no score threshold", "NonMaxSuppression", 11, {}, {boxes, scores, "int64[1]{6}", "float[1]{0.3}"});
+    L.add("NonMaxSuppression no max", "NonMaxSuppression", 11, {}, {boxes, scores});
+    L.add("NonMaxSuppression high score threshold", "NonMaxSuppression", 11, {},
+          {boxes, scores, "int64[1]{10}", "float[1]{0.5}", "float[1]{0.7}"});
+    L.add("NonMaxSuppression center boxes", "NonMaxSuppression", 11, {"center_point_box=1"},
+          {"float[1,4,4]{0.5,0.5,1,1, 0.5,0.6,1,1, 0.5,0.4,1,1, 10.5,0.5,1,1}", "float[1,1,4]{0.9,0.75,0.6,0.95}",
+           "int64[1]{3}", "float[1]{0.5}"});
+    L.add("NonMaxSuppression random", "NonMaxSuppression", 11, {},
+          {"float[2,20,4]~big", "float[2,3,20]~unit", "int64[1]{5}", "float[1]{0.2}", "float[1]{0.3}"});
+    L.add("RoiAlign avg", "RoiAlign", 16, {"output_height=3", "output_width=2", "spatial_scale=0.5"},
+          {"float[2,3,8,9]", "float[4,4]{0,0,8,8, 2.5,1,13,15, -4,-3,6,5, 10,12,30,20}", "int64[4]{0,1,1,0}"});
+    L.add("RoiAlign max", "RoiAlign", 16, {"mode='max'", "output_height=2", "output_width=3", "sampling_ratio=2"},
+          {"float[1,2,6,7]", "float[3,4]{0,0,5,5, 1.5,1,6.5,4.2, 3,3,4,4}", "int64[3]{0,0,0}"});
+    L.add("RoiAlign output_half_pixel", "RoiAlign", 16,
+          {"coordinate_transformation_mode='output_half_pixel'", "output_height=2", "output_width=2"},
+          {"float[1,2,6,7]", "float[2,4]{0,0,5,5, 1.5,1,2,1.5}", "int64[2]{0,0}"});
+    L.add("RoiAlign opset 10", "RoiAlign", 10, {"output_height=2", "output_width=2", "sampling_ratio=1"},
+          {"float[1,1,5,5]", "float[2,4]{0,0,4,4, 1,1,3.5,2}", "int64[2]{0,0}"});
+    L.add("RoiAlign double", "RoiAlign", 16, {"output_height=2", "output_width=2"},
+          {"double[1,2,5,5]", "double[1,4]{0.5,0.5,4,3}", "int64[1]{0}"});
+    L.add("RoiAlign float16", "RoiAlign", 16, {"output_height=2", "output_width=2"},
+          {"float16[1,2,5,5]", "float16[1,4]{0.5,0.5,4,3}", "int64[1]{0}"});
+    L.add("MaxRoiPool", "MaxRoiPool", 1, {"pooled_shape=[2,3]", "spatial_scale=0.5"},
+          {"float[2,3,8,9]", "float[3,5]{0,0,0,8,8, 1,2.5,1,13,15, 1,4,4,5,5}"});
+}
+
+void einsumCases(CaseList& L)
+{
+    struct E {
+        const char* eq;
+        QStringList inputs;
+    };
+    const E cases[] = {
+        {"ij,jk->ik", {"float[3,4]", "float[4,5]"}},
+        {"bij,bjk->bik", {"float[2,3,4]", "float[2,4,5]"}},
+        {"bhid,bhjd->bhij", {"float[1,2,3,4]", "float[1,2,5,4]"}},
+        {"ij->ji", {"float[3,4]"}},
+        {"ii->i", {"float[4,4]"}},
+        {"ii", {"float[4,4]"}},
+        {"ij->", {"float[3,4]"}},
+        {"i,i->", {"float[5]", "float[5]"}},
+        {"i,j->ij", {"float[3]", "float[4]"}},
+        {"ij,kj", {"float[3,4]", "float[5,4]"}},
+        {"...ij,...jk->...ik", {"float[2,3,4]", "float[2,4,5]"}},
+        {"...i,...i", {"float[2,3,4]", "float[2,3,4]"}},
+        {"b...,b->...", {"float[2,3,4]", "float[2]"}},
+        {"ij,jk,kl->il", {"float[2,3]", "float[3,4]", "float[4,2]"}},
+        {"Ab,bC->AC", {"float[2,3]", "float[3,4]"}},
+        {"i j , j k -> i k", {"float[2,3]", "float[3,2]"}},
+    };
+    for (const E& e : cases)
+        L.add(QString("Einsum %1").arg(e.eq), "Einsum", 12, {QString("equation='%1'").arg(e.eq)}, e.inputs);
+    L.add("Einsum double", "Einsum", 12, {"equation='ij,jk->ik'"}, {"double[3,4]", "double[4,2]"});
+    L.add("Einsum float16", "Einsum", 12, {"equation='ij,jk->ik'"}, {"float16[3,4]", "float16[4,2]"});
+    L.add("Einsum int32", "Einsum", 12, {"equation='ij,jk->ik'"}, {"int32[3,4]", "int32[4,2]"});
+    L.add("Einsum int64 trace", "Einsum", 12, {"equation='ii->'"}, {"int64[3,3]"});
+    L.failing("Einsum bad sizes", "Einsum", 12, {"equation='ij,jk->ik'"}, {"float[3,4]", "float[5,2]"});
+}
+
+void gridSampleCases(CaseList& L)
+{
+    for (const QString mode : {"bilinear", "nearest", "bicubic"})
+        for (const QString pad : {"zeros", "border", "reflection"})
+            for (int align : {0, 1})
+                L.add(QString("GridSample %1 %2 align %3").arg(mode, pad).arg(align), "GridSample", 16,
+                      {"mode='" + mode + "'", "padding_mode='" + pad + "'", "align_corners=" + QString::number(align)},
+                      {"float[2,3,4,5]", "float[2,6,7,2]~big"})
+                    .inputs[1] = "float[2,6,7,2]";
+    L.add("GridSample far outside", "GridSample", 16, {"padding_mode='reflection'"},
+          {"float[1,1,3,4]", "float[1,1,6,2]{-3.3,0.2, 2.7,-1.9, 5.1,4.4, -1.0,1.0, 1.0,-1.0, 0.0,0.0}"});
+    L.add("GridSample nearest halves", "GridSample", 16, {"mode='nearest'", "align_corners=1"},
+          {"float[1,1,3,3]", "float[1,1,4,2]{-0.5,-0.5, 0.5,0.5, 0,0.5, 1,1}"});
+    L.add("GridSample double", "GridSample", 16, {}, {"double[1,2,4,4]", "double[1,3,3,2]"});
+    L.add("GridSample float16", "GridSample", 16, {}, {"float16[1,2,4,4]", "float16[1,3,3,2]~small"});
+}
+
+void signalCases(CaseList& L)
+{
+    L.add("DFT real", "DFT", 17, {}, {"float[2,8,1]"});
+    L.add("DFT complex", "DFT", 17, {}, {"float[2,7,2]"});
+    L.add("DFT inverse", "DFT", 17, {"inverse=1"}, {"float[2,8,2]"});
+    L.add("DFT onesided", "DFT", 17, {"onesided=1"}, {"float[3,9,1]"});
+    L.add("DFT padded", "DFT", 17, {}, {"float[2,6,1]", "int64[]{10}"});
+    L.add("DFT truncated", "DFT", 17, {}, {"float[2,9,2]", "int64[]{5}"});
+    L.add("DFT axis 2", "DFT", 17, {"axis=2"}, {"float[2,3,5,2]"});
+    L.add("DFT double", "DFT", 17, {}, {"double[1,16,1]"});
+    L.add("DFT float16", "DFT", 17, {}, {"float16[1,8,1]~small"}).atol = 1e-2;
+    L.add("STFT window", "STFT", 17, {}, {"float[2,64,1]", "int64[]{8}", "float[16]~unit", "int64[]{16}"});
+    L.add("STFT window only", "STFT", 17, {}, {"float[1,50,1]", "int64[]{7}", "float[12]~unit"});
+    L.add("STFT frame_length only", "STFT", 17, {}, {"float[2,40,1]", "int64[]{10}", "", "int64[]{16}"});
+    L.add("STFT two-sided", "STFT", 17, {"onesided=0"}, {"float[1,32,1]", "int64[]{4}", "float[8]~unit"});
+    // Not compared: a complex signal (ONNX Runtime 1.x returns values around 1e21 for it).
+    L.add("STFT double", "STFT", 17, {}, {"double[1,32,1]", "int64[]{4}", "double[8]~unit"});
+    for (const QString op : {"HannWindow", "HammingWindow", "BlackmanWindow"}) {
+        L.add(op + " periodic", op, 17, {}, {"int64[]{10}"});
+        L.add(op + " symmetric", op, 17, {"periodic=0"}, {"int32[]{9}"});
+        L.add(op + " double", op, 17, {"output_datatype=11"}, {"int64[]{16}"});
+        L.add(op + " one", op, 17, {"periodic=0"}, {"int64[]{1}"});
+    }
+    L.add("MelWeightMatrix", "MelWeightMatrix", 17, {},
+          {"int64[]{8}", "int64[]{16}", "int64[]{8192}", "float[]{0}", "float[]{4096}"});
+    L.add("MelWeightMatrix speech", "MelWeightMatrix", 17, {},
+          {"int64[]{40}", "int64[]{512}", "int64[]{16000}", "float[]{20}", "float[]{7600}"});
+    L.add("MelWeightMatrix double", "MelWeightMatrix", 17, {"output_datatype=11"},
+          {"int32[]{10}", "int32[]{64}", "int32[]{8000}", "float[]{100}", "float[]{3000}"});
+}
+
+void miscCases(CaseList& L)
+{
+    L.add("Shrink", "Shrink", 9, {}, {"float[10]"});
+    L.add("Shrink attrs", "Shrink", 9, {"lambd=1.5", "bias=0.5"}, {"float[3,4]"});
+    L.add("Shrink int32", "Shrink", 9, {"lambd=2.0", "bias=1.0"}, {"int32[10]"});
+    L.add("Shrink float16", "Shrink", 9, {}, {"float16[10]"});
+    L.add("Compress axis 0", "Compress", 11, {"axis=0"}, {"float[3,2]", "bool[3]{0,1,1}"});
+    L.add("Compress axis 1 short", "Compress", 11, {"axis=1"}, {"float[3,4]", "bool[2]{1,1}"});
+    L.add("Compress flat", "Compress", 11, {}, {"int64[2,3]", "bool[5]{1,0,1,0,1}"});
+    L.add("Compress axis -1", "Compress", 11, {"axis=-1"}, {"float[2,3,4]", "bool[4]{0,1,0,1}"});
+    L.add("ReverseSequence time major", "ReverseSequence", 10, {}, {"float[4,3,2]", "int64[3]{4,2,1}"});
+    L.add("ReverseSequence batch major", "ReverseSequence", 10, {"batch_axis=0", "time_axis=1"},
+          {"int32[3,4]", "int64[3]{1,3,4}"});
+    L.add("Det", "Det", 11, {}, {"float[3,3]"});
+    L.add("Det batched", "Det", 11, {}, {"float[2,4,4,4]"});
+    L.add("Det singular", "Det", 11, {}, {"float[2,2]{1,2,2,4}"});
+    L.add("Det double", "Det", 11, {}, {"double[5,5]"});
+    L.add("LpNormalization", "LpNormalization", 1, {}, {"float[3,4]"});
+    L.add("LpNormalization p1 axis 0", "LpNormalization", 1, {"p=1", "axis=0"}, {"float[3,4,2]"});
+    L.add("GlobalLpPool", "GlobalLpPool", 2, {}, {"float[2,3,4,5]"});
+    L.add("GlobalLpPool p1", "GlobalLpPool", 2, {"p=1"}, {"float[1,2,5]"});
+    L.add("GlobalLpPool p3", "GlobalLpPool", 2, {"p=3"}, {"float[1,2,3,3]"});
+    L.add("LpPool", "LpPool", 11, {"kernel_shape=[2,2]"}, {"float[1,2,5,5]"});
+    L.add("LpPool pads strides p1", "LpPool", 11, {"kernel_shape=[3,2]", "pads=[1,0,1,1]", "strides=[2,1]", "p=1"},
+          {"float[2,1,5,6]"});
+    L.add("LpPool same upper", "LpPool", 11, {"kernel_shape=[3]", "auto_pad='SAME_UPPER'"}, {"float[1,2,7]"});
+    L.add("LpPool opset 18 dilations ceil", "LpPool", 18, {"kernel_shape=[2,2]", "dilations=[2,1]", "ceil_mode=1", "strides=[2,2]"},
+          {"float[1,1,6,7]"});
+    L.add("MaxUnpool", "MaxUnpool", 11, {"kernel_shape=[2,2]", "strides=[2,2]"},
+          {"float[1,1,2,2]", "int64[1,1,2,2]{5,7,13,15}"});
+    L.add("MaxUnpool output_shape", "MaxUnpool", 11, {"kernel_shape=[2,2]", "strides=[2,2]"},
+          {"float[1,1,2,2]", "int64[1,1,2,2]{5,7,13,15}", "int64[4]{1,1,5,5}"});
+    L.add("MaxUnpool pads", "MaxUnpool", 11, {"kernel_shape=[3]", "strides=[2]", "pads=[1,1]"},
+          {"float[2,1,3]", "int64[2,1,3]{0,2,4,5,6,9}"});
+    L.add("MeanVarianceNormalization", "MeanVarianceNormalization", 13, {}, {"float[2,3,4,5]"});
+    L.add("MeanVarianceNormalization axes", "MeanVarianceNormalization", 13, {"axes=[1]"}, {"float[2,3,4]"});
+    L.add("MeanVarianceNormalization opset 9", "MeanVarianceNormalization", 9, {"axes=[0,1]"}, {"float[3,4]"});
+    L.add("Unique sorted", "Unique", 11, {}, {"float[2,5]~int"}, 4);
+    L.add("Unique unsorted", "Unique", 11, {"sorted=0"}, {"int64[12]"}, 4);
+    L.add("Unique axis 0", "Unique", 11, {"axis=0"}, {"int64[4,2]{1,2,0,3,1,2,0,1}"}, 4);
+    L.add("Unique axis 1 unsorted", "Unique", 11, {"axis=1", "sorted=0"}, {"float[2,4]{1,0,1,3,2,5,2,3}"}, 4);
+    L.add("Unique one output", "Unique", 11, {}, {"int8[8]"});
+    L.add("NegativeLogLikelihoodLoss", "NegativeLogLikelihoodLoss", 13, {}, {"float[3,5]", "int64[3]{0,4,2}"});
+    L.add("NegativeLogLikelihoodLoss sum weight", "NegativeLogLikelihoodLoss", 13, {"reduction='sum'"},
+          {"float[3,5]", "int64[3]{0,4,2}", "float[5]~pos"});
+    L.add("NegativeLogLikelihoodLoss none ignore", "NegativeLogLikelihoodLoss", 13, {"reduction='none'", "ignore_index=1"},
+          {"float[2,3,4]", "int64[2,4]{0,1,2,1,2,2,0,1}"});
+    L.add("NegativeLogLikelihoodLoss mean weight ignore", "NegativeLogLikelihoodLoss", 13, {"ignore_index=-1"},
+          {"float[2,3,2]", "int32[2,2]{0,-1,2,1}", "float[3]~pos"});
+    L.add("SoftmaxCrossEntropyLoss", "SoftmaxCrossEntropyLoss", 13, {}, {"float[3,5]", "int64[3]{0,4,2}"}, 2);
+    L.add("SoftmaxCrossEntropyLoss none weight", "SoftmaxCrossEntropyLoss", 13, {"reduction='none'"},
+          {"float[2,3,4]", "int64[2,4]{0,1,2,1,2,2,0,1}", "float[3]~pos"}, 2);
+    L.add("SoftmaxCrossEntropyLoss sum ignore", "SoftmaxCrossEntropyLoss", 13, {"reduction='sum'", "ignore_index=2"},
+          {"float[3,4]", "int64[3]{2,1,3}"});
+}
+
+// ---- running ---------------------------------------------------------------------------------------
+
+/// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
+/// (extra attributes; a layout=0 recurrent node between Transposes for layout=1).
+void saveOrtModel(const OrtCase& c, const ModelBuilder& built, const std::vector<std::string>& inputs,
+                  const std::vector<std::string>& outputs, const QString& path)
+{
+    ModelBuilder b = built;
+    auto* node = b.proto().mutable_graph()->mutable_node(0);
+    for (const auto& a : c.ortExtraAttrs)
+        addAttr(*node, a);
+    if (c.ortLayout0) {
+        for (auto& a : *node->mutable_attribute())
+            if (a.name() == "layout")
+                a.set_i(0);
+        // X [B,T,I] -> [T,B,I]; initial_h/initial_c [B,D,H] -> [D,B,H]; Y [T,D,B,H] -> [B,T,D,H]; Y_h/Y_c back.
+        auto transpose = [](const std::string& from, const std::string& to, const std::vector<int64_t>& perm) {
+            onnx::NodeProto t;
+            t.set_op_type("Transpose");
+            t.add_input(from);
+            t.add_output(to);
+            auto* a = t.add_attribute();
+            a->set_name("perm");
+            a->set_type(onnx::AttributeProto::INTS);
+            for (int64_t p : perm)
+                a->add_ints(p);
+            return t;
+        };
+        std::vector<onnx::NodeProto> before, after;
+        for (std::size_t i : {std::size_t(0), std::size_t(5), std::size_t(6)})
+            if (i < inputs.size() && !inputs[i].empty()) {
+                before.push_back(transpose(inputs[i], inputs[i] + "_t", {1, 0, 2}));
+                node->set_input(int(i), inputs[i] + "_t");
+            }
+        for (std::size_t i = 0; i < outputs.size(); ++i)
+            if (!outputs[i].empty()) {
+                node->set_output(int(i), outputs[i] + "_t");
+                after.push_back(transpose(outputs[i] + "_t", outputs[i],
+                                          i == 0 ? std::vector<int64_t>{2, 0, 1, 3} : std::vector<int64_t>{1, 0, 2}));
+            }
+        const onnx::NodeProto main = *node;
+        auto* g = b.proto().mutable_graph();
+        g->clear_node();
+        for (const auto& n : before)
+            *g->add_node() = n;
+        *g->add_node() = main;
+        for (const auto& n : after)
+            *g->add_node() = n;
+    }
+    b.save(path.toStdString());
+}
+
+CaseRun runNodeCase(const OrtCase& c, std::mt19937& rng, const QString& modelPath, QJsonObject& feeds)
+{
+    CaseRun run{c, {}, {}, {}};
+    ModelBuilder b(c.opset);
+    std::vector<std::string> inputNames;
+    std::map<std::string, TensorPtr> values;
+    for (int i = 0; i < c.inputs.size(); ++i) {
+        const QString& spec = c.inputs[i];
+        const std::string name = spec.isEmpty() ? std::string() : "in" + std::to_string(i);
+        inputNames.push_back(name);
+        if (spec.isEmpty())
+            continue;
+        if (spec.contains('{')) {
+            values[name] = parseTensor(spec);
+            b.initializer(name, *values[name]);
+        } else {
+            values[name] = randomTensor(spec, rng);
+            std::vector<DimSpec> dims(values[name]->dims().begin(), values[name]->dims().end());
+            b.input(name, values[name]->dtype(), dims);
+            feeds[QString::fromStdString(name)] = tensorJson(*values[name]);
+        }
+    }
+    std::vector<std::string> outputNames;
+    for (const auto& o : c.outputs) {
+        outputNames.push_back(o.toStdString());
+        if (!o.isEmpty())
+            run.outputNames.push_back(o);
+    }
+    b.node(c.op.toStdString(), inputNames, outputNames, "node");
+    for (const auto& a : c.attrs)
+        addAttr(*b.proto().mutable_graph()->mutable_node(0), a);
+    for (const auto& o : outputNames)
+        if (!o.empty())
+            b.output(o);
+    saveOrtModel(c, b, inputNames, outputNames, modelPath);
+    try {
+        const Model m = b.build(false);
+        std::vector<TensorPtr> inputs;
+        for (const auto& name : inputNames)
+            inputs.push_back(name.empty() ? nullptr : values.at(name));
+        for (const auto& t : evaluateNode(m.graph.nodes.at(0), inputs, c.opset))
+            if (t)
+                run.netfold.push_back(t);
+    } catch (const Error& e) {
+        run.netfoldError = QString::fromUtf8(e.what());
+    }
+    return run;
+}
+
+/// A model file with random feeds for its inputs (unknown dims become 2).
+CaseRun runModelCase(const OrtCase& c, std::mt19937& rng, QJsonObject& feeds)
+{
+    CaseRun run{c, {}, {}, {}};
+    try {
+        const Model m = loadModel(c.modelFile.toStdString());
+        std::map<std::string, TensorPtr> values;
+        for (const auto& input : m.graph.inputs) {
+            if (m.graph.findInitializer(input.name))
+                continue;
+            QString spec = QString::fromStdString(dtypeName(input.type.elemType)) + "[";
+            for (std::size_t i = 0; i < input.type.dims.size(); ++i)
+                spec += (i ? "," : "") + QString::number(input.type.dims[i].known() ? input.type.dims[i].value : 2);
+            values[input.name] = randomTensor(spec + "]", rng);
+            feeds[QString::fromStdString(input.name)] = tensorJson(*values[input.name]);
+        }
+        const auto outputs = evaluateGraph(m, m.graph, values);
+        for (const auto& o : m.graph.outputs) {
+            run.outputNames.push_back(QString::fromStdString(o.name));
+            run.netfold.push_back(outputs.at(o.name));
+        }
+    } catch (const Error& e) {
+        run.netfoldError = QString::fromUtf8(e.what());
+    }
+    return run;
+}
+
+bool ortLacksKernel(const QString& error)
+{
+    return error.contains("NOT_IMPLEMENTED") || error.contains("Could not find an implementation")
+           || error.contains("does not support double");
+}
+
+std::vector<OrtCase> allCases(const QString& dir)
+{
+    Q_UNUSED(dir);
+    CaseList L;
+    recurrentCases(L);
+    quantCases(L);
+    detectionCases(L);
+    einsumCases(L);
+    gridSampleCases(L);
+    signalCases(L);
+    miscCases(L);
+    return L.take();
+}
+
+} // namespace
+
+class TestEvalOrt2 : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void compare_data();
+    void compare();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    std::vector<CaseRun> m_runs;
+    QJsonObject m_results;
+    int m_skipped = 0;
+};
+
+void TestEvalOrt2::initTestCase()
+{
+    if (!haveOrt())
+        QFAIL("ONNX Runtime for Node.js is not installed: run `sh tests/ort/install.sh`; the kernel comparison "
+              "against ONNX Runtime cannot run without it.");
+    QVERIFY(m_dir.isValid());
+    QElapsedTimer timer;
+    timer.start();
+    QJsonArray manifest;
+    int index = 0;
+    const QString only = qEnvironmentVariable("NETFOLD_ORT_CASES"); // a substring to run a subset while debugging
+    for (const OrtCase& c : allCases(m_dir.path())) {
+        if (!only.isEmpty() && !c.name.contains(only))
+            continue;
+        std::mt19937 rng(2000u + static_cast<unsigned>(qHash(c.name) % 100000u));
+        const QString casePath = m_dir.filePath(QString("case%1.onnx").arg(index++));
+        QJsonObject feeds;
+        CaseRun run = c.modelFile.isEmpty() ? runNodeCase(c, rng, casePath, feeds) : runModelCase(c, rng, feeds);
+        const QString model = c.modelFile.isEmpty() ? casePath : c.modelFile;
+        manifest.append(QJsonObject{{"name", c.name}, {"model", model}, {"inputs", feeds}});
+        m_runs.push_back(std::move(run));
+    }
+    const qint64 netfoldMs = timer.restart();
+    const QString manifestPath = m_dir.filePath("manifest.json"), resultsPath = m_dir.filePath("results.json");
+    QFile f(manifestPath);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QJsonDocument(QJsonObject{{"cases", manifest}}).toJson(QJsonDocument::Compact));
+    f.close();
+    const ProcessResult r = run("node", {sourcePath("tests/ort/eval_many.js"), manifestPath, resultsPath}, 600000);
+    QVERIFY2(r.exitCode == 0, qPrintable("eval_many.js failed: " + r.err + r.out));
+    QFile results(resultsPath);
+    QVERIFY(results.open(QIODevice::ReadOnly));
+    m_results = QJsonDocument::fromJson(results.readAll()).object();
+    qInfo("%d cases: netfold %lld ms, ONNX Runtime (one node process) %lld ms", int(m_runs.size()), netfoldMs,
+          timer.elapsed());
+}
+
+void TestEvalOrt2::compare_data()
+{
+    QTest::addColumn<int>("index");
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        QTest::newRow(qPrintable(m_runs[i].spec.name)) << int(i);
+}
+
+void TestEvalOrt2::compare()
+{
+    QFETCH(int, index);
+    const CaseRun& run = m_runs[std::size_t(index)];
+    const QJsonObject result = m_results[run.spec.name].toObject();
+    const QString ortError = result["ok"].toBool() ? QString() : result["error"].toString();
+    if (run.spec.bothFail) {
+        QVERIFY2(!run.netfoldError.isEmpty(), "netfold did not fail");
+        QVERIFY2(!ortError.isEmpty(), "ONNX Runtime did not fail");
+        return;
+    }
+    if (ortLacksKernel(ortError)) {
+        ++m_skipped;
+        QVERIFY2(run.netfoldError.isEmpty(), qPrintable(run.netfoldError));
+        QSKIP(qPrintable("ONNX Runtime has no kernel (netfold ran it): " + ortError));
+    }
+    QVERIFY2(ortError.isEmpty(), qPrintable("ONNX Runtime failed: " + ortError + " (netfold: "
+                                            + (run.netfoldError.isEmpty() ? "ok" : run.netfoldError) + ")"));
+    QVERIFY2(run.netfoldError.isEmpty(), qPrintable(run.netfoldError));
+    const QJsonObject outputs = result["outputs"].toObject();
+    QCOMPARE(std::size_t(outputs.size()), run.netfold.size());
+    for (std::size_t i = 0; i < run.netfold.size(); ++i) {
+        const TensorPtr expected = tensorFromJson(outputs[run.outputNames[i]].toObject());
+        const bool half = expected->dtype() == dtype::Float16;
+        const double rtol = run.spec.rtol >= 0 ? run.spec.rtol : half ? 4e-3 : 1e-4;
+        const double atol = run.spec.atol >= 0 ? run.spec.atol : half ? 2e-3 : 1e-5;
+        const QString diff = compareTensors(*expected, *run.netfold[i], rtol, atol);
+        QVERIFY2(diff.isEmpty(), qPrintable("output " + run.outputNames[i] + ": " + diff));
+    }
+}
+
+void TestEvalOrt2::cleanupTestCase()
+{
+    qInfo("%d of %d cases skipped because ONNX Runtime has no kernel for them", m_skipped, int(m_runs.size()));
+}
+
+QTEST_GUILESS_MAIN(TestEvalOrt2)
+#include "tst_eval_ort2.moc"

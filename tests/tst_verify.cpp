@@ -4,6 +4,7 @@
 
 #include "eval/Verify.h"
 #include "model/DataType.h"
+#include "model/ModelIO.h"
 
 #include <QtTest>
 
@@ -35,6 +36,7 @@ private slots:
     void originalFailingIsNoVerdict();
     void simplifiedFailingWhereOriginalRunsIsAFailure();
     void userShapeIsUsedAndChecked();
+    void hugeInputIsNotAllocated();
 };
 
 void TestVerify::symbolicDimGrowsUntilTheOriginalRuns()
@@ -93,6 +95,17 @@ void TestVerify::userShapeIsUsedAndChecked()
     QVERIFY(!s.ran);
     QCOMPARE(s.attempts, 1);
     QVERIFY(QString::fromStdString(s.reason).contains("input x[1,1,2]"));
+}
+
+// bad/huge_dim.onnx: input [2^40]; no random input of 4 TiB is attempted.
+void TestVerify::hugeInputIsNotAllocated()
+{
+    const Model m = loadModel(dataPath("bad/huge_dim.onnx").toStdString());
+    const VerifyResult r = verifyModels(m, m, 1);
+    QVERIFY(!r.ran);
+    QCOMPARE(r.attempts, 0);
+    QVERIFY2(QString::fromStdString(r.reason).contains("134217728 elements, too many to make random values for (X[1099511627776])"),
+             qPrintable(QString::fromStdString(r.reason)));
 }
 
 QTEST_GUILESS_MAIN(TestVerify)

@@ -255,20 +255,25 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
     // Find sizes the original model runs on.
     std::map<std::string, TensorPtr> feeds, a;
     std::string firstError;
-    std::map<std::string, std::vector<int64_t>> firstShapes;
+    std::map<std::string, std::vector<int64_t>> firstShapes, bigShapes;
     bool found = false;
     for (const auto& c : candidates) {
         std::map<std::string, std::vector<int64_t>> shapes;
         bool tooBig = false;
+        // The model's own sizes (first candidate) may be large; grown sizes stay small.
+        const int64_t limit = &c == &candidates.front() ? options.maxFirstInputElements : options.maxInputElements;
         for (const auto& in : inputs) {
             shapes[in.name] = shapeFor(in, c);
             int64_t n = 1;
             for (auto d : shapes[in.name])
-                n = d > 0 && n > options.maxInputElements / d ? options.maxInputElements + 1 : n * d;
-            tooBig = tooBig || n > options.maxInputElements;
+                n = d > 0 && n > limit / d ? limit + 1 : n * d;
+            tooBig = tooBig || n > limit;
         }
-        if (tooBig && result.attempts > 0)
+        if (tooBig) {
+            if (bigShapes.empty())
+                bigShapes = shapes;
             continue;
+        }
         ++result.attempts;
         if (result.attempts == 1)
             firstShapes = shapes;
@@ -287,6 +292,12 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
         }
     }
     if (!found) {
+        if (result.attempts == 0) {
+            result.inputShapes = bigShapes;
+            result.reason = "cannot check: an input has more than " + std::to_string(options.maxFirstInputElements)
+                            + " elements, too many to make random values for (" + result.shapesText() + ")";
+            return result;
+        }
         result.inputShapes = firstShapes;
         result.reason = "cannot check: the original model fails on input " + result.shapesText() + ": " + firstError;
         if (result.attempts > 1)

@@ -28,8 +28,10 @@ struct VerifyOptions {
     int64_t firstDim = 2;
     /// Largest size tried for a symbolic dim.
     int64_t maxDim = 4096;
-    /// Inputs with more elements than this are not tried.
+    /// Grown sizes giving an input more elements than this are not tried.
     int64_t maxInputElements = int64_t(1) << 22;
+    /// Nor, for the model's static dims and firstDim, more than this.
+    int64_t maxFirstInputElements = int64_t(1) << 27;
 };
 
 struct VerifyResult {

@@ -11,7 +11,8 @@ _netfold_cli()
 
     local command=${words[1]}
     case $prev in
-        --overwrite-input-shape | --input-shape | --unused-output | --keep | --check | --no-large-tensor)
+        --overwrite-input-shape | --input-shape | --check-input-shape | --unused-output | --keep | --check | \
+            --no-large-tensor)
             return
             ;;
         --skip-optimization)
@@ -28,7 +29,8 @@ _netfold_cli()
             simplify)
                 COMPREPLY=($(compgen -W '--skip-fuse-bn --skip-optimization --skip-constant-folding
                     --skip-shape-inference --overwrite-input-shape --no-large-tensor --unused-output
-                    --check --list-passes --steps --json --keep --overwrite --help' -- "$cur"))
+                    --check --check-input-shape --list-passes --steps --json --keep --force-input-shape --overwrite
+                    --help' -- "$cur"))
                 ;;
         esac
         return

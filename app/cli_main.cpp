@@ -35,19 +35,37 @@ const char* const kUsage =
 
 int fail(const std::string& message)
 {
-    std::cerr << "netfold-cli: " << message << "\n";
+    std::cerr << "netfold-cli: " << oneLine(message) << "\n";
     return 2;
+}
+
+/// Options every command that reads models shares (hostile-file policy).
+bool loadOption(const std::string& a, LoadOptions& load)
+{
+    if (a == "--graph-only") {
+        load.requireExternalData = false;
+        return true;
+    }
+    if (a == "--allow-external-data-anywhere") {
+        load.allowExternalDataAnywhere = true;
+        return true;
+    }
+    return false;
 }
 
 int cmdInfo(const std::vector<std::string>& args)
 {
     std::string path;
     bool json = false;
+    LoadOptions load;
+    load.requireExternalData = true;
     for (const auto& a : args) {
         if (a == "--json")
             json = true;
+        else if (loadOption(a, load))
+            continue;
         else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli info MODEL [--json]\n";
+            std::cout << "usage: netfold-cli info MODEL [--json] [--graph-only] [--allow-external-data-anywhere]\n";
             return 0;
         } else if (!a.empty() && a[0] == '-')
             return fail("Unknown option " + quote(a) + " for info.");
@@ -58,7 +76,7 @@ int cmdInfo(const std::vector<std::string>& args)
     }
     if (path.empty())
         return fail("info needs a model file.");
-    Model model = loadModel(path);
+    Model model = loadModel(path, load);
     if (json)
         std::cout << modelInfoJson(model).dump(2) << "\n";
     else
@@ -87,7 +105,13 @@ const char* const kSimplifyUsage =
     "  --steps                             print every step's change record\n"
     "  --json                              print one JSON object instead of text\n"
     "  --keep NODE ...                     never fold or remove these nodes (by name)\n"
-    "  --overwrite                         allow OUT to be the input file\n";
+    "  --overwrite                         allow OUT to be the input file\n"
+    "options (hostile files):\n"
+    "  --check-memory SIZE                 memory budget of one --check evaluation (default: the larger\n"
+    "                                      of 1GB and 4x the model's weights)\n"
+    "  --check-iterations N                Loop/Scan iterations allowed per --check evaluation (1000000)\n"
+    "  --check-time SECONDS                wall-clock cap of the whole --check (120)\n"
+    "  --allow-external-data-anywhere      trust the model: external data may lie outside its folder\n";
 
 uint64_t parseSize(const std::string& text)
 {
@@ -173,6 +197,24 @@ int cmdSimplify(const std::vector<std::string>& args)
     int check = 0;
     std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
     std::vector<std::string> unusedOutputs;
+    LoadOptions load;
+    load.requireExternalData = true;
+    VerifyLimits limits;
+    auto number = [&](std::size_t& i, const std::string& flag) {
+        if (i + 1 >= args.size())
+            throw Error(flag + " needs a value.");
+        const std::string& v = args[++i];
+        std::size_t pos = 0;
+        double x = -1;
+        try {
+            x = std::stod(v, &pos);
+        } catch (const std::exception&) {
+            pos = 0;
+        }
+        if (pos != v.size() || !(x > 0) || !std::isfinite(x))
+            throw Error("Bad value " + quote(v) + " for " + flag + "; a positive number is needed.");
+        return x;
+    };
     auto takeList = [&](std::size_t& i) {
         std::vector<std::string> out;
         while (i + 1 < args.size() && !isOption(args[i + 1]))
@@ -231,6 +273,16 @@ int cmdSimplify(const std::vector<std::string>& args)
             if (i + 1 >= args.size())
                 return fail("--check needs a number of runs.");
             check = std::atoi(args[++i].c_str());
+        } else if (a == "--check-memory") {
+            if (i + 1 >= args.size())
+                return fail("--check-memory needs a size.");
+            limits.maxBytes = std::max<uint64_t>(1, parseSize(args[++i]));
+        } else if (a == "--check-iterations") {
+            limits.maxIterations = static_cast<int64_t>(std::min(number(i, a), 9e18));
+        } else if (a == "--check-time") {
+            limits.maxSeconds = number(i, a);
+        } else if (a == "--allow-external-data-anywhere") {
+            load.allowExternalDataAnywhere = true;
         } else if (a == "--json") {
             json = true;
         } else if (a == "--steps") {
@@ -249,7 +301,7 @@ int cmdSimplify(const std::vector<std::string>& args)
     }
     if (positional.size() != 2)
         return fail("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
-    Model model = loadModel(positional[0]);
+    Model model = loadModel(positional[0], load);
     if (!shapes.empty())
         overwriteInputShapes(model, shapes);
     for (const auto& name : unusedOutputs) {
@@ -266,7 +318,10 @@ int cmdSimplify(const std::vector<std::string>& args)
     Json report = pipelineReport(pipeline);
     VerifyResult verify;
     if (check > 0) {
-        verify = verifyModels(pipeline.original(), simplified, check);
+        verify = verifyModels(pipeline.original(), simplified, check, 1, 2, limits);
+        if (verify.originalFailed)
+            return fail("Cannot check " + quote(positional[0]) + " (" + quote(positional[1]) + " was not written): "
+                        + verify.error + " --check-memory, --check-iterations and --check-time set the caps.");
         Json v = Json::object();
         v.set("ran", verify.ran);
         v.set("ok", verify.ok);
@@ -312,14 +367,18 @@ int cmdSimplify(const std::vector<std::string>& args)
                     std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
                               << (d.ok ? "" : "  MISMATCH") << "\n";
                 if (!verify.error.empty())
-                    std::cout << "Check error: " << verify.error << "\n";
+                    std::cout << "Check error: " << oneLine(verify.error) << "\n";
                 std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
             }
         }
     }
     if (checkFailed) {
-        std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
-                  << " was not written.\n";
+        if (!verify.error.empty())
+            std::cerr << "netfold-cli: The simplified model could not be evaluated (" << oneLine(verify.error) << "); "
+                      << quote(positional[1]) << " was not written.\n";
+        else
+            std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
+                      << " was not written.\n";
         return 1;
     }
     return 0;
@@ -329,11 +388,15 @@ int cmdDiff(const std::vector<std::string>& args)
 {
     std::vector<std::string> paths;
     bool json = false;
+    LoadOptions load;
+    load.requireExternalData = true;
     for (const auto& a : args) {
         if (a == "--json")
             json = true;
+        else if (loadOption(a, load))
+            continue;
         else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli diff A B [--json]\n";
+            std::cout << "usage: netfold-cli diff A B [--json] [--graph-only] [--allow-external-data-anywhere]\n";
             return 0;
         } else if (isOption(a))
             return fail("Unknown option " + quote(a) + " for diff.");
@@ -342,8 +405,8 @@ int cmdDiff(const std::vector<std::string>& args)
     }
     if (paths.size() != 2)
         return fail("diff needs two models.");
-    const Model a = loadModel(paths[0]);
-    const Model b = loadModel(paths[1]);
+    const Model a = loadModel(paths[0], load);
+    const Model b = loadModel(paths[1], load);
     const ModelDiff d = diffModels(a, b);
     if (json) {
         Json j = d.toJson();
@@ -379,8 +442,10 @@ int main(int argc, char** argv)
     } catch (const Error& e) {
         return fail(e.what());
     } catch (const std::bad_alloc&) {
-        return fail("Out of memory.");
+        return fail("Out of memory: the model asks for more memory than this machine could give; nothing was written.");
+    } catch (const std::length_error&) {
+        return fail("The model asks for a value larger than memory can hold; nothing was written.");
     } catch (const std::exception& e) {
-        return fail(std::string("Internal error: ") + e.what());
+        return fail(std::string("Internal error (please report it with the model): ") + e.what());
     }
 }

@@ -3,8 +3,10 @@
 #include "Evaluator.h"
 
 #include "../model/DataType.h"
+#include "../model/Error.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <set>
@@ -13,12 +15,16 @@ namespace netfold {
 
 namespace {
 
-TensorPtr randomInput(const ValueType& t, std::mt19937_64& rng, int64_t dynamicDim)
+TensorPtr randomInput(const std::string& name, const ValueType& t, std::mt19937_64& rng, int64_t dynamicDim,
+                      uint64_t maxBytes)
 {
     std::vector<int64_t> dims;
     for (const auto& d : t.dims)
         dims.push_back(d.known() ? d.value : dynamicDim);
-    const int64_t n = checkedNumel(dims, "A random input");
+    const int64_t n = checkedNumel(dims, "Input " + quote(name));
+    if (static_cast<uint64_t>(n) > maxBytes / 8)
+        throw Error("Input " + quote(name) + " has " + std::to_string(n)
+                    + " elements; random values for it would be over the check's memory budget.");
     std::vector<double> values(static_cast<std::size_t>(n));
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     std::uniform_int_distribution<int> small(0, 3);
@@ -33,10 +39,36 @@ TensorPtr randomInput(const ValueType& t, std::mt19937_64& rng, int64_t dynamicD
     return Tensor::fromDoubles(t.elemType, dims, values);
 }
 
+uint64_t initializerBytesOf(const Graph& g)
+{
+    uint64_t total = 0;
+    for (const auto& i : g.initializers)
+        total += i.tensor->byteSize();
+    for (const auto& n : g.nodes)
+        for (const auto& sg : n.subgraphs)
+            if (sg.graph)
+                total += initializerBytesOf(*sg.graph);
+    return total;
+}
+
 } // namespace
 
-VerifyResult verifyModels(const Model& original, const Model& simplified, int runs, uint64_t seed, int64_t dynamicDim)
+uint64_t defaultCheckBudget(const Model& original, const Model& simplified)
 {
+    const uint64_t weights = std::max(initializerBytesOf(original.graph), initializerBytesOf(simplified.graph));
+    return std::max<uint64_t>(uint64_t(1) << 30, weights > (uint64_t(1) << 60) ? weights : weights * 4);
+}
+
+VerifyResult verifyModels(const Model& original, const Model& simplified, int runs, uint64_t seed, int64_t dynamicDim,
+                          const VerifyLimits& limits)
+{
+    EvalBudget budget;
+    budget.maxBytes = limits.maxBytes ? limits.maxBytes : defaultCheckBudget(original, simplified);
+    budget.maxIterations = limits.maxIterations;
+    budget.maxSeconds = limits.maxSeconds;
+    EvalOptions options;
+    options.budget = &budget;
+    const auto start = std::chrono::steady_clock::now();
     VerifyResult result;
     std::set<std::string> missing;
     for (const auto& op : missingKernels(original.graph))
@@ -60,13 +92,31 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, int ru
                 const ValueType t = in.type.known() ? in.type : original.graph.typeOf(in.name);
                 if (!isNumericType(t.elemType) || !t.hasShape) {
                     result.ok = false;
-                    result.error = "Input " + in.name + " has no numeric type and shape to make random values for.";
+                    result.error = "Input " + quote(in.name) + " has no numeric type and shape to make random values for.";
+                    result.originalFailed = true;
                     return result;
                 }
-                feeds[in.name] = randomInput(t, rng, dynamicDim);
+                try {
+                    feeds[in.name] = randomInput(in.name, t, rng, dynamicDim, budget.maxBytes);
+                } catch (const std::exception&) {
+                    result.originalFailed = true;
+                    throw;
+                }
             }
-            const auto a = evaluateGraph(original, original.graph, feeds);
-            const auto b = evaluateGraph(simplified, simplified.graph, feeds);
+            // Each evaluation gets the memory and iteration budget afresh; the clock runs on.
+            budget.reset();
+            budget.start = start;
+            std::map<std::string, TensorPtr> a;
+            try {
+                a = evaluateGraph(original, original.graph, feeds, {}, options);
+            } catch (const std::exception&) {
+                if (result.runs == 0)
+                    result.originalFailed = true;
+                throw;
+            }
+            budget.reset();
+            budget.start = start;
+            const auto b = evaluateGraph(simplified, simplified.graph, feeds, {}, options);
             ++result.runs;
             for (auto& d : result.outputs) {
                 auto ia = a.find(d.name);

@@ -47,14 +47,38 @@ const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std
     return it->second;
 }
 
+/// Attribute values ONNX 1.12's own inference functions cannot take without crashing (they
+/// truncate int64 to int and divide by it ...): a note instead of handing the node to ONNX.
+std::string onnxHazard(const Node& node)
+{
+    if (node.domain.empty() && (node.opType == "DepthToSpace" || node.opType == "SpaceToDepth")) {
+        const int64_t b = node.attrInt("blocksize", 0);
+        if (b < 1 || b > (int64_t(1) << 30))
+            return "Attribute 'blocksize' " + std::to_string(b) + " is out of range; outputs not inferred.";
+    }
+    for (const auto& sg : node.subgraphs)
+        for (const auto& n : sg.graph->nodes) {
+            std::string why = onnxHazard(n);
+            if (!why.empty())
+                return "Body node " + quote(n.label()) + ": " + why;
+        }
+    return {};
+}
+
 struct Inferencer {
     const Model& model;
     std::unordered_map<std::string, int> opsetImports;
+    /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
+    /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
+    onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
 
     explicit Inferencer(const Model& m) : model(m)
     {
         for (const auto& o : m.opsets)
             opsetImports[o.domain] = static_cast<int>(o.version);
+        if (m.extras)
+            for (const auto& f : m.extras->functions())
+                localFunctions[f.domain() + ":" + f.name()] = &f;
     }
 
     const onnx::OpSchema* schemaFor(const Node& node, std::string& note) const
@@ -201,6 +225,10 @@ struct Inferencer {
                 sg.graph = std::move(copy);
             }
         }
+        if (std::string hazard = onnxHazard(node); !hazard.empty()) {
+            note = hazard;
+            return;
+        }
         const auto* schema = schemaFor(node, note);
         const onnx::FunctionProto* localFunction = nullptr;
         if (!schema && model.extras) {
@@ -255,7 +283,7 @@ struct Inferencer {
         try {
             if (schema)
                 schema->Verify(np);
-            onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, {},
+            onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, localFunctions,
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
             onnx::shape_inference::InferenceContextImpl ctx(np, types, data, {}, &shapeData, &graphCtx);
@@ -263,10 +291,10 @@ struct Inferencer {
                 schema->GetTypeAndShapeInferenceFunction()(ctx);
             } else if (schema && schema->HasFunction()) {
                 onnx::shape_inference::InferShapeForFunctionNode(*schema->GetFunction(), onnx::OpSchemaRegistry::Instance(),
-                                                                 ctx, {}, {}, &symbols, &shapeData);
+                                                                 ctx, {}, localFunctions, &symbols, &shapeData);
             } else if (localFunction) {
                 onnx::shape_inference::InferShapeForFunctionNode(*localFunction, onnx::OpSchemaRegistry::Instance(), ctx,
-                                                                 {}, {}, &symbols, &shapeData);
+                                                                 {}, localFunctions, &symbols, &shapeData);
             } else {
                 note = "Op " + quote(node.opType) + " has no shape inference in ONNX 1.12; outputs not inferred.";
                 return;

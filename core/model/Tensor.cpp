@@ -454,6 +454,20 @@ std::shared_ptr<const Tensor> Tensor::int64Vector(const std::vector<int64_t>& va
 
 std::shared_ptr<const Tensor> Tensor::scalar(int32_t dt, double value) { return fromDoubles(dt, {}, {value}); }
 
+namespace {
+/// v converted to integer type I, clamped to its range (NaN -> 0): no undefined conversion.
+template <class I> I saturated(double v)
+{
+    if (!(v == v))
+        return 0;
+    if (v <= static_cast<double>(std::numeric_limits<I>::min()))
+        return std::numeric_limits<I>::min();
+    if (v >= static_cast<double>(std::numeric_limits<I>::max()))
+        return std::numeric_limits<I>::max();
+    return static_cast<I>(v);
+}
+} // namespace
+
 std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_t> dims, const std::vector<double>& values)
 {
     const std::size_t es = dtypeSize(dt);
@@ -469,15 +483,15 @@ std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_
         case dtype::Double: store(i, v); break;
         case dtype::Float16: store(i, floatToHalf(static_cast<float>(v))); break;
         case dtype::BFloat16: store(i, floatToBfloat16(static_cast<float>(v))); break;
-        case dtype::Int8: store(i, static_cast<int8_t>(v)); break;
-        case dtype::UInt8: store(i, static_cast<uint8_t>(v)); break;
+        case dtype::Int8: store(i, saturated<int8_t>(v)); break;
+        case dtype::UInt8: store(i, saturated<uint8_t>(v)); break;
         case dtype::Bool: store(i, static_cast<uint8_t>(v != 0.0)); break;
-        case dtype::Int16: store(i, static_cast<int16_t>(v)); break;
-        case dtype::UInt16: store(i, static_cast<uint16_t>(v)); break;
-        case dtype::Int32: store(i, static_cast<int32_t>(v)); break;
-        case dtype::UInt32: store(i, static_cast<uint32_t>(v)); break;
-        case dtype::Int64: store(i, static_cast<int64_t>(v)); break;
-        case dtype::UInt64: store(i, static_cast<uint64_t>(v)); break;
+        case dtype::Int16: store(i, saturated<int16_t>(v)); break;
+        case dtype::UInt16: store(i, saturated<uint16_t>(v)); break;
+        case dtype::Int32: store(i, saturated<int32_t>(v)); break;
+        case dtype::UInt32: store(i, saturated<uint32_t>(v)); break;
+        case dtype::Int64: store(i, saturated<int64_t>(v)); break;
+        case dtype::UInt64: store(i, saturated<uint64_t>(v)); break;
         default: break;
         }
     }

@@ -205,15 +205,21 @@ private:
     std::unordered_set<std::string> m_derived;
 };
 
-TensorPtr vecTensor(const SymVec& v, int32_t dtype)
+TensorPtr vecTensor(const SymVec& v, int32_t dt)
 {
+    std::vector<int64_t> dims;
+    if (!v.scalar)
+        dims.push_back(static_cast<int64_t>(v.dims.size()));
+    if (dt == dtype::Int64) { // exact, whatever the magnitude
+        std::vector<int64_t> ints;
+        for (const auto& d : v.dims)
+            ints.push_back(d.value);
+        return Tensor::int64s(ints, dims);
+    }
     std::vector<double> values;
     for (const auto& d : v.dims)
         values.push_back(static_cast<double>(d.value));
-    std::vector<int64_t> dims;
-    if (!v.scalar)
-        dims.push_back(static_cast<int64_t>(values.size()));
-    return Tensor::fromDoubles(dtype, dims, values);
+    return Tensor::fromDoubles(dt, dims, values);
 }
 
 /// A fold can make later shapes inferable (a Reshape's output after its target became

@@ -15,7 +15,7 @@ if [ ! -f build-fuzz/CMakeCache.txt ]; then
 fi
 cmake --build build-fuzz -j"${JOBS:-2}" --target fuzz_model
 mkdir -p build-fuzz/corpus
-find tests/data -name '*.onnx' -size -1M -exec cp -n {} build-fuzz/corpus/ \;
+find tests/data -name '*.onnx' -size -1000k -exec cp -n {} build-fuzz/corpus/ \;
 cd build-fuzz
 ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -494,7 +494,8 @@ bool writeModelStreaming(const Model& model, int fd)
             if (c.hasRaw) {
                 out.WriteTag(WFL::MakeTag(9, WFL::WIRETYPE_LENGTH_DELIMITED));
                 out.WriteVarint64(c.raw.size());
-                out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
+                if (!c.raw.empty()) // an empty tensor's view has no data pointer
+                    out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
             }
         }
         if (out.HadError())

@@ -33,6 +33,8 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
+/// Prefix of the notes for nodes kept from ONNX inference because it would crash on them.
+constexpr const char* kUnsafe = "Not handed to ONNX inference: ";
 
 /// OpSchemaRegistry lookups are slow (they take a lock and walk maps); schemas never change.
 const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std::string& domain)
@@ -219,14 +221,35 @@ struct Inferencer {
             std::unordered_map<std::string, ValueType> scope;
             for (const auto& kv : types)
                 scope[kv.first] = valueTypeFromProto(*kv.second);
+            bool unsafeBody = false;
             for (auto& sg : node.subgraphs) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
                 run(*copy, scope);
+                for (const auto& kv : copy->inferenceNotes)
+                    unsafeBody = unsafeBody || kv.second.rfind(kUnsafe, 0) == 0;
                 sg.graph = std::move(copy);
+            }
+            if (unsafeBody) {
+                // ONNX would infer the body again itself, without these checks.
+                note = std::string(kUnsafe) + "a node of its body cannot be handed to ONNX inference; outputs not inferred.";
+                return;
+            }
+        }
+        if (node.domain.empty() && (node.opType == "Conv" || node.opType == "ConvTranspose") && node.inputs.size() > 1) {
+            // ONNX 1.12 indexes the weight shape by the input's rank without checking it.
+            auto x = types.find(node.inputs[0]), w = types.find(node.inputs[1]);
+            auto rank = [](const onnx::TypeProto* t) {
+                return t->has_tensor_type() && t->tensor_type().has_shape() ? t->tensor_type().shape().dim_size() : -1;
+            };
+            if (x != types.end() && w != types.end() && rank(x->second) >= 0 && rank(w->second) >= 0
+                && (rank(x->second) != rank(w->second) || rank(x->second) < 3)) {
+                note = std::string(kUnsafe) + "its input and weights have ranks " + std::to_string(rank(x->second))
+                       + " and " + std::to_string(rank(w->second)) + "; outputs not inferred.";
+                return;
             }
         }
         if (std::string hazard = onnxHazard(node); !hazard.empty()) {
-            note = hazard;
+            note = kUnsafe + hazard;
             return;
         }
         const auto* schema = schemaFor(node, note);

@@ -38,19 +38,37 @@ const char* const kUsage =
 
 int fail(const std::string& message)
 {
-    std::cerr << "netfold-cli: " << message << "\n";
+    std::cerr << "netfold-cli: " << oneLine(message) << "\n";
     return 2;
+}
+
+/// Options every command that reads models shares (hostile-file policy).
+bool loadOption(const std::string& a, LoadOptions& load)
+{
+    if (a == "--graph-only") {
+        load.requireExternalData = false;
+        return true;
+    }
+    if (a == "--allow-external-data-anywhere") {
+        load.allowExternalDataAnywhere = true;
+        return true;
+    }
+    return false;
 }
 
 int cmdInfo(const std::vector<std::string>& args)
 {
     std::string path;
     bool json = false;
+    LoadOptions load;
+    load.requireExternalData = true;
     for (const auto& a : args) {
         if (a == "--json")
             json = true;
+        else if (loadOption(a, load))
+            continue;
         else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli info MODEL [--json]\n";
+            std::cout << "usage: netfold-cli info MODEL [--json] [--graph-only] [--allow-external-data-anywhere]\n";
             return 0;
         } else if (!a.empty() && a[0] == '-')
             return fail("Unknown option " + quote(a) + " for info.");
@@ -61,7 +79,7 @@ int cmdInfo(const std::vector<std::string>& args)
     }
     if (path.empty())
         return fail("info needs a model file.");
-    Model model = loadModel(path);
+    Model model = loadModel(path, load);
     if (json)
         std::cout << modelInfoJson(model).dump(2) << "\n";
     else
@@ -94,6 +112,12 @@ const char* const kSimplifyUsage =
     "  --keep NODE ...                     never fold or remove these nodes (by name)\n"
     "  --force-input-shape                 let --overwrite-input-shape change the rank or a static dim\n"
     "  --overwrite                         allow OUT to be the input file\n"
+    "options (hostile files):\n"
+    "  --check-memory SIZE                 memory budget of one --check evaluation (default: the larger\n"
+    "                                      of 1GB and 4x the model's weights)\n"
+    "  --check-iterations N                Loop/Scan iterations allowed per --check evaluation (1000000)\n"
+    "  --check-time SECONDS                wall-clock cap of the whole --check (120)\n"
+    "  --allow-external-data-anywhere      trust the model: external data may lie outside its folder\n"
     "\n"
     "exit status: 0 written (and checked, with --check); 1 --check measured different outputs (OUT\n"
     "not written); 2 bad arguments or model; 3 written, but --check could not compare (no kernel\n"
@@ -249,6 +273,23 @@ int cmdSimplify(const std::vector<std::string>& args)
     std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
     VerifyOptions verifyOptions;
     std::vector<std::string> unusedOutputs;
+    LoadOptions load;
+    load.requireExternalData = true;
+    auto number = [&](std::size_t& i, const std::string& flag) {
+        if (i + 1 >= args.size())
+            throw Error(flag + " needs a value.");
+        const std::string& v = args[++i];
+        std::size_t pos = 0;
+        double x = -1;
+        try {
+            x = std::stod(v, &pos);
+        } catch (const std::exception&) {
+            pos = 0;
+        }
+        if (pos != v.size() || !(x > 0) || !std::isfinite(x))
+            throw Error("Bad value " + quote(v) + " for " + flag + "; a positive number is needed.");
+        return x;
+    };
     auto takeList = [&](std::size_t& i) {
         std::vector<std::string> out;
         while (i + 1 < args.size() && !isOption(args[i + 1]))
@@ -320,6 +361,16 @@ int cmdSimplify(const std::vector<std::string>& args)
             if (n.empty() || n.size() > 6 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
                 return fail("--check needs a number of runs (0 for none), got " + quote(n) + ".");
             check = std::atoi(n.c_str());
+        } else if (a == "--check-memory") {
+            if (i + 1 >= args.size())
+                return fail("--check-memory needs a size.");
+            verifyOptions.maxBytes = std::max<uint64_t>(1, parseSize(args[++i]));
+        } else if (a == "--check-iterations") {
+            verifyOptions.maxIterations = static_cast<int64_t>(std::min(number(i, a), 9e18));
+        } else if (a == "--check-time") {
+            verifyOptions.maxSeconds = number(i, a);
+        } else if (a == "--allow-external-data-anywhere") {
+            load.allowExternalDataAnywhere = true;
         } else if (a == "--json") {
             json = true;
         } else if (a == "--steps") {
@@ -338,7 +389,7 @@ int cmdSimplify(const std::vector<std::string>& args)
     }
     if (positional.size() != 2)
         return fail("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
-    Model model = loadModel(positional[0]);
+    Model model = loadModel(positional[0], load);
     if (!forceShapes)
         for (const auto& [name, dims] : shapes) {
             const std::string problem = overwriteProblem(model, name, dims);
@@ -395,7 +446,7 @@ int cmdSimplify(const std::vector<std::string>& args)
                     std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
                               << (d.ok ? "" : "  MISMATCH " + d.problem) << "\n";
                 if (!verify.error.empty())
-                    std::cout << "Check error: " << verify.error << "\n";
+                    std::cout << "Check error: " << oneLine(verify.error) << "\n";
                 if (verify.runs == 0)
                     std::cout << "Check FAILED: the simplified model does not run where the original does.\n";
                 else
@@ -405,12 +456,19 @@ int cmdSimplify(const std::vector<std::string>& args)
         }
     }
     if (checkFailed) {
-        std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
-                  << " was not written.\n";
+        if (!verify.error.empty())
+            std::cerr << "netfold-cli: The simplified model could not be evaluated (" << oneLine(verify.error) << "); "
+                      << quote(positional[1]) << " was not written.\n";
+        else
+            std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
+                      << " was not written.\n";
         return 1;
     }
     if (notChecked) {
-        std::cerr << "netfold-cli: " << verify.reason << "; " << quote(positional[1]) << " was written unchecked.\n";
+        const bool capped = verify.reason.find(" cap") != std::string::npos
+                            || verify.reason.find("budget") != std::string::npos;
+        std::cerr << "netfold-cli: " << oneLine(verify.reason) << "; " << quote(positional[1]) << " was written unchecked."
+                  << (capped ? " --check-memory, --check-iterations and --check-time set the caps." : "") << "\n";
         return 3;
     }
     return 0;
@@ -420,11 +478,15 @@ int cmdDiff(const std::vector<std::string>& args)
 {
     std::vector<std::string> paths;
     bool json = false;
+    LoadOptions load;
+    load.requireExternalData = true;
     for (const auto& a : args) {
         if (a == "--json")
             json = true;
+        else if (loadOption(a, load))
+            continue;
         else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli diff A B [--json]\n";
+            std::cout << "usage: netfold-cli diff A B [--json] [--graph-only] [--allow-external-data-anywhere]\n";
             return 0;
         } else if (isOption(a))
             return fail("Unknown option " + quote(a) + " for diff.");
@@ -433,8 +495,8 @@ int cmdDiff(const std::vector<std::string>& args)
     }
     if (paths.size() != 2)
         return fail("diff needs two models.");
-    const Model a = loadModel(paths[0]);
-    const Model b = loadModel(paths[1]);
+    const Model a = loadModel(paths[0], load);
+    const Model b = loadModel(paths[1], load);
     const ModelDiff d = diffModels(a, b);
     if (json) {
         Json j = d.toJson();
@@ -474,8 +536,10 @@ int main(int argc, char** argv)
     } catch (const Error& e) {
         return fail(e.what());
     } catch (const std::bad_alloc&) {
-        return fail("Out of memory.");
+        return fail("Out of memory: the model asks for more memory than this machine could give; nothing was written.");
+    } catch (const std::length_error&) {
+        return fail("The model asks for a value larger than memory can hold; nothing was written.");
     } catch (const std::exception& e) {
-        return fail(std::string("Internal error: ") + e.what());
+        return fail(std::string("Internal error (please report it with the model): ") + e.what());
     }
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -111,8 +112,11 @@ std::string stepSummary(const Step& step)
     if (!c.removedInitializers.empty())
         parts.push_back(std::to_string(c.removedInitializers.size()) + " initializer"
                         + (c.removedInitializers.size() == 1 ? "" : "s") + " dropped");
-    const int64_t delta = static_cast<int64_t>(statsOf(*step.after).initializerBytes)
-                          - static_cast<int64_t>(statsOf(*step.before).initializerBytes);
+    const uint64_t bytesAfter = statsOf(*step.after).initializerBytes;
+    const uint64_t bytesBefore = statsOf(*step.before).initializerBytes;
+    constexpr uint64_t kMaxDelta = uint64_t(std::numeric_limits<int64_t>::max());
+    const int64_t delta = bytesAfter >= bytesBefore ? static_cast<int64_t>(std::min(bytesAfter - bytesBefore, kMaxDelta))
+                                                    : -static_cast<int64_t>(std::min(bytesBefore - bytesAfter, kMaxDelta));
     std::string s = step.pass + ": ";
     for (std::size_t i = 0; i < parts.size(); ++i)
         s += (i ? ", " : "") + parts[i];

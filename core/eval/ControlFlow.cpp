@@ -64,13 +64,12 @@ TensorPtr stackIterations(const KernelContext& ctx, const std::vector<TensorPtr>
     return joinAlong(ctx, list, axis, true);
 }
 
-/// Fails when the scan outputs gathered so far exceed the output size limit.
-void checkAccumulated(const KernelContext& ctx, const std::vector<std::vector<TensorPtr>>& scans)
+/// Adds the newest iteration's scan outputs to bytes; fails when the total exceeds the output size limit.
+void checkAccumulated(const KernelContext& ctx, const std::vector<std::vector<TensorPtr>>& scans, double& bytes)
 {
-    double bytes = 0;
     for (const auto& scan : scans)
-        for (const auto& t : scan)
-            bytes += double(t->byteSize());
+        if (!scan.empty() && scan.back())
+            bytes += double(scan.back()->byteSize());
     if (bytes > double(ctx.options().maxOutputBytes))
         ctx.fail("scan outputs would be over " + formatBytes(bytes) + ", over the "
                  + formatBytes(double(ctx.options().maxOutputBytes)) + " limit");
@@ -93,7 +92,12 @@ Outputs loop(KernelContext& ctx)
     for (std::size_t i = 0; i < nState; ++i)
         state.push_back(ctx.inPtr(i + 2));
     std::vector<std::vector<TensorPtr>> scans(nScan);
+    double scanBytes = 0;
     for (int64_t iter = 0; iter < tripCount && cond; ++iter) {
+        if (iter >= ctx.options().maxLoopIterations)
+            ctx.fail("it ran " + std::to_string(iter) + " iterations, the limit for one Loop (trip count "
+                     + std::to_string(tripCount) + ")");
+        ctx.checkBudget(true);
         std::vector<TensorPtr> inputs{Tensor::int64s({iter}, {}), Tensor::scalar(dtype::Bool, cond)};
         inputs.insert(inputs.end(), state.begin(), state.end());
         Outputs outputs = runBody(ctx, graph, inputs);
@@ -102,7 +106,7 @@ Outputs loop(KernelContext& ctx)
         state.assign(outputs.begin() + 1, outputs.begin() + 1 + static_cast<std::ptrdiff_t>(nState));
         for (std::size_t k = 0; k < nScan; ++k)
             scans[k].push_back(outputs[1 + nState + k]);
-        checkAccumulated(ctx, scans);
+        checkAccumulated(ctx, scans, scanBytes);
     }
     Outputs result = state;
     for (std::size_t k = 0; k < nScan; ++k)
@@ -153,7 +157,9 @@ Outputs scan(KernelContext& ctx)
     for (std::size_t i = 0; i < nState; ++i)
         state.push_back(ctx.inPtr(i));
     std::vector<std::vector<TensorPtr>> scans(nOutputs);
+    double scanBytes = 0;
     for (int64_t step = 0; step < length; ++step) {
+        ctx.checkBudget(true);
         std::vector<TensorPtr> inputs = state;
         for (std::size_t k = 0; k < nInputs; ++k) {
             const int64_t at = inDirs[k] ? length - 1 - step : step;
@@ -163,7 +169,7 @@ Outputs scan(KernelContext& ctx)
         state.assign(outputs.begin(), outputs.begin() + static_cast<std::ptrdiff_t>(nState));
         for (std::size_t k = 0; k < nOutputs; ++k)
             scans[k].push_back(outputs[nState + k]);
-        checkAccumulated(ctx, scans);
+        checkAccumulated(ctx, scans, scanBytes);
     }
     Outputs result = state;
     for (std::size_t k = 0; k < nOutputs; ++k) {

@@ -57,6 +57,8 @@ std::vector<TensorPtr> runKernel(eval::KernelFn kernel, eval::KernelContext& ctx
         throw Error(ctx.prefix() + (period ? message.substr(0, message.size() - 1) : message) + ".");
     } catch (const std::bad_alloc&) {
         ctx.fail("out of memory");
+    } catch (const std::length_error&) {
+        ctx.fail("an intermediate result would be larger than memory can hold");
     }
 }
 
@@ -158,6 +160,7 @@ std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<T
         const std::string why = isDefaultDomain(node.domain) ? noKernelReason(node.opType) : std::string();
         ctx.fail("op " + quote(qualifiedOp(node)) + " has no kernel" + (why.empty() ? "" : " (" + why + ")"));
     }
+    ctx.checkBudget();
     auto outputs = runKernel(kernels().at(node.opType), ctx);
     if (outputs.size() > node.outputs.size())
         outputs.resize(node.outputs.size());

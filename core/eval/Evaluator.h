@@ -1,16 +1,41 @@
 #pragma once
 #include "../model/Graph.h"
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace netfold {
 
+/// Caps shared by every node of one evaluation (a --check run): the bytes of all outputs
+/// computed, Loop/Scan iterations and wall-clock time. Exceeding one throws Error naming the node.
+struct EvalBudget {
+    uint64_t maxBytes = 0;      ///< 0: no cap
+    int64_t maxIterations = 0;  ///< Loop/Scan body runs in total; 0: no cap
+    double maxSeconds = 0;      ///< 0: no cap
+    const std::atomic<bool>* cancel = nullptr; ///< set to stop the evaluation early
+    std::atomic<uint64_t> usedBytes{0};
+    std::atomic<int64_t> iterations{0};
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    /// Starts counting again (bytes, iterations, clock).
+    void reset()
+    {
+        usedBytes = 0;
+        iterations = 0;
+        start = std::chrono::steady_clock::now();
+    }
+};
+
 /// Limits for evaluation.
 struct EvalOptions {
     /// A kernel refuses (throws Error) before allocating an output larger than this.
     std::size_t maxOutputBytes = std::size_t(1) << 31;
+    /// A single Loop may run at most this many iterations (its trip count may say more).
+    int64_t maxLoopIterations = int64_t(1) << 24;
+    /// Optional shared caps (not owned).
+    EvalBudget* budget = nullptr;
 };
 
 /// True when netfold has a reference kernel for the op (default ONNX domain).

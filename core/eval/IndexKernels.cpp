@@ -3,6 +3,7 @@
 #include "Elementwise.h"
 #include "TensorOps.h"
 
+#include <limits>
 #include <algorithm>
 #include <numeric>
 
@@ -78,7 +79,7 @@ Outputs slice(KernelContext& ctx)
         b = st > 0 ? std::clamp<int64_t>(b, 0, d) : std::clamp<int64_t>(b, 0, d - 1);
         e = st > 0 ? std::clamp<int64_t>(e, 0, d) : std::clamp<int64_t>(e, -1, d - 1);
         const int64_t span = st > 0 ? e - b : b - e;
-        const int64_t mag = st > 0 ? st : -st;
+        const int64_t mag = st > 0 ? st : st == std::numeric_limits<int64_t>::min() ? std::numeric_limits<int64_t>::max() : -st;
         dims[a] = span <= 0 ? 0 : (span - 1) / mag + 1;
         start[a] = b;
         step[a] = st;

@@ -172,12 +172,40 @@ int64_t KernelContext::checkOutput(int32_t dt, const std::vector<int64_t>& dims)
     return n;
 }
 
+void KernelContext::charge(uint64_t bytes) const
+{
+    EvalBudget* b = m_options.budget;
+    if (!b || b->maxBytes == 0)
+        return;
+    const uint64_t used = b->usedBytes.fetch_add(bytes) + bytes;
+    if (used > b->maxBytes)
+        fail("the evaluation would hold " + formatBytes(double(used)) + ", over its " + formatBytes(double(b->maxBytes))
+             + " memory budget");
+}
+
+void KernelContext::checkBudget(bool iteration) const
+{
+    EvalBudget* b = m_options.budget;
+    if (!b)
+        return;
+    if (b->cancel && b->cancel->load())
+        fail("the evaluation was cancelled");
+    if (iteration && b->maxIterations > 0 && ++b->iterations > b->maxIterations)
+        fail("Loop/Scan bodies ran " + std::to_string(b->maxIterations) + " times, the evaluation's iteration cap");
+    if (b->maxSeconds > 0) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - b->start).count();
+        if (elapsed > b->maxSeconds)
+            fail("the evaluation ran for over " + formatNumber(b->maxSeconds) + " s, its time cap");
+    }
+}
+
 Output::Output(const KernelContext& ctx, int32_t dt, std::vector<int64_t> dims, Fill fill)
     : m_dtype(dt), m_dims(std::move(dims)), m_esize(dtypeSize(dt))
 {
     ctx.requireKnownDtype(dt, "output dtype");
     m_numel = ctx.checkOutput(dt, m_dims);
     const auto size = static_cast<std::size_t>(m_numel) * m_esize;
+    ctx.charge(dt == dtype::String ? static_cast<uint64_t>(m_numel) * sizeof(std::string) : size);
     if (dt == dtype::String)
         m_strings.resize(static_cast<std::size_t>(m_numel));
     else if (fill == Fill::Zero)

@@ -107,6 +107,11 @@ public:
     std::vector<int64_t> broadcast(const std::vector<std::vector<int64_t>>& shapes) const;
     /// Fails when an output of dtype dt and these dims would exceed the size limit; returns numel.
     int64_t checkOutput(int32_t dt, const std::vector<int64_t>& dims) const;
+    /// Charges bytes about to be allocated to the shared budget; fails when it is spent.
+    void charge(uint64_t bytes) const;
+    /// Fails when the wall-clock cap passed or the run was cancelled; with iteration, also counts
+    /// one Loop/Scan body run against the iteration cap.
+    void checkBudget(bool iteration = false) const;
 
 private:
     const Node& m_node;
@@ -149,7 +154,8 @@ public:
     {
         if constexpr (std::is_same_v<T, float>)
             if (m_dtype == dtype::Float) {
-                std::memcpy(m_bytes.data() + at * 4, values.data(), values.size() * 4);
+                if (!values.empty())
+                    std::memcpy(m_bytes.data() + at * 4, values.data(), values.size() * 4);
                 return;
             }
         for (std::size_t i = 0; i < values.size(); ++i)

@@ -3,6 +3,7 @@
 #include "Elementwise.h"
 #include "TensorOps.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace netfold::eval {
@@ -198,7 +199,11 @@ Outputs depthSpace(KernelContext& ctx)
     const int64_t b = ctx.requiredInt("blocksize");
     const int64_t N = x.dims()[0], C = x.dims()[1], H = x.dims()[2], W = x.dims()[3];
     const bool toSpace = ctx.node().opType == "DepthToSpace";
-    if (b < 1 || (toSpace ? C % (b * b) != 0 : (H % b != 0 || W % b != 0)))
+    int64_t bb = 0, grown = 0;
+    if (b < 1 || __builtin_mul_overflow(b, b, &bb)
+        || (toSpace ? __builtin_mul_overflow(std::max(H, W), b, &grown) : __builtin_mul_overflow(C, bb, &grown)))
+        ctx.fail("blocksize " + std::to_string(b) + " is out of range for shape " + dimsString(x.dims()));
+    if (toSpace ? C % bb != 0 : (H % b != 0 || W % b != 0))
         ctx.fail("blocksize " + std::to_string(b) + " does not divide shape " + dimsString(x.dims()));
     const std::string mode = ctx.attrString("mode", "DCR");
     if (toSpace && mode != "DCR" && mode != "CRD")

@@ -6,6 +6,7 @@
 #include "../model/Error.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <set>
@@ -112,15 +113,34 @@ void compareOutputs(const std::map<std::string, TensorPtr>& a, const std::map<st
     }
 }
 
-std::string oneLine(std::string s)
+/// An error message as a clause inside a sentence: one line, no closing full stop.
+std::string clause(const std::string& message)
 {
-    std::replace(s.begin(), s.end(), '\n', ' ');
+    std::string s = oneLine(message);
     while (!s.empty() && (s.back() == '.' || s.back() == ' '))
         s.pop_back();
     return s;
 }
 
+uint64_t initializerBytesOf(const Graph& g)
+{
+    uint64_t total = 0;
+    for (const auto& i : g.initializers)
+        total += i.tensor->byteSize();
+    for (const auto& n : g.nodes)
+        for (const auto& sg : n.subgraphs)
+            if (sg.graph)
+                total += initializerBytesOf(*sg.graph);
+    return total;
+}
+
 } // namespace
+
+uint64_t defaultCheckBudget(const Model& original, const Model& simplified)
+{
+    const uint64_t weights = std::max(initializerBytesOf(original.graph), initializerBytesOf(simplified.graph));
+    return std::max<uint64_t>(uint64_t(1) << 30, weights > (uint64_t(1) << 60) ? weights : weights * 4);
+}
 
 std::string VerifyResult::shapesText() const
 {
@@ -162,6 +182,19 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, int ru
 
 VerifyResult verifyModels(const Model& original, const Model& simplified, const VerifyOptions& options)
 {
+    EvalBudget budget;
+    budget.maxBytes = options.maxBytes ? options.maxBytes : defaultCheckBudget(original, simplified);
+    budget.maxIterations = options.maxIterations;
+    budget.maxSeconds = options.maxSeconds;
+    EvalOptions evalOptions;
+    evalOptions.budget = &budget;
+    const auto start = std::chrono::steady_clock::now();
+    // Each evaluation gets the memory and iteration budget afresh; the clock runs on.
+    auto evaluate = [&](const Model& m, const std::map<std::string, TensorPtr>& feeds) {
+        budget.reset();
+        budget.start = start;
+        return evaluateGraph(m, m.graph, feeds, {}, evalOptions);
+    };
     VerifyResult result;
     std::set<std::string> missing;
     for (const auto& op : missingKernels(original.graph))
@@ -279,7 +312,7 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
             firstShapes = shapes;
         try {
             feeds = makeFeeds(shapes);
-            a = evaluateGraph(original, g, feeds);
+            a = evaluate(original, feeds);
             result.inputShapes = shapes;
             found = true;
             break;
@@ -288,7 +321,7 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
                 firstError = "out of memory";
         } catch (const std::exception& e) {
             if (firstError.empty())
-                firstError = oneLine(e.what());
+                firstError = clause(e.what());
         }
     }
     if (!found) {
@@ -313,21 +346,21 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
         if (r > 0) {
             try {
                 feeds = makeFeeds(result.inputShapes);
-                a = evaluateGraph(original, g, feeds);
+                a = evaluate(original, feeds);
             } catch (const std::exception& e) {
                 // Not the simplified model's fault: stop with what was measured.
                 result.error = "the original model fails on random input " + std::to_string(r + 1) + " ("
-                               + result.shapesText() + "): " + oneLine(e.what()) + "; compared on "
+                               + result.shapesText() + "): " + clause(e.what()) + "; compared on "
                                + std::to_string(result.runs) + " input(s)";
                 break;
             }
         }
         std::map<std::string, TensorPtr> b;
         try {
-            b = evaluateGraph(simplified, simplified.graph, feeds);
+            b = evaluate(simplified, feeds);
         } catch (const std::exception& e) {
             result.error = "the simplified model fails on input " + result.shapesText()
-                           + " where the original runs: " + oneLine(e.what());
+                           + " where the original runs: " + clause(e.what());
             result.ok = false;
             if (result.runs == 0)
                 result.outputs.clear(); // nothing was compared

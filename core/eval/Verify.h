@@ -32,6 +32,13 @@ struct VerifyOptions {
     int64_t maxInputElements = int64_t(1) << 22;
     /// Nor, for the model's static dims and firstDim, more than this.
     int64_t maxFirstInputElements = int64_t(1) << 27;
+    /// Caps, so a hostile model cannot make the check take unbounded memory or time.
+    /// Bytes of all values computed while evaluating one model once; 0: defaultCheckBudget().
+    uint64_t maxBytes = 0;
+    /// Loop/Scan body runs per model evaluation.
+    int64_t maxIterations = 1000000;
+    /// Wall-clock seconds for the whole check.
+    double maxSeconds = 120;
 };
 
 struct VerifyResult {
@@ -57,6 +64,10 @@ struct VerifyResult {
     /// "x[1,3,64,64], y[2]".
     std::string shapesText() const;
 };
+
+/// The memory budget VerifyOptions::maxBytes = 0 stands for: the larger of 1 GiB and 4x the
+/// models' initializer bytes.
+uint64_t defaultCheckBudget(const Model& original, const Model& simplified);
 
 /// "" when dims is an acceptable shape for input `name` of model (a real input, same rank,
 /// same static dims); otherwise one line naming the input, its shape and the given one.

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <queue>
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
@@ -98,6 +99,31 @@ void valueTypeToProto(const ValueType& vt, onnx::TypeProto& proto)
 
 namespace {
 
+/// Tensors inside node attributes (Constant's value, ...): lengths checked like initializers';
+/// external data is refused there (it would resolve against no folder).
+void validateAttributeTensors(const onnx::AttributeProto& attr, const onnx::NodeProto& np)
+{
+    const std::string what = "Attribute " + quote(attr.name()) + " of node " + quote(np.name()) + " ("
+                             + oneLine(np.op_type()) + ")";
+    auto check = [&](const onnx::TensorProto& t) {
+        validateTensorProto(t, what);
+        if (t.data_location() == onnx::TensorProto::EXTERNAL)
+            throw Error(what + " keeps its tensor in external data, which netfold does not read for attributes.");
+    };
+    if (attr.has_t())
+        check(attr.t());
+    for (const auto& t : attr.tensors())
+        check(t);
+    if (attr.has_sparse_tensor()) {
+        check(attr.sparse_tensor().values());
+        check(attr.sparse_tensor().indices());
+    }
+    for (const auto& t : attr.sparse_tensors()) {
+        check(t.values());
+        check(t.indices());
+    }
+}
+
 struct Converter {
     const std::string& baseDir;
     NodeId nextId = 1;
@@ -145,6 +171,12 @@ struct Converter {
             out->initializers.push_back({name, std::move(tensor)});
         }
         for (auto& s : *g.mutable_sparse_initializer()) {
+            validateTensorProto(s.values(), "Sparse initializer " + quote(s.values().name()) + " (values)");
+            validateTensorProto(s.indices(), "Sparse initializer " + quote(s.values().name()) + " (indices)");
+            if (s.values().data_location() == onnx::TensorProto::EXTERNAL
+                || s.indices().data_location() == onnx::TensorProto::EXTERNAL)
+                throw Error("Sparse initializer " + quote(s.values().name())
+                            + " keeps its values in external data, which netfold does not read.");
             auto proto = std::make_shared<onnx::SparseTensorProto>();
             proto->Swap(&s);
             out->sparseInitializers.push_back(std::move(proto));
@@ -159,6 +191,7 @@ struct Converter {
             node.inputs.assign(np.input().begin(), np.input().end());
             node.outputs.assign(np.output().begin(), np.output().end());
             for (auto& attr : *np.mutable_attribute()) {
+                validateAttributeTensors(attr, np);
                 if (attr.has_g()) {
                     node.subgraphs.push_back({attr.name(), graph(*attr.mutable_g())});
                     attr.mutable_g()->Clear();
@@ -183,40 +216,113 @@ std::string nodeWhat(const Node& n, bool capital = false)
     return (capital ? "Node " : "node ") + quote(n.label()) + " (" + n.opType + ")";
 }
 
-void writeAtomically(const std::string& path, const std::function<bool(int fd)>& write)
+/// Prefix of the temp files a save of path writes beside it: ".NAME.tmp-".
+std::string tempPrefix(const fs::path& target) { return "." + target.filename().string() + ".tmp-"; }
+
+/// Removes temp files a killed save of path left behind: ".NAME.tmp-PID-XXXXXX" whose process is gone.
+void removeStaleTemps(const fs::path& target)
 {
-    const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    const std::string prefix = tempPrefix(target);
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw Error("Cannot write " + quote(path) + ": folder " + quote(dir.string()) + " does not exist.");
-    std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    const int fd = ::mkstemp(buf.data());
-    if (fd < 0)
-        throw Error("Cannot write " + quote(path) + ": " + std::strerror(errno) + ".");
-    const std::string tmp(buf.data());
-    bool ok = false;
-    try {
-        ok = write(fd) && ::fsync(fd) == 0;
-    } catch (...) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        const std::string rest = name.substr(prefix.size());
+        const auto dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0 || rest.find_first_not_of("0123456789") != dash)
+            continue;
+        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+        if (pid <= 0 || pid == static_cast<long>(::getpid()))
+            continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+            struct stat st {};
+            if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode))
+                ::unlink(it->path().c_str());
+        }
     }
-    const int savedErrno = errno;
-    ok = (::close(fd) == 0) && ok;
-    if (!ok) {
-        ::unlink(tmp.c_str());
-        throw Error("Cannot write " + quote(path) + ": " + std::strerror(savedErrno ? savedErrno : EIO) + ".");
+}
+
+/// A file written beside its final path, renamed into place by commit(); removed unless committed.
+class TempFile {
+public:
+    TempFile(const std::string& finalPath, const std::function<bool(int fd)>& write) : m_final(finalPath)
+    {
+        const fs::path target(finalPath);
+        const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec))
+            throw Error("Cannot write " + quote(finalPath) + ": folder " + quote(dir.string()) + " does not exist.");
+        const std::string tmpl = (dir / (tempPrefix(target) + std::to_string(::getpid()) + "-XXXXXX")).string();
+        std::vector<char> buf(tmpl.begin(), tmpl.end());
+        buf.push_back('\0');
+        const int fd = ::mkstemp(buf.data());
+        if (fd < 0)
+            throw Error("Cannot write " + quote(finalPath) + ": " + std::strerror(errno) + ".");
+        m_temp = buf.data();
+        bool ok = false;
+        errno = 0;
+        try {
+            ok = write(fd) && ::fsync(fd) == 0;
+        } catch (...) {
+            ::close(fd);
+            ::unlink(m_temp.c_str());
+            throw;
+        }
+        const int savedErrno = errno;
+        ok = (::close(fd) == 0) && ok;
+        if (!ok) {
+            ::unlink(m_temp.c_str());
+            throw Error("Cannot write " + quote(finalPath) + ": " + std::strerror(savedErrno ? savedErrno : EIO) + ".");
+        }
+        ::chmod(m_temp.c_str(), 0644);
     }
-    ::chmod(tmp.c_str(), 0644);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int e = errno;
-        ::unlink(tmp.c_str());
-        throw Error("Cannot write " + quote(path) + ": " + std::strerror(e) + ".");
+    ~TempFile()
+    {
+        if (!m_temp.empty())
+            ::unlink(m_temp.c_str());
     }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    /// Renames the temp file over the final path; throws Error (the temp file is removed).
+    void commit()
+    {
+        if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
+            const int e = errno;
+            throw Error("Cannot write " + quote(m_final) + ": " + std::strerror(e) + ".");
+        }
+        m_temp.clear();
+    }
+
+private:
+    std::string m_final;
+    std::string m_temp;
+};
+
+/// Every file the model still reads: its source and its external data files (subgraphs included).
+void filesRead(const Graph& g, std::vector<std::string>& out)
+{
+    for (const auto& i : g.initializers)
+        if (i.tensor->storage() == Tensor::Storage::External)
+            out.push_back(i.tensor->externalPath());
+    for (const auto& n : g.nodes)
+        for (const auto& sg : n.subgraphs)
+            if (sg.graph)
+                filesRead(*sg.graph, out);
+}
+
+/// Refuses outputs that are not regular files (devices, FIFOs, sockets, folders).
+void checkWritableTarget(const std::string& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return; // does not exist yet
+    if (S_ISDIR(st.st_mode))
+        throw Error("Cannot write " + quote(path) + ": it is a directory.");
+    if (!S_ISREG(st.st_mode))
+        throw Error("Cannot write " + quote(path) + ": it is a device, FIFO or socket, not a regular file.");
 }
 
 void graphToProtoWith(const Graph& g, onnx::GraphProto& out,
@@ -409,7 +515,8 @@ bool writeModelStreaming(const Model& model, int fd)
             if (c.hasRaw) {
                 out.WriteTag(WFL::MakeTag(9, WFL::WIRETYPE_LENGTH_DELIMITED));
                 out.WriteVarint64(c.raw.size());
-                out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
+                if (!c.raw.empty()) // an empty tensor's view has no data pointer
+                    out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
             }
         }
         if (out.HadError())
@@ -429,6 +536,63 @@ bool anyExternal(const Graph& g, std::size_t& totalBytes)
         for (const auto& sg : n.subgraphs)
             any = anyExternal(*sg.graph, totalBytes) || any;
     return any;
+}
+
+/// True when path is dir or lies inside it (both already made absolute and free of symlinks and dots).
+bool isInside(const fs::path& path, const fs::path& dir)
+{
+    auto p = path.begin();
+    for (auto d = dir.begin(); d != dir.end(); ++d, ++p) {
+        if (d->empty())
+            continue; // a trailing separator
+        if (p == path.end() || *p != *d)
+            return false;
+    }
+    return true;
+}
+
+/// External data must be a regular file inside the model's folder (after symlinks) and long
+/// enough for the tensor. Escapes and non-regular files are always errors; a missing or short
+/// file is an error with options.requireExternalData, a warning otherwise.
+void checkExternalData(Model& model, const std::string& name, const Tensor& t, const LoadOptions& options,
+                       std::unordered_set<std::string>& noted)
+{
+    const std::string what = "Tensor " + quote(name);
+    const std::string& location = t.externalLocation();
+    if (model.baseDir.empty())
+        throw Error(what + " keeps its values in external data " + quote(location)
+                    + ", but the model was not read from a file, so there is no folder to read it from.");
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(fs::absolute(model.baseDir, ec), ec);
+    const fs::path resolved = fs::weakly_canonical(fs::absolute(t.externalPath(), ec), ec);
+    if (!options.allowExternalDataAnywhere && (fs::path(location).is_absolute() || !isInside(resolved, base)))
+        throw Error(what + ": external data location " + quote(location)
+                    + " is outside the model's folder; netfold reads external data only from there"
+                      " (a trusted model may allow it: --allow-external-data-anywhere).");
+    struct stat st {};
+    if (::stat(t.externalPath().c_str(), &st) != 0) {
+        const std::string msg = "External data file " + quote(t.externalPath()) + " (for " + quote(name)
+                                + ") cannot be read: " + std::strerror(errno) + "; its values cannot be read.";
+        if (options.requireExternalData)
+            throw Error(msg);
+        if (noted.insert("ext:" + t.externalPath()).second)
+            model.warnings.push_back(msg);
+        return;
+    }
+    if (!S_ISREG(st.st_mode))
+        throw Error(what + ": external data " + quote(location) + " is not a regular file.");
+    const auto size = static_cast<uint64_t>(st.st_size);
+    const auto offset = static_cast<uint64_t>(t.externalOffset());
+    const uint64_t need = t.byteSize();
+    if (offset > size || need > size - offset) {
+        const std::string msg = what + ": external data file " + quote(t.externalPath()) + " is too short ("
+                                + std::to_string(size) + " bytes) for " + std::to_string(need) + " bytes at offset "
+                                + std::to_string(offset) + ".";
+        if (options.requireExternalData)
+            throw Error(msg);
+        if (noted.insert("short:" + name).second)
+            model.warnings.push_back(msg);
+    }
 }
 
 } // namespace
@@ -568,15 +732,9 @@ Model modelFromProto(onnx::ModelProto&& proto, const std::string& baseDir, const
             for (const auto& sg : n.subgraphs)
                 scan(*sg.graph);
         }
-        for (const auto& i : g.initializers) {
-            const auto& t = *i.tensor;
-            if (t.storage() == Tensor::Storage::External && noted.insert("ext:" + t.externalPath()).second) {
-                std::error_code ec;
-                if (!fs::exists(t.externalPath(), ec))
-                    model.warnings.push_back("External data file " + quote(t.externalPath()) + " (for "
-                                             + quote(i.name) + ") is missing; its values cannot be read.");
-            }
-        }
+        for (const auto& i : g.initializers)
+            if (i.tensor->storage() == Tensor::Storage::External)
+                checkExternalData(model, i.name, *i.tensor, options, noted);
     };
     scan(model.graph);
     if (options.inferShapes)
@@ -660,25 +818,48 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
     if (!options.overwriteInput && !model.sourcePath.empty() && fs::exists(path, ec)
         && fs::equivalent(path, model.sourcePath, ec))
         throw Error("Refusing to write over the input file " + quote(path) + "; choose another output.");
-    if (fs::is_directory(path, ec))
-        throw Error("Cannot write " + quote(path) + ": it is a directory.");
+    checkWritableTarget(path);
 
     std::size_t totalBytes = 0;
     const bool hadExternal = anyExternal(model.graph, totalBytes);
     bool external = options.external == SaveOptions::External::Always;
     if (options.external == SaveOptions::External::Auto)
         external = hadExternal || totalBytes > (std::size_t(1800) << 20);
+    const std::string dataName = fs::path(path).filename().string() + ".data";
+    const std::string dataPath = (fs::path(path).has_parent_path() ? fs::path(path).parent_path() / dataName
+                                                                     : fs::path(dataName)).string();
+
+    // Never write over a file the model still reads (its external data), whatever --overwrite says.
+    std::vector<std::string> reads;
+    filesRead(model.graph, reads);
+    for (const auto& r : reads) {
+        if (fs::exists(path, ec) && fs::equivalent(path, r, ec))
+            throw Error("Refusing to write " + quote(path) + ": the input model reads its weights from it.");
+        if (external && fs::exists(dataPath, ec) && fs::equivalent(dataPath, r, ec))
+            throw Error("Refusing to write " + quote(path) + ": its external data file " + quote(dataPath)
+                        + " is the one the input model reads its weights from; choose another output name.");
+    }
+    if (external)
+        checkWritableTarget(dataPath);
+    removeStaleTemps(fs::path(path));
+    if (external)
+        removeStaleTemps(fs::path(dataPath));
+    auto stage = [&](const char* name) {
+        if (options.faultHook)
+            options.faultHook(name);
+    };
 
     onnx::ModelProto proto;
     modelHeaderToProto(model, proto);
     if (!external) {
-        writeAtomically(path, [&](int fd) { return writeModelStreaming(model, fd); });
+        TempFile model_(path, [&](int fd) { return writeModelStreaming(model, fd); });
+        stage("model-written");
+        model_.commit();
         return;
     }
-    // External data: tensors over the threshold go to <file>.data, written first.
-    const std::string dataName = fs::path(path).filename().string() + ".data";
-    const std::string dataPath = (fs::path(path).has_parent_path() ? fs::path(path).parent_path() / dataName
-                                                                     : fs::path(dataName)).string();
+    // External data: tensors over the threshold go to <file>.data. Both files are written to temp
+    // files first; then the data file, then the model, are renamed into place. If the second
+    // rename fails, the old data file is put back, so the old pair still loads.
     std::vector<const Tensor*> pending;
     int64_t offset = 0;
     graphToProtoWith(model.graph, *proto.mutable_graph(), [&](const Initializer& init, onnx::TensorProto& t) {
@@ -711,7 +892,7 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
         offset += pad;
         pending.push_back(&tensor);
     });
-    writeAtomically(dataPath, [&](int fd) {
+    TempFile data(dataPath, [&](int fd) {
         int64_t written = 0;
         for (const Tensor* t : pending) {
             const auto& b = t->bytes();
@@ -733,10 +914,36 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
         }
         return true;
     });
-    writeAtomically(path, [&](int fd) {
+    stage("data-written");
+    TempFile modelFile(path, [&](int fd) {
         google::protobuf::io::FileOutputStream out(fd);
         return proto.SerializeToZeroCopyStream(&out) && out.Flush();
     });
+    stage("model-written");
+    // Keep the old data file reachable under a temp name until the model is in place.
+    std::string backup;
+    if (fs::exists(dataPath, ec)) {
+        const fs::path dp(dataPath);
+        backup = ((dp.has_parent_path() ? dp.parent_path() : fs::path(".")) / (tempPrefix(dp) + std::to_string(::getpid())
+                                                                                 + "-old"))
+                     .string();
+        ::unlink(backup.c_str());
+        if (::link(dataPath.c_str(), backup.c_str()) != 0)
+            throw Error("Cannot write " + quote(dataPath) + ": " + std::strerror(errno) + ".");
+    }
+    data.commit();
+    try {
+        stage("data-renamed");
+        modelFile.commit();
+    } catch (...) {
+        if (!backup.empty())
+            ::rename(backup.c_str(), dataPath.c_str());
+        else
+            ::unlink(dataPath.c_str());
+        throw;
+    }
+    if (!backup.empty())
+        ::unlink(backup.c_str());
 }
 
 } // namespace netfold

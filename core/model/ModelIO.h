@@ -1,6 +1,7 @@
 #pragma once
 #include "Graph.h"
 
+#include <functional>
 #include <string>
 
 namespace onnx {
@@ -14,6 +15,12 @@ namespace netfold {
 struct LoadOptions {
     /// Run shape inference after loading (fills Graph::types and Graph::inferenceNotes).
     bool inferShapes = true;
+    /// Missing or too short external data files are errors (otherwise warnings in Model::warnings;
+    /// the values then fail to decode when read). External data outside the model's folder and
+    /// locations that are not regular files are always errors.
+    bool requireExternalData = false;
+    /// Trust the model: external data locations may point outside its folder (absolute, ../).
+    bool allowExternalDataAnywhere = false;
 };
 
 /// Reads an .onnx file into netfold's IR. Weights are not decoded. Throws Error with a one-line
@@ -32,10 +39,16 @@ struct SaveOptions {
     External external = External::Auto;
     /// Tensors of at least this many bytes go to the external file when external data is used.
     std::size_t externalThreshold = 1024;
+    /// Fault injection for tests: called at each stage of a save ("data-written", "model-written",
+    /// "data-renamed"); throwing from it makes the save fail there.
+    std::function<void(const char* stage)> faultHook;
 };
 
-/// Writes the model atomically (temp file + rename; with external data, `<file>.data` beside it).
-/// Refuses to write over the model's source file unless options.overwriteInput. Throws Error.
+/// Writes the model atomically (temp file + rename; with external data, `<file>.data` beside it,
+/// the pair as a unit: on failure the old pair is left as it was and no temp file remains).
+/// Refuses to write over the model's source file unless options.overwriteInput, over any file the
+/// model still reads its weights from, and over devices, FIFOs and sockets. Temp files of killed
+/// earlier saves (".NAME.tmp-PID-*" of a process that is gone) are removed. Throws Error.
 void saveModel(const Model& model, const std::string& path, const SaveOptions& options = {});
 /// Builds the full ModelProto with every tensor inline (used by save and by tests).
 void modelToProto(const Model& model, onnx::ModelProto& proto);

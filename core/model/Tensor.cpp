@@ -5,8 +5,11 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <functional>
 #include <limits>
 
@@ -29,7 +32,7 @@ Tensor::Tensor(int32_t dt, std::vector<int64_t> dims, Bytes bytes)
     : m_dtype(dt), m_dims(std::move(dims)), m_storage(Storage::Computed), m_bytes(std::move(bytes)), m_decoded(true)
 {
     m_numel = checkedNumel(m_dims, "A tensor");
-    if (static_cast<uint64_t>(m_numel) * dtypeSize(dt) != m_bytes.size())
+    if (checkedByteSize(m_numel, dt, "A tensor") != m_bytes.size())
         throw Error("A " + dtypeName(dt) + " tensor of " + std::to_string(m_numel) + " elements got "
                     + std::to_string(m_bytes.size()) + " bytes.");
 }
@@ -44,29 +47,111 @@ Tensor::Tensor(std::vector<int64_t> dims, std::vector<std::string> strings)
                     + " strings.");
 }
 
+std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what)
+{
+    const std::size_t esize = dtypeSize(dt);
+    if (numel < 0 || (esize != 0 && static_cast<uint64_t>(numel) > std::numeric_limits<uint64_t>::max() / esize
+                      / 2)) // half the address space at most, so sums of sizes cannot wrap either
+        throw Error(what + " has " + std::to_string(numel) + " elements of " + dtypeName(dt)
+                    + ", more bytes than fit in memory.");
+    return static_cast<std::size_t>(numel) * esize;
+}
+
+namespace {
+
+/// Parses a non-negative decimal external_data offset or length strictly.
+int64_t parseExternalNumber(const std::string& text, const std::string& key, const std::string& what)
+{
+    bool ok = !text.empty() && text.size() <= 19;
+    int64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            ok = false;
+            break;
+        }
+        v = v * 10 + (c - '0');
+    }
+    if (!ok || v < 0)
+        throw Error(what + " has a bad external_data " + key + " " + quote(text) + " (a non-negative byte count is needed).");
+    return v;
+}
+
+/// Number of values a typed field must hold for n elements of dt, and the field's name; -1 when
+/// the dtype has no typed field netfold knows.
+std::pair<int64_t, const char*> typedField(const onnx::TensorProto& p, int32_t dt)
+{
+    switch (dt) {
+    case dtype::Float: return {p.float_data_size(), "float_data"};
+    case dtype::Complex64: return {p.float_data_size() / 2, "float_data"};
+    case dtype::Double: return {p.double_data_size(), "double_data"};
+    case dtype::Complex128: return {p.double_data_size() / 2, "double_data"};
+    case dtype::Int64: return {p.int64_data_size(), "int64_data"};
+    case dtype::UInt32: case dtype::UInt64: return {p.uint64_data_size(), "uint64_data"};
+    case dtype::String: return {p.string_data_size(), "string_data"};
+    case dtype::Int32: case dtype::Int16: case dtype::Int8: case dtype::UInt16: case dtype::Float16:
+    case dtype::BFloat16: case dtype::UInt8: case dtype::Bool: return {p.int32_data_size(), "int32_data"};
+    default: return {-1, ""};
+    }
+}
+
+} // namespace
+
+void validateTensorProto(const onnx::TensorProto& p, const std::string& what)
+{
+    std::vector<int64_t> dims(p.dims().begin(), p.dims().end());
+    const int64_t n = checkedNumel(dims, what);
+    const int32_t dt = p.data_type();
+    const std::size_t total = checkedByteSize(n, dt, what);
+    if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+        if (dt == dtype::String)
+            throw Error(what + " stores strings in external data, which ONNX does not allow.");
+        for (const auto& kv : p.external_data()) {
+            if (kv.key() == "offset")
+                parseExternalNumber(kv.value(), "offset", what);
+            else if (kv.key() == "length" && dtypeSize(dt) != 0
+                     && static_cast<uint64_t>(parseExternalNumber(kv.value(), "length", what)) != total)
+                throw Error(what + " declares " + kv.value() + " bytes of external data; its dtype and shape need "
+                            + std::to_string(total) + ".");
+        }
+        return;
+    }
+    if (p.has_raw_data()) {
+        if (dt == dtype::String)
+            throw Error(what + " stores strings in raw_data, which ONNX does not allow.");
+        if (dtypeSize(dt) != 0 && p.raw_data().size() != total)
+            throw Error(what + " has " + std::to_string(p.raw_data().size()) + " bytes of raw_data; its dtype "
+                        + dtypeName(dt) + " and shape need " + std::to_string(total) + ".");
+        return;
+    }
+    const auto [have, field] = typedField(p, dt);
+    if (have >= 0 && have != n)
+        throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
+                    + " elements.");
+}
+
 Tensor::Tensor(std::shared_ptr<const onnx::TensorProto> proto, std::string baseDir)
     : m_dtype(proto->data_type()), m_proto(std::move(proto)), m_baseDir(std::move(baseDir))
 {
+    const std::string what = "Tensor " + quote(m_proto->name());
     m_dims.assign(m_proto->dims().begin(), m_proto->dims().end());
-    m_numel = checkedNumel(m_dims, "Tensor " + quote(m_proto->name()));
+    validateTensorProto(*m_proto, what);
+    m_numel = checkedNumel(m_dims, what);
     if (m_proto->data_location() == onnx::TensorProto::EXTERNAL) {
         m_storage = Storage::External;
         std::string location;
         for (const auto& kv : m_proto->external_data()) {
-            try {
-                if (kv.key() == "location")
-                    location = kv.value();
-                else if (kv.key() == "offset")
-                    m_externalOffset = std::stoll(kv.value());
-                else if (kv.key() == "length")
-                    m_externalLength = std::stoll(kv.value());
-            } catch (const std::exception&) {
-                throw Error("Tensor " + quote(m_proto->name()) + " has a bad external_data " + kv.key() + " '"
-                            + kv.value() + "'.");
-            }
+            if (kv.key() == "location")
+                location = kv.value();
+            else if (kv.key() == "offset")
+                m_externalOffset = parseExternalNumber(kv.value(), "offset", what);
+            else if (kv.key() == "length")
+                m_externalLength = parseExternalNumber(kv.value(), "length", what);
         }
         if (location.empty())
-            throw Error("Tensor " + quote(m_proto->name()) + " has external data without a location.");
+            throw Error(what + " has external data without a location.");
+        if (location.find('\0') != std::string::npos)
+            throw Error(what + " has an external data location with a NUL byte.");
+        m_externalLocation = location;
         m_externalPath = location.front() == '/' || m_baseDir.empty() ? location : m_baseDir + "/" + location;
     } else if (m_proto->has_raw_data()) {
         m_storage = Storage::Raw;
@@ -140,7 +225,6 @@ void Tensor::decode() const
     }
     const std::string what = "Tensor " + quote(m_proto->name());
     const auto n = m_numel;
-    const std::size_t esize = dtypeSize(m_dtype);
     if (m_dtype == dtype::String) {
         if (m_storage != Storage::Typed)
             throw Error(what + " stores strings outside string_data, which ONNX does not allow.");
@@ -155,7 +239,7 @@ void Tensor::decode() const
         throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
     // 4-bit types: the file holds two elements a byte; netfold's layout one.
     const bool packed = isPackedType(m_dtype);
-    const std::size_t total = packed ? static_cast<std::size_t>((n + 1) / 2) : static_cast<std::size_t>(n) * esize;
+    const std::size_t total = packed ? static_cast<std::size_t>((n + 1) / 2) : checkedByteSize(n, m_dtype, what);
     if (m_storage == Storage::Raw) {
         const std::string& raw = m_proto->raw_data();
         if (raw.size() != total)
@@ -174,22 +258,38 @@ void Tensor::decode() const
         }
         m_bytes.assign(raw.begin(), raw.end());
     } else if (m_storage == Storage::External) {
-        std::ifstream in(m_externalPath, std::ios::binary);
-        if (!in)
-            throw Error(what + ": external data file " + quote(m_externalPath) + " cannot be opened.");
+        if (m_baseDir.empty())
+            throw Error(what + " keeps its values in external data, but the model has no folder to read it from.");
         if (m_externalLength >= 0 && static_cast<std::size_t>(m_externalLength) != total)
             throw Error(what + " declares " + std::to_string(m_externalLength) + " bytes of external data; its shape needs "
                         + std::to_string(total) + ".");
-        in.seekg(0, std::ios::end);
-        const auto fileSize = static_cast<int64_t>(in.tellg());
-        if (m_externalOffset < 0 || m_externalOffset + static_cast<int64_t>(total) > fileSize)
-            throw Error(what + ": external data file " + quote(m_externalPath) + " is too short ("
-                        + std::to_string(fileSize) + " bytes).");
-        in.seekg(m_externalOffset);
+        // Non-blocking open, so a FIFO or device named as the location cannot hang the read.
+        const int fd = ::open(m_externalPath.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0)
+            throw Error(what + ": external data file " + quote(m_externalPath) + " cannot be opened: "
+                        + std::strerror(errno) + ".");
+        struct FdCloser {
+            int fd;
+            ~FdCloser() { ::close(fd); }
+        } closer{fd};
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+            throw Error(what + ": external data " + quote(m_externalPath) + " is not a regular file.");
+        const auto fileSize = static_cast<uint64_t>(st.st_size);
+        if (static_cast<uint64_t>(m_externalOffset) > fileSize || total > fileSize - static_cast<uint64_t>(m_externalOffset))
+            throw Error(what + ": external data file " + quote(m_externalPath) + " is too short (" + std::to_string(fileSize)
+                        + " bytes) for " + std::to_string(total) + " bytes at offset " + std::to_string(m_externalOffset)
+                        + ".");
         m_bytes.resize(total);
-        in.read(reinterpret_cast<char*>(m_bytes.data()), static_cast<std::streamsize>(total));
-        if (!in)
-            throw Error(what + ": reading external data file " + quote(m_externalPath) + " failed.");
+        std::size_t done = 0;
+        while (done < total) {
+            const ssize_t r = ::pread(fd, m_bytes.data() + done, total - done, static_cast<off_t>(m_externalOffset + done));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                throw Error(what + ": reading external data file " + quote(m_externalPath) + " failed.");
+            done += static_cast<std::size_t>(r);
+        }
     } else {
         m_bytes.resize(total);
         auto need = [&](int have, const char* field) {
@@ -396,6 +496,20 @@ std::shared_ptr<const Tensor> Tensor::int64Vector(const std::vector<int64_t>& va
 
 std::shared_ptr<const Tensor> Tensor::scalar(int32_t dt, double value) { return fromDoubles(dt, {}, {value}); }
 
+namespace {
+/// v converted to integer type I, clamped to its range (NaN -> 0): no undefined conversion.
+template <class I> I saturated(double v)
+{
+    if (!(v == v))
+        return 0;
+    if (v <= static_cast<double>(std::numeric_limits<I>::min()))
+        return std::numeric_limits<I>::min();
+    if (v >= static_cast<double>(std::numeric_limits<I>::max()))
+        return std::numeric_limits<I>::max();
+    return static_cast<I>(v);
+}
+} // namespace
+
 std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_t> dims, const std::vector<double>& values)
 {
     const std::size_t es = dtypeSize(dt);
@@ -411,15 +525,15 @@ std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_
         case dtype::Double: store(i, v); break;
         case dtype::Float16: store(i, floatToHalf(static_cast<float>(v))); break;
         case dtype::BFloat16: store(i, floatToBfloat16(static_cast<float>(v))); break;
-        case dtype::Int8: store(i, static_cast<int8_t>(v)); break;
-        case dtype::UInt8: store(i, static_cast<uint8_t>(v)); break;
+        case dtype::Int8: store(i, saturated<int8_t>(v)); break;
+        case dtype::UInt8: store(i, saturated<uint8_t>(v)); break;
         case dtype::Bool: store(i, static_cast<uint8_t>(v != 0.0)); break;
-        case dtype::Int16: store(i, static_cast<int16_t>(v)); break;
-        case dtype::UInt16: store(i, static_cast<uint16_t>(v)); break;
-        case dtype::Int32: store(i, static_cast<int32_t>(v)); break;
-        case dtype::UInt32: store(i, static_cast<uint32_t>(v)); break;
-        case dtype::Int64: store(i, static_cast<int64_t>(v)); break;
-        case dtype::UInt64: store(i, static_cast<uint64_t>(v)); break;
+        case dtype::Int16: store(i, saturated<int16_t>(v)); break;
+        case dtype::UInt16: store(i, saturated<uint16_t>(v)); break;
+        case dtype::Int32: store(i, saturated<int32_t>(v)); break;
+        case dtype::UInt32: store(i, saturated<uint32_t>(v)); break;
+        case dtype::Int64: store(i, saturated<int64_t>(v)); break;
+        case dtype::UInt64: store(i, saturated<uint64_t>(v)); break;
         default: break;
         }
     }

@@ -81,6 +81,10 @@ public:
     Storage storage() const { return m_storage; }
     /// For external storage: the resolved file path, offset and length ("" otherwise).
     const std::string& externalPath() const { return m_externalPath; }
+    /// For external storage: the location as written in the file ("" otherwise).
+    const std::string& externalLocation() const { return m_externalLocation; }
+    /// For external storage: the declared length, or -1 when the file gives none.
+    int64_t externalLength() const { return m_externalLength; }
     int64_t externalOffset() const { return m_externalOffset; }
 
     /// Decoded element bytes; throws Error when the data cannot be read or is inconsistent.
@@ -132,6 +136,7 @@ private:
     std::shared_ptr<const onnx::TensorProto> m_proto;
     std::string m_baseDir;
     std::string m_externalPath;
+    std::string m_externalLocation;
     int64_t m_externalOffset = 0;
     int64_t m_externalLength = -1;
 
@@ -148,5 +153,10 @@ using TensorPtr = std::shared_ptr<const Tensor>;
 
 /// Product of dims with overflow and negative checks; throws Error naming what when invalid.
 int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what);
+/// numel * the dtype's element size, failing (Error naming what) when it could not be allocated.
+std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what);
+/// Checks that a TensorProto's stored bytes agree with its dtype and shape (raw_data length, typed
+/// field counts, external offset/length syntax) with overflow-safe arithmetic. Throws Error naming what.
+void validateTensorProto(const onnx::TensorProto& proto, const std::string& what);
 
 } // namespace netfold

@@ -7,6 +7,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -312,14 +313,15 @@ void foldGraph(Graph& graph, PassContext& ctx)
                 why = "the shape of input " + quote(node.input(0)) + " is unknown";
             else
                 why = describeDynamic(node.input(0), dims);
+            int64_t size = 1;
+            if (why.empty() && node.opType == "Size")
+                for (const auto& d : t.dims)
+                    if (__builtin_mul_overflow(size, d.value, &size)) {
+                        why = "the size of input " + quote(node.input(0)) + " does not fit in int64";
+                        break;
+                    }
             if (why.empty()) {
-                TensorPtr value = dimsTensor(dims);
-                if (node.opType == "Size") {
-                    int64_t n = 1;
-                    for (const auto& d : t.dims)
-                        n *= d.value;
-                    value = Tensor::int64s({n}, {});
-                }
+                TensorPtr value = node.opType == "Size" ? Tensor::int64s({size}, {}) : dimsTensor(dims);
                 values[node.outputs[0]] = value;
                 contributors[node.outputs[0]] = {node.id};
                 folded.insert(node.id);
@@ -345,9 +347,19 @@ void foldGraph(Graph& graph, PassContext& ctx)
             }
         }
         if (why.empty()) {
-            evalOptions.maxOutputBytes = generatorOps().count(node.opType)
-                                             ? std::min(ctx.options().sizeLimit, ctx.options().eval.maxOutputBytes)
-                                             : ctx.options().eval.maxOutputBytes;
+            // onnxsim's generator ops answer to the size limit; every other op may produce up to
+            // 8x the bytes of its inputs (Cast int8 -> double), or the size limit when that is
+            // more, so a small file cannot ask for gigabytes through broadcasting.
+            std::size_t inputBytes = 0;
+            for (const auto& t : inputs)
+                if (t)
+                    inputBytes += t->dtype() == dtype::String ? std::size_t(t->numel()) * 32 : t->byteSize();
+            const std::size_t generic = std::max(ctx.options().sizeLimit,
+                                                 inputBytes > (std::numeric_limits<std::size_t>::max() >> 4)
+                                                     ? std::numeric_limits<std::size_t>::max()
+                                                     : inputBytes * 8);
+            evalOptions.maxOutputBytes = std::min(generatorOps().count(node.opType) ? ctx.options().sizeLimit : generic,
+                                                  ctx.options().eval.maxOutputBytes);
             try {
                 auto outs = evaluateNode(node, inputs, ctx.opset(), evalOptions);
                 from.push_back(node.id);

@@ -152,10 +152,18 @@ std::unique_ptr<Pass> fuseBnIntoConv()
                     ctx.record().kept[bn.id] = "Kept: its parameters or the Conv weights are not constant.";
                     return false;
                 }
+                if (w->rank() < 1 || w->dims()[0] <= 0 || w->numel() % w->dims()[0] != 0) {
+                    ctx.record().kept[bn.id] = "Kept: the Conv weights have no output channels.";
+                    return false;
+                }
                 const int64_t m = w->dims()[0];
                 for (const auto& t : p)
-                    if (t->numel() != m)
+                    if (t->numel() != m || !isNumericType(t->dtype()))
                         return false;
+                if (b && (b->numel() != m || !isNumericType(b->dtype()))) {
+                    ctx.record().kept[bn.id] = "Kept: the Conv bias does not have one value per output channel.";
+                    return false;
+                }
                 const double eps = bn.attrFloat("epsilon", 1e-5f);
                 const auto scale = p[0]->toDouble(), shift = p[1]->toDouble(), mean = p[2]->toDouble(),
                            var = p[3]->toDouble();

@@ -239,7 +239,8 @@ void overwriteInputShapes(Model& model, const std::vector<std::pair<std::string,
 {
     Graph& g = model.graph;
     for (const auto& [name, dims] : shapes) {
-        auto it = std::find_if(g.inputs.begin(), g.inputs.end(), [&](const ValueInfo& v) { return v.name == name; });
+        const std::string& wanted = name; // C++17 lambdas cannot capture structured bindings (clang)
+        auto it = std::find_if(g.inputs.begin(), g.inputs.end(), [&](const ValueInfo& v) { return v.name == wanted; });
         if (it == g.inputs.end())
             throw Error("The model has no input " + quote(name) + ".");
         it->type.hasShape = true;

@@ -7,10 +7,29 @@
 
 #include "../shape/ShapeInference.h"
 
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace netfold::passes {
+
+namespace {
+/// a op b for Add/Sub/Mul/Div on int64 shape values; false when undefined or overflowing
+/// (division by zero, INT64_MIN / -1, wrap-around), so the value stays unknown.
+bool exactInt64(const std::string& op, int64_t a, int64_t b, int64_t& out)
+{
+    if (op == "Add")
+        return !__builtin_add_overflow(a, b, &out);
+    if (op == "Sub")
+        return !__builtin_sub_overflow(a, b, &out);
+    if (op == "Mul")
+        return !__builtin_mul_overflow(a, b, &out);
+    if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
+        return false;
+    out = a / b;
+    return true;
+}
+} // namespace
 
 using namespace passkit;
 
@@ -165,12 +184,10 @@ private:
                 const SymDim& x = a->dims[a->dims.size() == 1 ? 0 : i];
                 const SymDim& y = b->dims[b->dims.size() == 1 ? 0 : i];
                 SymDim r;
-                if (x.known && y.known && !(n.opType == "Div" && y.value == 0)) {
+                int64_t value = 0;
+                if (x.known && y.known && exactInt64(n.opType, x.value, y.value, value)) {
                     r.known = true;
-                    r.value = n.opType == "Add" ? x.value + y.value
-                              : n.opType == "Sub" ? x.value - y.value
-                              : n.opType == "Mul" ? x.value * y.value
-                                                  : x.value / y.value;
+                    r.value = value;
                 } else if (y.known && ((n.opType == "Mul" || n.opType == "Div") && y.value == 1)) {
                     r = x;
                 } else if (x.known && n.opType == "Mul" && x.value == 1) {
@@ -188,21 +205,21 @@ private:
     std::unordered_set<std::string> m_derived;
 };
 
-TensorPtr vecTensor(const SymVec& v, int32_t dtype)
+TensorPtr vecTensor(const SymVec& v, int32_t dt)
 {
     std::vector<int64_t> dims;
     if (!v.scalar)
         dims.push_back(static_cast<int64_t>(v.dims.size()));
-    if (dtype == dtype::Int64) { // exact: int64 values near 2^63 do not survive a trip through double
-        std::vector<int64_t> values;
+    if (dt == dtype::Int64) { // exact, whatever the magnitude
+        std::vector<int64_t> ints;
         for (const auto& d : v.dims)
-            values.push_back(d.value);
-        return Tensor::int64s(values, dims);
+            ints.push_back(d.value);
+        return Tensor::int64s(ints, dims);
     }
     std::vector<double> values;
     for (const auto& d : v.dims)
         values.push_back(static_cast<double>(d.value));
-    return Tensor::fromDoubles(dtype, dims, values);
+    return Tensor::fromDoubles(dt, dims, values);
 }
 
 /// A fold can make later shapes inferable (a Reshape's output after its target became

@@ -35,6 +35,8 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
+/// Prefix of the notes for nodes kept from ONNX inference because it would crash on them.
+constexpr const char* kUnsafe = "Not handed to ONNX inference: ";
 
 /// OpSchemaRegistry lookups are slow (they take a lock and walk maps); schemas never change.
 const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std::string& domain)
@@ -49,14 +51,38 @@ const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std
     return it->second;
 }
 
+/// Attribute values ONNX 1.12's own inference functions cannot take without crashing (they
+/// truncate int64 to int and divide by it ...): a note instead of handing the node to ONNX.
+std::string onnxHazard(const Node& node)
+{
+    if (node.domain.empty() && (node.opType == "DepthToSpace" || node.opType == "SpaceToDepth")) {
+        const int64_t b = node.attrInt("blocksize", 0);
+        if (b < 1 || b > (int64_t(1) << 30))
+            return "Attribute 'blocksize' " + std::to_string(b) + " is out of range; outputs not inferred.";
+    }
+    for (const auto& sg : node.subgraphs)
+        for (const auto& n : sg.graph->nodes) {
+            std::string why = onnxHazard(n);
+            if (!why.empty())
+                return "Body node " + quote(n.label()) + ": " + why;
+        }
+    return {};
+}
+
 struct Inferencer {
     const Model& model;
     std::unordered_map<std::string, int> opsetImports;
+    /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
+    /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
+    onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
 
     explicit Inferencer(const Model& m) : model(m)
     {
         for (const auto& o : m.opsets)
             opsetImports[o.domain] = static_cast<int>(o.version);
+        if (m.extras)
+            for (const auto& f : m.extras->functions())
+                localFunctions[f.domain() + ":" + f.name()] = &f;
     }
 
     /// ruleVersion: set to the op version (18-23) when netfold's own rule infers the node.
@@ -212,11 +238,36 @@ struct Inferencer {
             std::unordered_map<std::string, ValueType> scope;
             for (const auto& kv : types)
                 scope[kv.first] = valueTypeFromProto(*kv.second);
+            bool unsafeBody = false;
             for (auto& sg : node.subgraphs) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
                 run(*copy, scope);
+                for (const auto& kv : copy->inferenceNotes)
+                    unsafeBody = unsafeBody || kv.second.rfind(kUnsafe, 0) == 0;
                 sg.graph = std::move(copy);
             }
+            if (unsafeBody) {
+                // ONNX would infer the body again itself, without these checks.
+                note = std::string(kUnsafe) + "a node of its body cannot be handed to ONNX inference; outputs not inferred.";
+                return;
+            }
+        }
+        if (node.domain.empty() && (node.opType == "Conv" || node.opType == "ConvTranspose") && node.inputs.size() > 1) {
+            // ONNX 1.12 indexes the weight shape by the input's rank without checking it.
+            auto x = types.find(node.inputs[0]), w = types.find(node.inputs[1]);
+            auto rank = [](const onnx::TypeProto* t) {
+                return t->has_tensor_type() && t->tensor_type().has_shape() ? t->tensor_type().shape().dim_size() : -1;
+            };
+            if (x != types.end() && w != types.end() && rank(x->second) >= 0 && rank(w->second) >= 0
+                && (rank(x->second) != rank(w->second) || rank(x->second) < 3)) {
+                note = std::string(kUnsafe) + "its input and weights have ranks " + std::to_string(rank(x->second))
+                       + " and " + std::to_string(rank(w->second)) + "; outputs not inferred.";
+                return;
+            }
+        }
+        if (std::string hazard = onnxHazard(node); !hazard.empty()) {
+            note = kUnsafe + hazard;
+            return;
         }
         int ruleVersion = 0;
         const auto* schema = schemaFor(node, note, ruleVersion);
@@ -276,7 +327,7 @@ struct Inferencer {
         try {
             if (schema)
                 schema->Verify(np);
-            onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, {},
+            onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, localFunctions,
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
             onnx::shape_inference::InferenceContextImpl ctx(np, types, data, {}, &shapeData, &graphCtx);
@@ -288,10 +339,10 @@ struct Inferencer {
                 schema->GetTypeAndShapeInferenceFunction()(ctx);
             } else if (schema && schema->HasFunction()) {
                 onnx::shape_inference::InferShapeForFunctionNode(*schema->GetFunction(), onnx::OpSchemaRegistry::Instance(),
-                                                                 ctx, {}, {}, &symbols, &shapeData);
+                                                                 ctx, {}, localFunctions, &symbols, &shapeData);
             } else if (localFunction) {
                 onnx::shape_inference::InferShapeForFunctionNode(*localFunction, onnx::OpSchemaRegistry::Instance(), ctx,
-                                                                 {}, {}, &symbols, &shapeData);
+                                                                 {}, localFunctions, &symbols, &shapeData);
             } else {
                 note = "Op " + quote(node.opType) + " has no shape inference in ONNX 1.12; outputs not inferred.";
                 return;

@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+"""Writes the hostile-input reproducers of issue #11 into this folder.
+
+Run with Debian's /usr/bin/python3 (onnx 1.12):  /usr/bin/python3 tests/data/hostile/make_hostile.py
+Every file is small and deterministic; tests/tst_hostile.cpp runs each through netfold-cli and
+the library and expects a one-line error (exit 2) or a correct result. `hostile.json` lists
+them with the command and what is expected (`error` substring, or `ok`).
+"""
+import json
+import os
+import struct
+
+import onnx
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = [helper.make_opsetid("", 13)]
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+manifest = []
+
+
+def raw_tensor(name, dtype, dims, raw):
+    t = TensorProto()
+    t.name = name
+    t.data_type = dtype
+    t.dims.extend(dims)
+    t.raw_data = raw
+    return t
+
+
+def i64(name, values, dims=None):
+    return raw_tensor(name, TensorProto.INT64, [len(values)] if dims is None else dims,
+                      struct.pack("<%dq" % len(values), *values))
+
+
+def f32(name, values, dims):
+    return raw_tensor(name, TensorProto.FLOAT, dims, struct.pack("<%df" % len(values), *values))
+
+
+def save(name, graph, command, expect, opsets=None, note="", functions=None, check=True):
+    model = helper.make_model(graph, opset_imports=opsets or OPSET, producer_name="make_hostile")
+    model.ir_version = 8
+    if functions:
+        model.functions.extend(functions)
+    if check:
+        onnx.checker.check_model(model)
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(model.SerializeToString())
+    manifest.append({"file": name, "command": command, "expect": expect, "note": note})
+
+
+def vi(name, dtype, shape):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+# 1. If whose branch uses a custom-domain op: ONNX's subgraph inference reads the
+#    GraphInferenceContext's model_local_functions (it dangled).
+then_g = helper.make_graph([helper.make_node("MyOp", ["x"], ["t"], domain="custom.domain")], "then",
+                           [], [vi("t", TensorProto.FLOAT, [2])])
+else_g = helper.make_graph([helper.make_node("Identity", ["x"], ["e"])], "else", [], [vi("e", TensorProto.FLOAT, [2])])
+g = helper.make_graph([helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)], "if_custom",
+                      [vi("c", TensorProto.BOOL, []), vi("x", TensorProto.FLOAT, [2])], [vi("y", TensorProto.FLOAT, [2])])
+save("if_custom_branch.onnx", g, "info", "ok", opsets=OPSET + [helper.make_opsetid("custom.domain", 1)],
+     note="checker-valid; If branch with a custom-domain op")
+
+# 2-3. Reshape whose int64[3] shape initializer has 5 / 9 raw bytes.
+for n in (5, 9):
+    g = helper.make_graph([helper.make_node("Reshape", ["x", "shape"], ["y"])], "reshape_raw",
+                          [vi("x", TensorProto.FLOAT, [2, 3])], [vi("y", TensorProto.FLOAT, None)],
+                          [raw_tensor("shape", TensorProto.INT64, [3], b"\x01" * n)])
+    save("reshape_raw%d.onnx" % n, g, "info", "raw_data", check=False, note="int64[3] with %d raw bytes" % n)
+
+# 4. Data propagation (Shape -> Add) over an initializer with empty / 25-byte raw_data.
+for n in (0, 25):
+    g = helper.make_graph([helper.make_node("Shape", ["x"], ["s"]), helper.make_node("Add", ["s", "k"], ["s2"]),
+                           helper.make_node("Reshape", ["x", "s2"], ["y"])], "propagate",
+                          [vi("x", TensorProto.FLOAT, [2, 3, 4])], [vi("y", TensorProto.FLOAT, None)],
+                          [raw_tensor("k", TensorProto.INT64, [3], b"\x00" * n)])
+    save("propagate_raw%d.onnx" % n, g, "info", "raw_data", check=False, note="Shape->Add data propagation, %d raw bytes" % n)
+
+# 5. DepthToSpace blocksize 2^32 (ONNX 1.12 divides by its int truncation).
+g = helper.make_graph([helper.make_node("DepthToSpace", ["x"], ["y"], blocksize=2**32)], "d2s",
+                      [vi("x", TensorProto.FLOAT, [1, 4, 2, 2])], [vi("y", TensorProto.FLOAT, None)])
+save("depth_to_space_2p32.onnx", g, "info", "ok", check=False, note="blocksize 2^32")
+g = helper.make_graph([helper.make_node("DepthToSpace", ["x"], ["y"], blocksize=2**32)], "d2s",
+                      [], [vi("y", TensorProto.FLOAT, None)], [f32("x", [0.0] * 16, [1, 4, 2, 2])])
+save("depth_to_space_fold.onnx", g, "simplify", "ok", check=False, note="constant DepthToSpace, blocksize 2^32")
+
+# 6-7. Gather on an int64 initializer whose byte size wraps 2^64, with 0 raw bytes.
+for name, dims in (("gather_2p41x2p20.onnx", [2**41, 2**20]), ("gather_2p61.onnx", [2**61])):
+    g = helper.make_graph([helper.make_node("Gather", ["data", "idx"], ["y"])], "gather",
+                          [], [vi("y", TensorProto.INT64, None)],
+                          [raw_tensor("data", TensorProto.INT64, dims, b""), i64("idx", [64])])
+    save(name, g, "simplify", "more bytes than fit", check=False, note="dims %s, 0 raw bytes" % dims)
+
+# 8. BatchNormalization after a Conv whose bias is short / empty, or whose weights have zero size.
+def conv_bn(name, w_dims, b_dims, note):
+    w_n = 1
+    for d in w_dims:
+        w_n *= d
+    b_n = 1
+    for d in b_dims:
+        b_n *= d
+    inits = [f32("w", [0.5] * w_n, w_dims), f32("b", [0.25] * b_n, b_dims)]
+    for p, v in (("scale", 2.0), ("bias", 0.5), ("mean", 0.1), ("var", 4.0)):
+        inits.append(f32(p, [v, v], [2]))
+    g = helper.make_graph([helper.make_node("Conv", ["x", "w", "b"], ["c"]),
+                           helper.make_node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["y"])],
+                          "conv_bn", [vi("x", TensorProto.FLOAT, [1, 1, 3, 3])], [vi("y", TensorProto.FLOAT, None)], inits)
+    save(name, g, "simplify", "ok", check=False, note=note)
+
+
+conv_bn("bn_short_bias.onnx", [2, 1, 1, 1], [1], "Conv bias has 1 value for 2 output channels")
+conv_bn("bn_empty_bias.onnx", [2, 1, 1, 1], [0], "Conv bias is empty")
+conv_bn("bn_zero_weight.onnx", [2, 0, 1, 1], [2], "Conv weights have zero size")
+
+# 9. A shape chain dividing INT64_MIN by -1.
+g = helper.make_graph([helper.make_node("Shape", ["x"], ["s"]),
+                       helper.make_node("Mul", ["s", "big"], ["m"]),
+                       helper.make_node("Div", ["m", "neg"], ["d"]),
+                       helper.make_node("Reshape", ["x", "d"], ["y"])], "int64min",
+                      [vi("x", TensorProto.FLOAT, [1, "n"])], [vi("y", TensorProto.FLOAT, None)],
+                      [i64("big", [INT64_MIN, 1]), i64("neg", [-1, 1])])
+save("int64min_div.onnx", g, "simplify", "ok", check=False, note="Shape*INT64_MIN / -1 in a shape chain")
+g = helper.make_graph([helper.make_node("Div", ["a", "neg"], ["y"])], "int64min_const",
+                      [], [vi("y", TensorProto.INT64, None)], [i64("a", [INT64_MIN]), i64("neg", [-1])])
+save("int64min_div_const.onnx", g, "simplify", "ok", check=False, note="constant INT64_MIN / -1")
+
+# 10. External data offset INT64_MAX; Slice step INT64_MIN; overflowing element counts.
+with open(os.path.join(HERE, "weights.bin"), "wb") as f:
+    f.write(struct.pack("<4f", 1, 2, 3, 4))
+
+
+def ext_tensor(name, dims, location, offset=None, length=None):
+    t = TensorProto()
+    t.name = name
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend(dims)
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", location), ("offset", offset), ("length", length)):
+        if v is not None:
+            e = t.external_data.add()
+            e.key = k
+            e.value = str(v)
+    return t
+
+
+def ext_model(name, location, offset=None, length=None, expect="ok", note=""):
+    g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"])], "ext",
+                          [vi("x", TensorProto.FLOAT, [4])], [vi("y", TensorProto.FLOAT, [4])],
+                          [ext_tensor("w", [4], location, offset, length)])
+    save(name, g, "simplify", expect, check=False, note=note)
+
+
+ext_model("ext_ok.onnx", "weights.bin", note="control: valid external data beside the model")
+ext_model("ext_offset_max.onnx", "weights.bin", offset=INT64_MAX, expect="too short", note="offset INT64_MAX")
+ext_model("ext_offset_neg.onnx", "weights.bin", offset=-16, expect="bad external_data offset", note="negative offset")
+ext_model("ext_length_short.onnx", "weights.bin", length=8, expect="declares 8 bytes", note="length disagrees with dtype x shape")
+ext_model("ext_truncated.onnx", "weights.bin", offset=8, expect="too short", note="file too short for the tensor")
+ext_model("ext_missing.onnx", "no_such_weights.bin", expect="no_such_weights.bin", note="missing external file")
+ext_model("ext_passwd.onnx", "../../../../../../../../etc/passwd", expect="outside the model's folder", note="path escapes the model's folder")
+ext_model("ext_absolute.onnx", "/etc/passwd", expect="outside the model's folder", note="absolute location")
+ext_model("ext_dir.onnx", ".", expect="not a regular file", note="location is a directory")
+
+g = helper.make_graph([helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])], "slice",
+                      [], [vi("y", TensorProto.FLOAT, None)],
+                      [f32("x", [1, 2, 3, 4], [4]), i64("st", [-1]), i64("en", [INT64_MIN]), i64("ax", [0]),
+                       i64("sp", [INT64_MIN])])
+save("slice_step_min.onnx", g, "simplify", "ok", check=False, note="Slice step INT64_MIN")
+
+g = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "numel",
+                      [], [vi("y", TensorProto.FLOAT, None)], [raw_tensor("x", TensorProto.FLOAT, [2**32, 2**32, 2], b"")])
+save("numel_overflow.onnx", g, "simplify", "elements", check=False, note="element count over 2^64")
+g = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "empty",
+                      [], [vi("y", TensorProto.FLOAT, None)], [raw_tensor("x", TensorProto.FLOAT, [0, 3], b"")])
+save("empty_tensor.onnx", g, "simplify", "ok", check=False, note="an empty tensor (null data pointers)")
+typed_empty = TensorProto()
+typed_empty.name = "x"
+typed_empty.data_type = TensorProto.INT64
+typed_empty.dims.append(1)
+g = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "typed",
+                      [], [vi("y", TensorProto.INT64, None)], [typed_empty])
+save("typed_short.onnx", g, "info", "int64_data", check=False, note="int64[1] with no int64_data")
+
+# Attributes out of range in netfold's own kernels (constant inputs, so folding runs them).
+for name, node in (("transpose_perm.onnx", helper.make_node("Transpose", ["x"], ["y"], perm=[0, 7])),
+                   ("concat_axis.onnx", helper.make_node("Concat", ["x", "x"], ["y"], axis=INT64_MIN)),
+                   ("softmax_axis.onnx", helper.make_node("Softmax", ["x"], ["y"], axis=2**40)),
+                   ("space_to_depth.onnx", helper.make_node("SpaceToDepth", ["x"], ["y"], blocksize=0)),
+                   ("flatten_axis.onnx", helper.make_node("Flatten", ["x"], ["y"], axis=INT64_MAX))):
+    g = helper.make_graph([node], name[:-5], [], [vi("y", TensorProto.FLOAT, None)], [f32("x", [1.0] * 16, [1, 4, 2, 2])])
+    save(name, g, "simplify", "ok_or_error", check=False, note="attribute out of range")
+
+# 13-15. Bounded work: big Expand under --check, many big broadcasts.
+g = helper.make_graph([helper.make_node("Expand", ["x", "shape"], ["y"])], "expand_2g",
+                      [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, None)], [i64("shape", [2**29])])
+save("expand_2g.onnx", g, "simplify --check 1", "memory budget", check=False, note="Expand to 2 GiB under --check")
+
+side = 2**14  # [side,1] + [1,side] floats: 64 KB each, 1 GiB broadcast result
+a = f32("a", [1.0] * side, [side, 1])
+b = f32("b", [2.0] * side, [1, side])
+nodes = [helper.make_node("Add", ["a", "b"], ["s%d" % i]) for i in range(1)]
+g = helper.make_graph([helper.make_node("Add", ["a", "b"], ["s"]), helper.make_node("ReduceSum", ["s"], ["y"], keepdims=0)],
+                      "broadcast_1g", [], [vi("y", TensorProto.FLOAT, None)], [a, b])
+save("broadcast_1g.onnx", g, "simplify", "ok", check=False, note="131 KB of weights broadcasting to 1 GiB")
+nodes = []
+outs = []
+for i in range(8):
+    nodes.append(helper.make_node("Add", ["a", "b"], ["s%d" % i]))
+    nodes.append(helper.make_node("Mul", ["s%d" % i, "x"], ["y%d" % i]))
+    outs.append(vi("y%d" % i, TensorProto.FLOAT, None))
+g = helper.make_graph(nodes, "many_1g", [vi("x", TensorProto.FLOAT, [1])], outs, [a, b])
+save("many_1g.onnx", g, "simplify --check 1 --check-memory 600MB", "memory budget", check=False, note="many 1 GiB foldable outputs under --check")
+
+# 16. Loop with trip count 2^63-1 and a true condition.
+body = helper.make_graph([helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+                          helper.make_node("Add", ["v_in", "one"], ["v_out"])], "body",
+                         [vi("i", TensorProto.INT64, []), vi("cond_in", TensorProto.BOOL, []), vi("v_in", TensorProto.FLOAT, [1])],
+                         [vi("cond_out", TensorProto.BOOL, []), vi("v_out", TensorProto.FLOAT, [1])],
+                         [f32("one", [1.0], [1])])
+g = helper.make_graph([helper.make_node("Loop", ["trip", "cond", "x"], ["y"], body=body)], "loop_forever",
+                      [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, [1])],
+                      [i64("trip", [INT64_MAX], []), raw_tensor("cond", TensorProto.BOOL, [], b"\x01")])
+save("loop_forever.onnx", g, "simplify --check 1 --check-iterations 20000", "iteration cap", check=False, note="Loop trip count 2^63-1, true condition")
+
+# Control characters in names reach messages escaped, on one line.
+g = helper.make_graph([helper.make_node("Relu", ["bad\nname\x1b[31m"], ["y"])], "ctl",
+                      [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, [1])])
+save("control_chars.onnx", g, "info", "\\n", check=False, note="a value name with a newline and an escape sequence")
+
+with open(os.path.join(HERE, "hostile.json"), "w") as f:
+    json.dump(manifest, f, indent=1)
+    f.write("\n")
+print("wrote %d models" % len(manifest))

@@ -3,8 +3,9 @@
 #include "diff/ModelDiff.h"
 #include "diff/Report.h"
 #include "eval/Verify.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "model/ModelSummary.h"
 #include "passes/Passes.h"
 #include "passes/Pipeline.h"
@@ -79,7 +80,7 @@ int cmdInfo(const std::vector<std::string>& args)
     }
     if (path.empty())
         return fail("info needs a model file.");
-    Model model = loadModel(path, load);
+    Model model = openModel(path, load);
     if (json)
         std::cout << modelInfoJson(model).dump(2) << "\n";
     else
@@ -263,215 +264,276 @@ Json checkJson(const VerifyResult& verify)
     return v;
 }
 
-int cmdSimplify(const std::vector<std::string>& args)
-{
-    std::vector<std::string> positional;
+/// Everything `simplify` was asked to do, from its arguments.
+struct SimplifyArgs {
+    std::string in, out;
     PipelineOptions options;
-    options.pass.sizeLimit = kDefaultSizeLimit;
-    bool json = false, steps = false, overwrite = false, forceShapes = false;
-    int check = 0;
-    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
-    VerifyOptions verifyOptions;
-    std::vector<std::string> unusedOutputs;
     LoadOptions load;
-    load.requireExternalData = true;
-    auto number = [&](std::size_t& i, const std::string& flag) {
-        if (i + 1 >= args.size())
-            throw Error(flag + " needs a value.");
-        const std::string& v = args[++i];
-        std::size_t pos = 0;
-        double x = -1;
-        try {
-            x = std::stod(v, &pos);
-        } catch (const std::exception&) {
-            pos = 0;
-        }
-        if (pos != v.size() || !(x > 0) || !std::isfinite(x))
-            throw Error("Bad value " + quote(v) + " for " + flag + "; a positive number is needed.");
-        return x;
-    };
-    auto takeList = [&](std::size_t& i) {
+    VerifyOptions verify;
+    int check = 0; ///< random inputs to compare on; 0: no check
+    bool json = false, steps = false, overwrite = false, forceShapes = false;
+    bool help = false, listPasses = false; ///< print and exit
+    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+    std::vector<std::string> unusedOutputs;
+};
+
+/// A strictly positive number after flag args[i] (i moves past it).
+double positiveNumber(const std::vector<std::string>& args, std::size_t& i, const std::string& flag)
+{
+    if (i + 1 >= args.size())
+        throw Error(flag + " needs a value.");
+    const std::string& v = args[++i];
+    std::size_t pos = 0;
+    double x = -1;
+    try {
+        x = std::stod(v, &pos);
+    } catch (const std::exception&) {
+        pos = 0;
+    }
+    if (pos != v.size() || !(x > 0) || !std::isfinite(x))
+        throw Error("Bad value " + quote(v) + " for " + flag + "; a positive number is needed.");
+    return x;
+}
+
+/// --skip-optimization [NAME ...]: names that are not passes but .onnx files stay positional.
+void parseSkipOptimization(const std::vector<std::string>& names, SimplifyArgs& a, std::vector<std::string>& positional)
+{
+    std::vector<std::string> known;
+    for (const auto& p : passes::optimizerPasses())
+        known.push_back(p->info().name);
+    std::vector<std::string> rest;
+    for (const auto& n : names) {
+        if (std::find(known.begin(), known.end(), n) != known.end())
+            a.options.skip.insert(n);
+        else if (n.size() > 5 && n.substr(n.size() - 5) == ".onnx")
+            rest.push_back(n);
+        else
+            throw Error("Unknown pass " + quote(n) + " for --skip-optimization; see --list-passes.");
+    }
+    if (names.size() == rest.size())
+        a.options.optimization = false;
+    positional.insert(positional.end(), rest.begin(), rest.end());
+}
+
+/// The options that take a value (or values) after them; false when args[i] is none of them.
+bool parseSimplifyValueOption(const std::vector<std::string>& args, std::size_t& i, SimplifyArgs& a,
+                              std::vector<std::string>& positional)
+{
+    const std::string& flag = args[i];
+    auto takeList = [&] {
         std::vector<std::string> out;
         while (i + 1 < args.size() && !isOption(args[i + 1]))
             out.push_back(args[++i]);
         return out;
     };
+    auto shapeList = [&] {
+        auto list = takeList();
+        if (list.empty())
+            throw Error(flag + " needs NAME:D,D,...");
+        std::vector<std::pair<std::string, std::vector<int64_t>>> parsed;
+        for (const auto& s : list)
+            parsed.push_back(parseInputShape(s));
+        return parsed;
+    };
+    if (flag == "--skip-optimization") {
+        parseSkipOptimization(takeList(), a, positional);
+    } else if (flag == "--overwrite-input-shape" || flag == "--input-shape") {
+        for (auto& s : shapeList())
+            a.shapes.push_back(std::move(s));
+    } else if (flag == "--check-input-shape") {
+        for (auto& [name, dims] : shapeList())
+            a.verify.inputShapes[name] = dims;
+    } else if (flag == "--no-large-tensor") {
+        if (i + 1 < args.size() && !isOption(args[i + 1]) && std::isdigit(static_cast<unsigned char>(args[i + 1][0]))
+            && args[i + 1].find(".onnx") == std::string::npos)
+            a.options.pass.sizeLimit = parseSize(args[++i]);
+    } else if (flag == "--unused-output") {
+        a.unusedOutputs = takeList();
+    } else if (flag == "--keep") {
+        for (const auto& n : takeList())
+            a.options.pass.keepNodes.insert(n);
+    } else if (flag == "--check") {
+        if (i + 1 >= args.size())
+            throw Error("--check needs a number of runs.");
+        const std::string& n = args[++i];
+        if (n.empty() || n.size() > 6
+            || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            throw Error("--check needs a number of runs (0 for none), got " + quote(n) + ".");
+        a.check = std::atoi(n.c_str());
+    } else if (flag == "--check-memory") {
+        if (i + 1 >= args.size())
+            throw Error("--check-memory needs a size.");
+        a.verify.maxBytes = std::max<uint64_t>(1, parseSize(args[++i]));
+    } else if (flag == "--check-iterations") {
+        a.verify.maxIterations = static_cast<int64_t>(std::min(positiveNumber(args, i, flag), 9e18));
+    } else if (flag == "--check-time") {
+        a.verify.maxSeconds = positiveNumber(args, i, flag);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+SimplifyArgs parseSimplifyArgs(const std::vector<std::string>& args)
+{
+    SimplifyArgs a;
+    a.options.pass.sizeLimit = kDefaultSizeLimit;
+    a.load.requireExternalData = true;
+    std::vector<std::string> positional;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::cout << kSimplifyUsage;
-            return 0;
-        } else if (a == "--list-passes") {
-            bool j = std::find(args.begin(), args.end(), "--json") != args.end();
-            return cmdListPasses(j);
-        } else if (a == "--skip-fuse-bn") {
-            options.skip.insert("fuse_bn_into_conv");
-        } else if (a == "--skip-optimization") {
-            // Names that are not files to simplify: a trailing IN/OUT pair stays positional.
-            auto names = takeList(i);
-            std::vector<std::unique_ptr<Pass>> all = passes::optimizerPasses();
-            std::vector<std::string> known;
-            for (const auto& p : all)
-                known.push_back(p->info().name);
-            std::vector<std::string> rest;
-            for (const auto& n : names) {
-                if (std::find(known.begin(), known.end(), n) != known.end())
-                    options.skip.insert(n);
-                else if (n.size() > 5 && n.substr(n.size() - 5) == ".onnx")
-                    rest.push_back(n);
-                else
-                    return fail("Unknown pass " + quote(n) + " for --skip-optimization; see --list-passes.");
-            }
-            if (names.size() == rest.size())
-                options.optimization = false;
-            positional.insert(positional.end(), rest.begin(), rest.end());
-        } else if (a == "--skip-constant-folding") {
-            options.constantFolding = false;
-        } else if (a == "--skip-shape-inference") {
-            options.shapeInference = false;
-        } else if (a == "--overwrite-input-shape" || a == "--input-shape") {
-            auto list = takeList(i);
-            if (list.empty())
-                return fail(a + " needs NAME:D,D,...");
-            for (const auto& s : list)
-                shapes.push_back(parseInputShape(s));
-        } else if (a == "--force-input-shape") {
-            forceShapes = true;
-        } else if (a == "--check-input-shape") {
-            auto list = takeList(i);
-            if (list.empty())
-                return fail(a + " needs NAME:D,D,...");
-            for (const auto& s : list) {
-                auto parsed = parseInputShape(s);
-                verifyOptions.inputShapes[parsed.first] = parsed.second;
-            }
-        } else if (a == "--no-large-tensor") {
-            if (i + 1 < args.size() && !isOption(args[i + 1]) && std::isdigit(static_cast<unsigned char>(args[i + 1][0]))
-                && args[i + 1].find(".onnx") == std::string::npos)
-                options.pass.sizeLimit = parseSize(args[++i]);
-        } else if (a == "--unused-output") {
-            unusedOutputs = takeList(i);
-        } else if (a == "--keep") {
-            for (const auto& n : takeList(i))
-                options.pass.keepNodes.insert(n);
-        } else if (a == "--check") {
-            if (i + 1 >= args.size())
-                return fail("--check needs a number of runs.");
-            const std::string& n = args[++i];
-            if (n.empty() || n.size() > 6 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-                return fail("--check needs a number of runs (0 for none), got " + quote(n) + ".");
-            check = std::atoi(n.c_str());
-        } else if (a == "--check-memory") {
-            if (i + 1 >= args.size())
-                return fail("--check-memory needs a size.");
-            verifyOptions.maxBytes = std::max<uint64_t>(1, parseSize(args[++i]));
-        } else if (a == "--check-iterations") {
-            verifyOptions.maxIterations = static_cast<int64_t>(std::min(number(i, a), 9e18));
-        } else if (a == "--check-time") {
-            verifyOptions.maxSeconds = number(i, a);
-        } else if (a == "--allow-external-data-anywhere") {
-            load.allowExternalDataAnywhere = true;
-        } else if (a == "--json") {
-            json = true;
-        } else if (a == "--steps") {
-            steps = true;
-        } else if (a == "--overwrite") {
-            overwrite = true;
-        } else if (isOption(a)) {
-            return fail("Unknown option " + quote(a) + " for simplify; see 'netfold-cli simplify --help'.");
-        } else {
-            positional.push_back(a);
+        const std::string& flag = args[i];
+        if (flag == "--help" || flag == "-h") {
+            a.help = true;
+            return a;
         }
+        if (flag == "--list-passes") {
+            a.listPasses = true;
+            a.json = std::find(args.begin(), args.end(), "--json") != args.end();
+            return a;
+        }
+        if (parseSimplifyValueOption(args, i, a, positional))
+            continue;
+        if (flag == "--skip-fuse-bn")
+            a.options.skip.insert("fuse_bn_into_conv");
+        else if (flag == "--skip-constant-folding")
+            a.options.constantFolding = false;
+        else if (flag == "--skip-shape-inference")
+            a.options.shapeInference = false;
+        else if (flag == "--force-input-shape")
+            a.forceShapes = true;
+        else if (flag == "--allow-external-data-anywhere")
+            a.load.allowExternalDataAnywhere = true;
+        else if (flag == "--json")
+            a.json = true;
+        else if (flag == "--steps")
+            a.steps = true;
+        else if (flag == "--overwrite")
+            a.overwrite = true;
+        else if (isOption(flag))
+            throw Error("Unknown option " + quote(flag) + " for simplify; see 'netfold-cli simplify --help'.");
+        else
+            positional.push_back(flag);
     }
     if (positional.size() == 3) {
-        check = std::atoi(positional[2].c_str());
+        a.check = std::atoi(positional[2].c_str());
         positional.pop_back();
     }
     if (positional.size() != 2)
-        return fail("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
-    Model model = loadModel(positional[0], load);
-    if (!forceShapes)
-        for (const auto& [name, dims] : shapes) {
+        throw Error("simplify needs IN and OUT; see 'netfold-cli simplify --help'.");
+    a.in = positional[0];
+    a.out = positional[1];
+    return a;
+}
+
+/// The model as the arguments ask: input shapes overwritten (checked unless forced), --check's
+/// input shapes checked, unused outputs removed. Throws Error naming what is wrong.
+Model openForSimplify(const SimplifyArgs& a)
+{
+    Model model = openModel(a.in, a.load);
+    if (!a.forceShapes)
+        for (const auto& [name, dims] : a.shapes) {
             const std::string problem = overwriteProblem(model, name, dims);
             if (!problem.empty())
-                return fail(problem);
+                throw Error(problem);
         }
-    if (!shapes.empty())
-        overwriteInputShapes(model, shapes);
-    for (const auto& [name, dims] : verifyOptions.inputShapes) {
+    if (!a.shapes.empty())
+        overwriteInputShapes(model, a.shapes);
+    for (const auto& [name, dims] : a.verify.inputShapes) {
         const std::string problem = checkInputShape(model, name, dims);
         if (!problem.empty())
-            return fail("--check-input-shape: " + problem);
+            throw Error("--check-input-shape: " + problem);
     }
-    for (const auto& name : unusedOutputs) {
+    for (const auto& name : a.unusedOutputs) {
         auto& outs = model.graph.outputs;
         auto it = std::find_if(outs.begin(), outs.end(), [&](const ValueInfo& v) { return v.name == name; });
         if (it == outs.end())
-            return fail("The model has no output " + quote(name) + " (--unused-output).");
+            throw Error("The model has no output " + quote(name) + " (--unused-output).");
         outs.erase(it);
     }
-    Pipeline pipeline(model, options);
+    return model;
+}
+
+/// The check's outcome as text on standard output.
+void printCheck(const VerifyResult& verify)
+{
+    if (!verify.ran) {
+        std::string reason = verify.reason;
+        reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
+        std::cout << reason << ".\n";
+        return;
+    }
+    std::cout << "Check inputs: " << verify.shapesText() << "\n";
+    for (const auto& d : verify.outputs)
+        std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
+                  << (d.ok ? "" : "  MISMATCH " + d.problem) << "\n";
+    if (!verify.error.empty())
+        std::cout << "Check error: " << oneLine(verify.error) << "\n";
+    if (verify.runs == 0)
+        std::cout << "Check FAILED: the simplified model does not run where the original does.\n";
+    else
+        std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
+}
+
+/// Exit status after the check (see kSimplifyUsage), with its one-line message on standard error.
+int simplifyStatus(const SimplifyArgs& a, const VerifyResult& verify)
+{
+    if (a.check <= 0)
+        return 0;
+    if (verify.ran && !verify.ok) {
+        if (!verify.error.empty())
+            std::cerr << "netfold-cli: The simplified model could not be evaluated (" << oneLine(verify.error) << "); "
+                      << quote(a.out) << " was not written.\n";
+        else
+            std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(a.out)
+                      << " was not written.\n";
+        return 1;
+    }
+    if (!verify.ran) {
+        const bool capped = verify.reason.find(" cap") != std::string::npos
+                            || verify.reason.find("budget") != std::string::npos;
+        std::cerr << "netfold-cli: " << oneLine(verify.reason) << "; " << quote(a.out) << " was written unchecked."
+                  << (capped ? " --check-memory, --check-iterations and --check-time set the caps." : "") << "\n";
+        return 3;
+    }
+    return 0;
+}
+
+int cmdSimplify(const std::vector<std::string>& args)
+{
+    SimplifyArgs a = parseSimplifyArgs(args);
+    if (a.help) {
+        std::cout << kSimplifyUsage;
+        return 0;
+    }
+    if (a.listPasses)
+        return cmdListPasses(a.json);
+    Pipeline pipeline(openForSimplify(a), a.options);
     pipeline.runToFixedPoint();
     Model simplified = pipeline.current();
 
     Json report = pipelineReport(pipeline);
     VerifyResult verify;
-    if (check > 0) {
-        verifyOptions.runs = check;
-        verify = verifyModels(pipeline.original(), simplified, verifyOptions);
+    if (a.check > 0) {
+        a.verify.runs = a.check;
+        verify = verifyModels(pipeline.original(), simplified, a.verify);
         report.set("check", checkJson(verify));
     }
-    const bool checkFailed = check > 0 && verify.ran && !verify.ok;
-    const bool notChecked = check > 0 && !verify.ran;
-    if (!checkFailed) {
+    if (!(a.check > 0 && verify.ran && !verify.ok)) { // not written when the check measured a difference
         SaveOptions save;
-        save.overwriteInput = overwrite;
-        saveModel(simplified, positional[1], save);
-        report.set("output", positional[1]);
+        save.overwriteInput = a.overwrite;
+        saveModel(simplified, a.out, save);
+        report.set("output", a.out);
     }
-    if (json) {
+    if (a.json) {
         std::cout << report.dump(2) << "\n";
     } else {
-        if (steps)
+        if (a.steps)
             std::cout << stepsText(pipeline, true) << "\n";
         std::cout << opCountTable(pipeline.original(), simplified);
-        if (check > 0) {
-            if (!verify.ran) {
-                std::string reason = verify.reason;
-                reason[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(reason[0])));
-                std::cout << reason << ".\n";
-            } else {
-                std::cout << "Check inputs: " << verify.shapesText() << "\n";
-                for (const auto& d : verify.outputs)
-                    std::cout << "Check " << d.name << ": max abs diff " << d.maxAbs << ", max rel diff " << d.maxRel
-                              << (d.ok ? "" : "  MISMATCH " + d.problem) << "\n";
-                if (!verify.error.empty())
-                    std::cout << "Check error: " << oneLine(verify.error) << "\n";
-                if (verify.runs == 0)
-                    std::cout << "Check FAILED: the simplified model does not run where the original does.\n";
-                else
-                    std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs
-                              << " random input(s).\n";
-            }
-        }
+        if (a.check > 0)
+            printCheck(verify);
     }
-    if (checkFailed) {
-        if (!verify.error.empty())
-            std::cerr << "netfold-cli: The simplified model could not be evaluated (" << oneLine(verify.error) << "); "
-                      << quote(positional[1]) << " was not written.\n";
-        else
-            std::cerr << "netfold-cli: The simplified model computes different outputs; " << quote(positional[1])
-                      << " was not written.\n";
-        return 1;
-    }
-    if (notChecked) {
-        const bool capped = verify.reason.find(" cap") != std::string::npos
-                            || verify.reason.find("budget") != std::string::npos;
-        std::cerr << "netfold-cli: " << oneLine(verify.reason) << "; " << quote(positional[1]) << " was written unchecked."
-                  << (capped ? " --check-memory, --check-iterations and --check-time set the caps." : "") << "\n";
-        return 3;
-    }
-    return 0;
+    return simplifyStatus(a, verify);
 }
 
 int cmdDiff(const std::vector<std::string>& args)
@@ -495,8 +557,8 @@ int cmdDiff(const std::vector<std::string>& args)
     }
     if (paths.size() != 2)
         return fail("diff needs two models.");
-    const Model a = loadModel(paths[0], load);
-    const Model b = loadModel(paths[1], load);
+    const Model a = openModel(paths[0], load);
+    const Model b = openModel(paths[1], load);
     const ModelDiff d = diffModels(a, b);
     if (json) {
         Json j = d.toJson();

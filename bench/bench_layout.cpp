@@ -4,6 +4,7 @@
 #include "layout/LayoutEngine.h"
 #include "layout/LayoutGraph.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <chrono>
 #include <fstream>
@@ -49,7 +50,7 @@ int main(int argc, char** argv)
             opt.chunkThreshold = 1 << 30;
     }
     auto t0 = Clock::now();
-    Model model = loadModel(argv[1]);
+    Model model = openModel(argv[1]);
     const double loadMs = ms(t0);
     t0 = Clock::now();
     LayoutGraphOptions gopt;

@@ -5,6 +5,7 @@
 #include "GraphScene.h"
 #include "GraphView.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -55,7 +56,7 @@ int main(int argc, char** argv)
     }
     QElapsedTimer clock;
     clock.start();
-    auto model = std::make_shared<Model>(loadModel(argv[1]));
+    auto model = std::make_shared<Model>(openModel(argv[1]));
     const double loadMs = clock.nsecsElapsed() / 1e6;
     GraphView view;
     view.resize(w, h);

@@ -5,6 +5,7 @@
 #include "TensorView.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QApplication>
 #include <QDir>
@@ -26,7 +27,7 @@ const Model& model(const QString& file)
     static std::map<QString, Model> cache;
     auto it = cache.find(file);
     if (it == cache.end())
-        it = cache.emplace(file, loadModel(QDir(g_data).filePath(file).toStdString())).first;
+        it = cache.emplace(file, openModel(QDir(g_data).filePath(file).toStdString())).first;
     return it->second;
 }
 

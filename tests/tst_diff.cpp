@@ -5,6 +5,7 @@
 #include "diff/ModelDiff.h"
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -146,7 +147,7 @@ void TestDiff::constantsBecomingInitializersAreOneMove()
 void TestDiff::realModelBodies()
 {
     // silero_vad (PyTorch export): all of its work is in If bodies; simplifying removes body nodes.
-    const Model a = loadModel(dataPath("real/silero_vad.onnx").toStdString());
+    const Model a = openModel(dataPath("real/silero_vad.onnx").toStdString());
     Pipeline pipeline(a, PipelineOptions{});
     pipeline.runToFixedPoint();
     const Model b = pipeline.current();

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -135,8 +136,8 @@ void TestEquivalence::verifyFixture(const QString& file, bool dynamic, const QSt
     // No more nodes (nor helper nodes) than ONNX Runtime's basic optimizer leaves.
     auto opt = node("optimize.js", {original, ortOptimized});
     QVERIFY2(opt.exitCode == 0, qPrintable(opt.out + opt.err));
-    const Model ours = loadModel(simplified.toStdString());
-    const Model theirs = loadModel(ortOptimized.toStdString());
+    const Model ours = openModel(simplified.toStdString());
+    const Model theirs = openModel(ortOptimized.toStdString());
     QVERIFY2(ours.graph.nodes.size() <= theirs.graph.nodes.size(),
              qPrintable(QString("netfold %1 nodes, ONNX Runtime %2").arg(ours.graph.nodes.size()).arg(theirs.graph.nodes.size())));
     if (dynamic)

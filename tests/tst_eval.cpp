@@ -6,8 +6,9 @@
 
 #include "eval/Evaluator.h"
 #include "model/DataType.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QElapsedTimer>
 #include <QtTest>
@@ -765,18 +766,18 @@ void TestEval::supportedOps()
 
 void TestEval::missingKernels()
 {
-    const Model custom = loadModel(dataPath("custom_domain.onnx").toStdString());
+    const Model custom = openModel(dataPath("custom_domain.onnx").toStdString());
     QCOMPARE(netfold::missingKernels(custom.graph), std::vector<std::string>{"com.example:MyOp"});
     for (const char* file : {"seed_static.onnx", "transformer_dyn.onnx", "if_model.onnx", "loop_model.onnx",
                              "opset18.onnx", "opset21.onnx", "tiny_resnet.onnx", "seed_bn.onnx"}) {
-        const Model m = loadModel(dataPath(file).toStdString());
+        const Model m = openModel(dataPath(file).toStdString());
         QVERIFY2(netfold::missingKernels(m.graph).empty(), file);
     }
 }
 
 void TestEval::ifModel()
 {
-    const Model m = loadModel(dataPath("if_model.onnx").toStdString());
+    const Model m = openModel(dataPath("if_model.onnx").toStdString());
     const auto out = evaluateGraph(m, m.graph, {{"X", parseTensor("float[2,3]{1,-2,3,-4,5,-6}")}});
     QCOMPARE(out.size(), std::size_t(1));
     const QString diff = compareTensors(*parseTensor("float[2,3]{1,0,3.2,0,5.4,0}"), *out.at("Y"), 1e-6, 1e-6);
@@ -785,7 +786,7 @@ void TestEval::ifModel()
 
 void TestEval::loopModel()
 {
-    const Model m = loadModel(dataPath("loop_model.onnx").toStdString());
+    const Model m = openModel(dataPath("loop_model.onnx").toStdString());
     const auto out = evaluateGraph(m, m.graph, {{"X", parseTensor("float[3]{1,2,3}")}});
     QString diff = compareTensors(*parseTensor("float[3]{1.9375,6,63}"), *out.at("Y"), 0, 0);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
@@ -887,7 +888,7 @@ void TestEval::ifWithOuterScope()
 
 void TestEval::graphFeedErrors()
 {
-    const Model m = loadModel(dataPath("seed_static.onnx").toStdString());
+    const Model m = openModel(dataPath("seed_static.onnx").toStdString());
     auto errorFor = [&](const std::map<std::string, TensorPtr>& feeds) {
         try {
             evaluateGraph(m, m.graph, feeds);

@@ -14,8 +14,9 @@
 
 #include "eval/Evaluator.h"
 #include "model/DataType.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -706,7 +707,7 @@ CaseRun runModelCase(const OrtCase& c, std::mt19937& rng, QJsonObject& feeds)
 {
     CaseRun run{c, {}, {}, {}};
     try {
-        const Model m = loadModel(c.modelFile.toStdString());
+        const Model m = openModel(c.modelFile.toStdString());
         std::map<std::string, TensorPtr> values;
         for (const auto& input : m.graph.inputs) {
             if (m.graph.findInitializer(input.name))

@@ -7,6 +7,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Passes.h"
 #include "passes/Pipeline.h"
 
@@ -578,7 +579,7 @@ void TestFusion::realExports()
     const QString ortOptimized = m_dir.filePath("ort-" + QFileInfo(file).fileName());
     const ProcessResult r = runCli({"simplify", original, simplified, "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    const Model ours = loadModel(simplified.toStdString());
+    const Model ours = openModel(simplified.toStdString());
     QCOMPARE(count(ours, "LayerNormalization"), layerNorms);
     QCOMPARE(count(ours, "Gelu"), gelus);
     QCOMPARE(count(ours, "GroupNormalization"), groupNorms);
@@ -599,7 +600,7 @@ void TestFusion::realExports()
     QVERIFY2(cmp.exitCode == 0, qPrintable(cmp.out + cmp.err));
     const ProcessResult opt = node("optimize.js", {original, ortOptimized});
     QVERIFY2(opt.exitCode == 0, qPrintable(opt.out + opt.err));
-    const Model theirs = loadModel(ortOptimized.toStdString());
+    const Model theirs = openModel(ortOptimized.toStdString());
     QVERIFY2(ours.graph.nodes.size() <= theirs.graph.nodes.size(),
              qPrintable(QString("netfold %1 nodes, ONNX Runtime %2").arg(ours.graph.nodes.size()).arg(theirs.graph.nodes.size())));
     // Valid ONNX where ONNX 1.12 knows the opset (LayerNormalization-17).

@@ -5,7 +5,7 @@
 #include "tst_eval_support.h"
 
 #include "eval/Evaluator.h"
-#include "model/Error.h"
+#include "util/Error.h"
 
 #include <onnx/defs/schema.h>
 

@@ -10,6 +10,7 @@
 #include "layout/LayoutGraph.h"
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QtTest>
 
@@ -123,7 +124,7 @@ void TestLayout::shapeLabels()
     QCOMPARE(shapeLabel(t), std::string("batch\u00d7?\u00d7?\u00d78"));
     QCOMPARE(t.toString(), std::string("float[batch,?,?,8]"));
     // The transformer fixture's attention has such dims after inference: none is drawn.
-    const Model m = loadModel(dataPath("transformer_dyn.onnx").toStdString());
+    const Model m = openModel(dataPath("transformer_dyn.onnx").toStdString());
     int placeholders = 0;
     for (const auto& [name, type] : m.graph.types)
         for (const Dim& d : type.dims)
@@ -145,7 +146,7 @@ void TestLayout::drawableGraph_data()
 void TestLayout::drawableGraph()
 {
     QFETCH(QString, file);
-    const Model m = loadModel(dataPath(file).toStdString());
+    const Model m = openModel(dataPath(file).toStdString());
     const Graph& g = m.graph;
     const LayoutGraph lg = drawable(m);
 
@@ -221,7 +222,7 @@ void TestLayout::drawableGraph()
 
 void TestLayout::constantsInline()
 {
-    const Model m = loadModel(dataPath("transformer_dyn.onnx").toStdString());
+    const Model m = openModel(dataPath("transformer_dyn.onnx").toStdString());
     const LayoutGraph lg = drawable(m);
     for (const LayoutNode& n : lg.nodes)
         QVERIFY(n.opType != "Constant");
@@ -242,7 +243,7 @@ void TestLayout::schemaNames()
     QCOMPARE(schemaInputName("Reshape", "", 13, 1), std::string("shape"));
     QCOMPARE(schemaInputName("Concat", "", 13, 3), std::string("inputs"));
     QCOMPARE(schemaInputName("MyOp", "com.example", 1, 0), std::string("input 0"));
-    const Model m = loadModel(dataPath("seed_static.onnx").toStdString());
+    const Model m = openModel(dataPath("seed_static.onnx").toStdString());
     const LayoutGraph lg = drawable(m);
     bool sawConvWeight = false;
     for (const LayoutNode& n : lg.nodes)
@@ -261,7 +262,7 @@ void TestLayout::layoutFixtures_data() { drawableGraph_data(); }
 void TestLayout::layoutFixtures()
 {
     QFETCH(QString, file);
-    const Model m = loadModel(dataPath(file).toStdString());
+    const Model m = openModel(dataPath(file).toStdString());
     const LayoutGraph lg = drawable(m);
     const LayoutResult res = layoutGraph(lg);
     QVERIFY2(res.error.empty(), res.error.c_str());
@@ -415,7 +416,7 @@ void TestLayout::concurrentLayouts()
     // Several layouts at once (each with its own chunk workers) give what they give alone.
     std::vector<LayoutGraph> graphs;
     for (const char* f : {"transformer_dyn.onnx", "seed_static.onnx", "tiny_resnet.onnx", "seed_view.onnx"})
-        graphs.push_back(drawable(loadModel(dataPath(f).toStdString())));
+        graphs.push_back(drawable(openModel(dataPath(f).toStdString())));
     graphs.push_back(drawable(chainModel(45)));
     graphs.push_back(drawable(chainModel(70)));
     LayoutOptions o;
@@ -482,8 +483,8 @@ void TestLayout::manyLayoutsInOneProcess()
     // its second call crashes dot. Mixed graphs laid out over and over in one process (about a
     // thousand dot runs) crashed without the guard in DotLayout.cpp.
     std::vector<LayoutGraph> graphs;
-    graphs.push_back(drawable(loadModel(dataPath("transformer_dyn.onnx").toStdString())));
-    graphs.push_back(drawable(loadModel(dataPath("seed_static.onnx").toStdString())));
+    graphs.push_back(drawable(openModel(dataPath("transformer_dyn.onnx").toStdString())));
+    graphs.push_back(drawable(openModel(dataPath("seed_static.onnx").toStdString())));
     graphs.push_back(drawable(chainModel(45)));
     graphs.push_back(drawable(chainModel(70)));
     LayoutOptions o;

@@ -3,8 +3,9 @@
 #include "TestSupport.h"
 
 #include "model/DataType.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "model/ModelSummary.h"
 #include "shape/ShapeInference.h"
 
@@ -78,7 +79,7 @@ void TestModel::loadsFixture()
 {
     QFETCH(QString, file);
     const QJsonObject expect = fixtures().value(file).toObject();
-    const Model m = loadModel(dataPath(file).toStdString());
+    const Model m = openModel(dataPath(file).toStdString());
     const QString warning = expect.value("expect_warning").toString();
     if (!warning.isEmpty()) {
         QCOMPARE(int(m.warnings.size()), 1);
@@ -120,7 +121,7 @@ void TestModel::roundTripIsLossless()
 {
     QFETCH(QString, file);
     QTemporaryDir dir;
-    const Model a = loadModel(dataPath(file).toStdString());
+    const Model a = openModel(dataPath(file).toStdString());
     const QString out = dir.filePath("copy.onnx");
     if (!a.warnings.empty()) {
         // Unreadable external data: saving must fail cleanly, never write half a model.
@@ -129,7 +130,7 @@ void TestModel::roundTripIsLossless()
         return;
     }
     saveModel(a, out.toStdString());
-    const Model b = loadModel(out.toStdString());
+    const Model b = openModel(out.toStdString());
     QCOMPARE(b.graph.nodes.size(), a.graph.nodes.size());
     QCOMPARE(b.graph.totalNodeCount(), a.graph.totalNodeCount());
     QCOMPARE(b.graph.initializers.size(), a.graph.initializers.size());
@@ -151,7 +152,7 @@ void TestModel::decodesEveryDtype()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QJsonArray inits = QJsonDocument::fromJson(f.readAll()).object().value("initializers").toArray();
     QVERIFY(inits.size() >= 12);
-    const Model m = loadModel(dataPath("fp16_bf16.onnx").toStdString());
+    const Model m = openModel(dataPath("fp16_bf16.onnx").toStdString());
     for (const auto& v : inits) {
         const QJsonObject e = v.toObject();
         const Initializer* init = m.graph.findInitializer(e.value("name").toString().toStdString());
@@ -181,7 +182,7 @@ void TestModel::decodesEveryDtype()
 
 void TestModel::weightsAreDecodedLazily()
 {
-    const Model m = loadModel(dataPath("seed_static.onnx").toStdString());
+    const Model m = openModel(dataPath("seed_static.onnx").toStdString());
     for (const auto& i : m.graph.initializers)
         QVERIFY(!i.tensor->isDecoded());
     const Tensor& w = *m.graph.initializers.front().tensor;
@@ -192,7 +193,7 @@ void TestModel::weightsAreDecodedLazily()
 
 void TestModel::externalDataKept()
 {
-    const Model m = loadModel(dataPath("external_data.onnx").toStdString());
+    const Model m = openModel(dataPath("external_data.onnx").toStdString());
     bool anyExternal = false;
     for (const auto& i : m.graph.initializers) {
         anyExternal = anyExternal || i.tensor->storage() == Tensor::Storage::External;
@@ -203,7 +204,7 @@ void TestModel::externalDataKept()
     const QString out = dir.filePath("ext.onnx");
     saveModel(m, out.toStdString());
     QVERIFY(QFile::exists(out + ".data"));
-    const Model b = loadModel(out.toStdString());
+    const Model b = openModel(out.toStdString());
     for (std::size_t i = 0; i < m.graph.initializers.size(); ++i)
         QVERIFY(m.graph.initializers[i].tensor->sameContent(*b.graph.initializers[i].tensor));
 }
@@ -227,7 +228,7 @@ void TestModel::badInput()
     QFETCH(QString, file);
     QFETCH(QString, expected);
     try {
-        loadModel(dataPath(file).toStdString());
+        openModel(dataPath(file).toStdString());
         QFAIL("loaded a bad model");
     } catch (const Error& e) {
         const QString msg = QString::fromUtf8(e.what());
@@ -248,7 +249,7 @@ void TestModel::saveNeverOverwritesInput()
         f.open(QIODevice::ReadOnly);
         return f.readAll();
     }();
-    const Model m = loadModel(in.toStdString());
+    const Model m = openModel(in.toStdString());
     QVERIFY_EXCEPTION_THROWN(saveModel(m, in.toStdString()), Error);
     QFile f(in);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -256,17 +257,17 @@ void TestModel::saveNeverOverwritesInput()
     SaveOptions o;
     o.overwriteInput = true;
     saveModel(m, in.toStdString(), o);
-    QCOMPARE(loadModel(in.toStdString()).graph.nodes.size(), m.graph.nodes.size());
+    QCOMPARE(openModel(in.toStdString()).graph.nodes.size(), m.graph.nodes.size());
 }
 
 void TestModel::saveFailureLeavesNothing()
 {
     QTemporaryDir dir;
-    const Model m = loadModel(dataPath("seed_static.onnx").toStdString());
+    const Model m = openModel(dataPath("seed_static.onnx").toStdString());
     QVERIFY_EXCEPTION_THROWN(saveModel(m, dir.filePath("missing/out.onnx").toStdString()), Error);
     QVERIFY_EXCEPTION_THROWN(saveModel(m, dir.path().toStdString()), Error);
     // A model whose external data is missing cannot be saved; no partial file remains.
-    const Model broken = loadModel(dataPath("bad/missing_external.onnx").toStdString());
+    const Model broken = openModel(dataPath("bad/missing_external.onnx").toStdString());
     QVERIFY(!broken.warnings.empty());
     QVERIFY_EXCEPTION_THROWN(saveModel(broken, dir.filePath("out.onnx").toStdString()), Error);
     QCOMPARE(dirEntries(dir.path()), QStringList());
@@ -274,13 +275,13 @@ void TestModel::saveFailureLeavesNothing()
 
 void TestModel::shapesInferred()
 {
-    const Model m = loadModel(dataPath("seed_dynamic.onnx").toStdString());
+    const Model m = openModel(dataPath("seed_dynamic.onnx").toStdString());
     QCOMPARE(QString::fromStdString(m.graph.typeOf("output0").toString()), QString("float[batch,10]"));
     for (const auto& n : m.graph.nodes)
         for (const auto& o : n.outputs)
             QVERIFY2(m.graph.typeOf(o).elemType != 0, o.c_str());
     QVERIFY(m.graph.inferenceNotes.empty());
-    const Model huge = loadModel(dataPath("bad/huge_dim.onnx").toStdString());
+    const Model huge = openModel(dataPath("bad/huge_dim.onnx").toStdString());
     QVERIFY(huge.graph.typeOf(huge.graph.nodes[0].outputs[0]).hasShape);
 }
 
@@ -288,13 +289,13 @@ void TestModel::newerOpsetsLoadWithNotes()
 {
     QCOMPARE(knownOnnxOpset(), 17);
     // Ops that changed after opset 17 are inferred by netfold's own rules (core/shape/OpsetRules).
-    const Model m18 = loadModel(dataPath("opset18.onnx").toStdString());
+    const Model m18 = openModel(dataPath("opset18.onnx").toStdString());
     QVERIFY(m18.graph.inferenceNotes.empty());
     QCOMPARE(QString::fromStdString(m18.graph.typeOf("m").toString()), QString("float[1,4,1]"));
-    const Model m21 = loadModel(dataPath("opset21.onnx").toStdString());
+    const Model m21 = openModel(dataPath("opset21.onnx").toStdString());
     QVERIFY(m21.graph.inferenceNotes.empty());
     // An op nobody defines is still named, with the opset.
-    const Model m = loadModel(dataPath("opsets/unknown_op23.onnx").toStdString());
+    const Model m = openModel(dataPath("opsets/unknown_op23.onnx").toStdString());
     QCOMPARE(m.graph.inferenceNotes.size(), std::size_t(2)); // the op, and its consumer
     bool namesOpset = false;
     for (const auto& [id, note] : m.graph.inferenceNotes)
@@ -306,7 +307,7 @@ void TestModel::newerOpsetsLoadWithNotes()
 
 void TestModel::customDomainNoted()
 {
-    const Model m = loadModel(dataPath("custom_domain.onnx").toStdString());
+    const Model m = openModel(dataPath("custom_domain.onnx").toStdString());
     bool noted = false;
     for (const auto& [id, note] : m.graph.inferenceNotes)
         noted = noted || note.find("com.example") != std::string::npos;
@@ -315,7 +316,7 @@ void TestModel::customDomainNoted()
 
 void TestModel::subgraphsAreNested()
 {
-    const Model m = loadModel(dataPath("if_model.onnx").toStdString());
+    const Model m = openModel(dataPath("if_model.onnx").toStdString());
     QVERIFY(m.graph.subgraphCount() >= 2);
     QVERIFY(m.graph.totalNodeCount() > m.graph.nodes.size());
     std::set<NodeId> ids;
@@ -331,7 +332,7 @@ void TestModel::subgraphsAreNested()
 
 void TestModel::pathsLeadIntoBodies()
 {
-    const Model m = loadModel(dataPath("nested_model.onnx").toStdString());
+    const Model m = openModel(dataPath("nested_model.onnx").toStdString());
     auto named = [](const Graph& g, const std::string& name) {
         for (const auto& n : g.nodes)
             if (n.name == name)

@@ -5,6 +5,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "shape/OpsetRules.h"
 #include "shape/OpsetTable.h"
 #include "shape/ShapeInference.h"
@@ -193,7 +194,7 @@ void TestOpset::perOpShapesMatchOrt()
     QFETCH(QStringList, outputs);
     QFETCH(int, opset);
     QFETCH(QJsonObject, dataDims);
-    const Model m = loadModel(dataPath(model).toStdString());
+    const Model m = openModel(dataPath(model).toStdString());
     QVERIFY2(m.graph.inferenceNotes.empty(), m.graph.inferenceNotes.begin()->second.c_str());
     const QJsonObject ort = m_ort[name].toObject();
     QVERIFY2(ort["ok"].toBool(), qPrintable("ONNX Runtime: " + ort["error"].toString()));
@@ -243,8 +244,8 @@ void TestOpset::retypedInfersAsOriginal()
 {
     QFETCH(QString, file);
     QFETCH(QString, original);
-    const Model orig = loadModel(dataPath(original).toStdString());
-    const Model re = loadModel(dataPath(file).toStdString());
+    const Model orig = openModel(dataPath(original).toStdString());
+    const Model re = openModel(dataPath(file).toStdString());
     QVERIFY(re.opsetVersion("") >= 18);
     std::map<std::string, ValueType> a, b;
     collectTypes(orig.graph, "", a);
@@ -316,7 +317,7 @@ void TestOpset::badOpsNamed()
     // node is not inferred and the note says why; nothing crashes or overflows.
     QFETCH(QString, model);
     QFETCH(QString, expect);
-    const Model m = loadModel(dataPath(model).toStdString());
+    const Model m = openModel(dataPath(model).toStdString());
     QCOMPARE(m.graph.inferenceNotes.size(), std::size_t(1));
     const std::string& note = m.graph.inferenceNotes.begin()->second;
     QVERIFY2(note.find("Shape inference failed") != std::string::npos && note.find(expect.toStdString()) != std::string::npos,
@@ -343,7 +344,7 @@ void TestOpset::lowPrecisionValuesMatchOrt()
     QVERIFY2(result["ok"].toBool(), qPrintable(result["error"].toString()));
     const QJsonObject outputs = result["outputs"].toObject();
 
-    const Model m = loadModel(path.toStdString());
+    const Model m = openModel(path.toStdString());
     QVERIFY2(m.graph.inferenceNotes.empty(), m.graph.inferenceNotes.begin()->second.c_str());
     QCOMPARE(m.graph.initializers.size(), std::size_t(12));
     std::set<std::string> names;
@@ -376,7 +377,7 @@ void TestOpset::lowPrecisionValuesMatchOrt()
 void TestOpset::float4Values()
 {
     // ONNX Runtime has no CPU kernel that reads float4e2m1; the format's 16 values instead.
-    const Model m = loadModel(dataPath("opsets/types_f4.onnx").toStdString());
+    const Model m = openModel(dataPath("opsets/types_f4.onnx").toStdString());
     const Tensor& raw = *m.graph.findInitializer("f4_raw")->tensor;
     QCOMPARE(dtypeName(raw.dtype()), std::string("float4e2m1"));
     const std::vector<double> table = {0, 0.5, 1, 1.5, 2, 3, 4, 6, -0.0, -0.5, -1, -1.5, -2, -3, -4, -6};
@@ -403,7 +404,7 @@ void TestOpset::lowPrecisionRoundTrip()
     QVERIFY(in.open(QIODevice::ReadOnly));
     const QByteArray original = in.readAll();
     QVERIFY(original.contains("make_opsets.py") || file.contains("f4"));
-    const Model m = loadModel(path.toStdString());
+    const Model m = openModel(path.toStdString());
     const QString saved = m_dir.filePath(QFileInfo(file).fileName());
     saveModel(m, saved.toStdString());
     QFile out(saved);
@@ -426,7 +427,7 @@ void TestOpset::lowPrecisionRoundTrip()
         QVERIFY(written.contains("make_opsets.py") && written.contains("per-tensor") && written.contains("graph_note"));
     }
     // A computed 4-bit tensor is written packed, two elements a byte.
-    const Model types = loadModel(dataPath("opsets/types_ir10.onnx").toStdString());
+    const Model types = openModel(dataPath("opsets/types_ir10.onnx").toStdString());
     const Tensor& i4 = *types.graph.findInitializer("i4_raw")->tensor;
     const Tensor copy(i4.dtype(), i4.dims(), i4.bytes().toBytes());
     onnx::TensorProto proto;

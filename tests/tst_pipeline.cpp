@@ -4,9 +4,10 @@
 
 #include "model/DataType.h"
 
-#include "model/Error.h"
+#include "util/Error.h"
 #include "diff/Provenance.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -16,7 +17,7 @@ using namespace netfold::test;
 
 namespace {
 
-Model load(const QString& name) { return loadModel(dataPath(name).toStdString()); }
+Model load(const QString& name) { return openModel(dataPath(name).toStdString()); }
 
 int count(const Model& m, const std::string& op)
 {

@@ -11,6 +11,7 @@
 #include "SimplifySession.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QtTest>
 
@@ -23,7 +24,7 @@ namespace {
 
 std::shared_ptr<const Model> load(const QString& name)
 {
-    return std::make_shared<const Model>(loadModel(dataPath(name).toStdString()));
+    return std::make_shared<const Model>(openModel(dataPath(name).toStdString()));
 }
 
 void waitIdle(SimplifySession& s) { QTRY_VERIFY_WITH_TIMEOUT(!s.busy(), 60000); }

@@ -15,6 +15,7 @@
 #include "StubItem.h"
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <QBuffer>
 #include <QLineEdit>
@@ -31,7 +32,7 @@ namespace {
 
 std::shared_ptr<Model> load(const QString& file)
 {
-    return std::make_shared<Model>(loadModel(dataPath(file).toStdString()));
+    return std::make_shared<Model>(openModel(dataPath(file).toStdString()));
 }
 
 std::shared_ptr<const Graph> graphOf(const std::shared_ptr<Model>& m)

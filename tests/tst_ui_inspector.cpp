@@ -12,6 +12,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -741,7 +742,7 @@ print(json.dumps(out))
 
 void TestUiInspector::missingExternalData()
 {
-    const Model m = loadModel(dataPath("bad/missing_external.onnx").toStdString());
+    const Model m = openModel(dataPath("bad/missing_external.onnx").toStdString());
     const Initializer* init = m.graph.findInitializer("W");
     QVERIFY(init);
     TensorView view;

@@ -12,6 +12,7 @@
 #include "SummaryPanel.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -49,7 +50,7 @@ private slots:
 void TestUiSimplify::committedPipelineIsStableWhileBusy()
 {
     SimplifySession session;
-    Model model = loadModel(dataPath("transformer_dyn.onnx").toStdString());
+    Model model = openModel(dataPath("transformer_dyn.onnx").toStdString());
     session.setModel(std::make_shared<const Model>(std::move(model)));
     const Pipeline* before = session.pipeline();
     int progressSignals = 0;

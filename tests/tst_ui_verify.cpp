@@ -4,6 +4,7 @@
 
 #include "SummaryPanel.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -33,7 +34,7 @@ void TestUiVerify::init()
 {
     if (m_before)
         return;
-    Model original = loadModel(dataPath("real/melspectrogram.onnx").toStdString());
+    Model original = openModel(dataPath("real/melspectrogram.onnx").toStdString());
     Pipeline pipeline(original, PipelineOptions{});
     pipeline.runToFixedPoint();
     m_before = std::make_shared<const Model>(pipeline.original());
@@ -95,7 +96,7 @@ void TestUiVerify::badShapeIsRefused()
 // silero_vad: 2 top-level nodes, 248 in If bodies; the table counts ops in bodies too.
 void TestUiVerify::countsIncludeBodies()
 {
-    auto model = std::make_shared<const Model>(loadModel(dataPath("real/silero_vad.onnx").toStdString()));
+    auto model = std::make_shared<const Model>(openModel(dataPath("real/silero_vad.onnx").toStdString()));
     SummaryPanel panel;
     panel.setModels(model, model);
     QTableWidget* counts = panel.countsTable();

@@ -13,8 +13,9 @@
 #include "SummaryPanel.h"
 #include "UiText.h"
 #include "diff/Report.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "model/ModelSummary.h"
 
 #include <QAction>
@@ -526,7 +527,7 @@ bool MainWindow::openFile(const QString& path)
     try {
         QElapsedTimer clock;
         clock.start();
-        auto model = std::make_unique<Model>(loadModel(path.toStdString()));
+        auto model = std::make_unique<Model>(openModel(path.toStdString()));
         if (qEnvironmentVariableIntValue("NETFOLD_TIMING"))
             qInfo("netfold: load %.1f ms", clock.nsecsElapsed() / 1e6);
         setModel(std::move(model), QFileInfo(path).fileName());
@@ -547,7 +548,7 @@ bool MainWindow::openSample()
     }
     const QByteArray bytes = f.readAll();
     try {
-        auto model = std::make_unique<Model>(modelFromBytes(bytes.toStdString()));
+        auto model = std::make_unique<Model>(openModelBytes(bytes.toStdString()));
         setModel(std::move(model), "sample-reshape.onnx");
         return true;
     } catch (const std::exception& e) {

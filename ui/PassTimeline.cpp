@@ -4,7 +4,7 @@
 #include "UiText.h"
 
 #include "diff/Report.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelSummary.h"
 
 #include <QAction>

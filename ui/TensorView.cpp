@@ -4,7 +4,7 @@
 #include "TensorTableModel.h"
 
 #include "model/DataType.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelSummary.h"
 #include "model/Npy.h"
 

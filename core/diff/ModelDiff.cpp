@@ -1,6 +1,6 @@
-#include "ModelDiff.h"
+#include "diff/ModelDiff.h"
 
-#include "../model/DataType.h"
+#include "model/DataType.h"
 
 #include <onnx/onnx_pb.h>
 

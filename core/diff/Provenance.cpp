@@ -1,4 +1,4 @@
-#include "Provenance.h"
+#include "diff/Provenance.h"
 
 #include <unordered_map>
 #include <unordered_set>

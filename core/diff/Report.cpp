@@ -1,6 +1,6 @@
-#include "Report.h"
+#include "diff/Report.h"
 
-#include "../model/ModelSummary.h"
+#include "model/ModelSummary.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
 #pragma once
-#include "../passes/Pipeline.h"
-#include "../util/Json.h"
+#include "passes/Pipeline.h"
+#include "util/Json.h"
 
 #include <map>
 #include <string>

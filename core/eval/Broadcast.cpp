@@ -1,4 +1,4 @@
-#include "Broadcast.h"
+#include "eval/Broadcast.h"
 
 #include <algorithm>
 

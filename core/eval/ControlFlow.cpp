@@ -1,8 +1,8 @@
 // If, Loop and Scan: their bodies run with the enclosing graph's values in scope.
-#include "Broadcast.h"
-#include "Kernel.h"
-#include "TensorOps.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Kernel.h"
+#include "eval/TensorOps.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <algorithm>

@@ -1,8 +1,8 @@
 // Conv and ConvTranspose (any number of spatial axes, groups, pads, strides, dilations, auto_pad),
 // computed as im2col / col2im around a matrix product.
-#include "Elementwise.h"
-#include "Gemm.h"
-#include "Spatial.h"
+#include "eval/Elementwise.h"
+#include "eval/Gemm.h"
+#include "eval/Spatial.h"
 
 namespace netfold::eval {
 

@@ -1,7 +1,7 @@
 // The ai.onnx ops netfold deliberately has no kernel for, with the reason. tests/tst_kernel_coverage.cpp
 // checks that every op of ONNX 1.12's opsets 1-17 has a kernel or an entry here, and that README.md's
 // "Kernel coverage" section lists exactly these.
-#include "Evaluator.h"
+#include "eval/Evaluator.h"
 
 namespace netfold {
 

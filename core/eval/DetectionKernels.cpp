@@ -1,6 +1,6 @@
 // Detection: NonMaxSuppression, RoiAlign and MaxRoiPool.
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <cmath>
@@ -95,11 +95,19 @@ Outputs nonMaxSuppression(KernelContext& ctx)
     return {out.finish()};
 }
 
-/// Bilinear sample of one channel plane at (y, x) the way RoiAlign samples (0 outside [-1, size]).
-double roiSample(const double* plane, int64_t H, int64_t W, double y, double x)
+/// The four corners RoiAlign samples at (y, x) of an H x W plane and their bilinear weights; none
+/// (count 0) outside [-1, size].
+struct RoiCorners {
+    int count = 0;
+    int64_t index[4] = {0, 0, 0, 0};
+    double weight[4] = {0, 0, 0, 0};
+};
+
+RoiCorners roiCorners(int64_t H, int64_t W, double y, double x)
 {
+    RoiCorners c;
     if (y < -1.0 || y > double(H) || x < -1.0 || x > double(W))
-        return 0.0;
+        return c;
     y = std::max(y, 0.0);
     x = std::max(x, 0.0);
     auto yl = static_cast<int64_t>(y), xl = static_cast<int64_t>(x);
@@ -117,34 +125,32 @@ double roiSample(const double* plane, int64_t H, int64_t W, double y, double x)
         xh = xl + 1;
     }
     const double ly = y - double(yl), lx = x - double(xl), hy = 1 - ly, hx = 1 - lx;
-    return hy * hx * plane[yl * W + xl] + hy * lx * plane[yl * W + xh] + ly * hx * plane[yh * W + xl]
-           + ly * lx * plane[yh * W + xh];
+    c.count = 4;
+    const int64_t index[4] = {yl * W + xl, yl * W + xh, yh * W + xl, yh * W + xh};
+    const double weight[4] = {hy * hx, hy * lx, ly * hx, ly * lx};
+    std::copy(index, index + 4, c.index);
+    std::copy(weight, weight + 4, c.weight);
+    return c;
+}
+
+/// Bilinear sample of one channel plane at (y, x) the way RoiAlign samples (0 outside [-1, size]).
+double roiSample(const double* plane, int64_t H, int64_t W, double y, double x)
+{
+    const RoiCorners c = roiCorners(H, W, y, x);
+    double sum = 0;
+    for (int k = 0; k < c.count; ++k)
+        sum += c.weight[k] * plane[c.index[k]];
+    return sum;
 }
 
 /// The four weighted corners of a RoiAlign sample (max mode takes the largest of them).
 double roiSampleMax(const double* plane, int64_t H, int64_t W, double y, double x)
 {
-    if (y < -1.0 || y > double(H) || x < -1.0 || x > double(W))
+    const RoiCorners c = roiCorners(H, W, y, x);
+    if (c.count == 0)
         return 0.0;
-    y = std::max(y, 0.0);
-    x = std::max(x, 0.0);
-    auto yl = static_cast<int64_t>(y), xl = static_cast<int64_t>(x);
-    int64_t yh, xh;
-    if (yl >= H - 1) {
-        yh = yl = H - 1;
-        y = double(yl);
-    } else {
-        yh = yl + 1;
-    }
-    if (xl >= W - 1) {
-        xh = xl = W - 1;
-        x = double(xl);
-    } else {
-        xh = xl + 1;
-    }
-    const double ly = y - double(yl), lx = x - double(xl), hy = 1 - ly, hx = 1 - lx;
-    return std::max(std::max(hy * hx * plane[yl * W + xl], hy * lx * plane[yl * W + xh]),
-                    std::max(ly * hx * plane[yh * W + xl], ly * lx * plane[yh * W + xh]));
+    return std::max(std::max(c.weight[0] * plane[c.index[0]], c.weight[1] * plane[c.index[1]]),
+                    std::max(c.weight[2] * plane[c.index[2]], c.weight[3] * plane[c.index[3]]));
 }
 
 Outputs roiAlign(KernelContext& ctx)

@@ -1,9 +1,9 @@
 // Einsum (explicit and implicit output, ellipsis broadcasting, repeated labels as diagonals) and
 // GridSample (bilinear, nearest, bicubic; zeros, border, reflection padding).
-#include "Broadcast.h"
-#include "Elementwise.h"
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Elementwise.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <cctype>
@@ -55,40 +55,46 @@ std::vector<int> parseTerm(const KernelContext& ctx, const std::string& term, in
     return labels;
 }
 
-Outputs einsum(KernelContext& ctx)
+/// The equation without spaces, split into its input terms and the output term (rhs; hasArrow false
+/// when there is no "->").
+struct Equation {
+    std::string text, rhs;
+    std::vector<std::string> terms;
+    bool hasArrow = false;
+};
+
+Equation parseEquation(const KernelContext& ctx)
 {
-    std::string eq;
+    Equation e;
     for (char c : ctx.attrString("equation"))
         if (!std::isspace(static_cast<unsigned char>(c)))
-            eq += c;
-    if (eq.empty())
+            e.text += c;
+    if (e.text.empty())
         ctx.fail("the equation is empty");
-    const std::size_t arrow = eq.find("->");
-    const std::string lhs = eq.substr(0, arrow);
-    std::vector<std::string> terms;
+    const std::size_t arrow = e.text.find("->");
+    e.hasArrow = arrow != std::string::npos;
+    if (e.hasArrow)
+        e.rhs = e.text.substr(arrow + 2);
+    const std::string lhs = e.text.substr(0, arrow);
     for (std::size_t start = 0;;) {
         const std::size_t comma = lhs.find(',', start);
-        terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        e.terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         if (comma == std::string::npos)
             break;
         start = comma + 1;
     }
-    if (terms.size() != ctx.inputCount())
-        ctx.fail("the equation " + quote(eq) + " has " + std::to_string(terms.size()) + " terms for "
+    if (e.terms.size() != ctx.inputCount())
+        ctx.fail("the equation " + quote(e.text) + " has " + std::to_string(e.terms.size()) + " terms for "
                  + std::to_string(ctx.inputCount()) + " inputs");
-    const int32_t dt = ctx.in(0).dtype();
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-        ctx.requireType(i, kNumeric);
-        if (ctx.in(i).dtype() != dt)
-            ctx.requireSameType(0, i);
-    }
-    int ellipsisRank = 0;
-    std::vector<std::vector<int>> labels;
-    for (std::size_t i = 0; i < terms.size(); ++i)
-        labels.push_back(parseTerm(ctx, terms[i], int64_t(ctx.in(i).rank()), ellipsisRank));
-    // Size of every label; ellipsis dims broadcast (1 stretches).
-    std::vector<int64_t> size(std::size_t(kEllipsisBase + ellipsisRank), -1);
-    std::vector<int> uses(size.size(), 0);
+    return e;
+}
+
+/// Size of every label (ellipsis dims broadcast: 1 stretches) and how many input axes use it.
+void labelSizes(const KernelContext& ctx, const std::vector<std::vector<int>>& labels, int ellipsisRank,
+                std::vector<int64_t>& size, std::vector<int>& uses)
+{
+    size.assign(std::size_t(kEllipsisBase + ellipsisRank), -1);
+    uses.assign(size.size(), 0);
     for (std::size_t i = 0; i < labels.size(); ++i)
         for (std::size_t a = 0; a < labels[i].size(); ++a) {
             const int l = labels[i][a];
@@ -104,34 +110,59 @@ Outputs einsum(KernelContext& ctx)
     for (int k = 0; k < ellipsisRank; ++k)
         if (size[std::size_t(kEllipsisBase + k)] < 0)
             size[std::size_t(kEllipsisBase + k)] = 1;
+}
+
+/// The output's labels: the explicit output term, or (implicit mode) the ellipsis then the labels
+/// used once, alphabetically.
+std::vector<int> outputLabels(const KernelContext& ctx, const Equation& e, int ellipsisRank, const std::vector<int>& uses)
+{
     std::vector<int> outLabels;
-    if (arrow != std::string::npos) {
+    if (e.hasArrow) {
         int outEllipsis = 0;
-        const std::string rhs = eq.substr(arrow + 2);
-        bool hasEllipsis = rhs.find("...") != std::string::npos;
+        const bool hasEllipsis = e.rhs.find("...") != std::string::npos;
         int64_t letterCount = 0;
-        for (char c : rhs)
+        for (char c : e.rhs)
             letterCount += std::isalpha(static_cast<unsigned char>(c)) ? 1 : 0;
-        outLabels = parseTerm(ctx, rhs, letterCount + (hasEllipsis ? ellipsisRank : 0), outEllipsis);
+        outLabels = parseTerm(ctx, e.rhs, letterCount + (hasEllipsis ? ellipsisRank : 0), outEllipsis);
         std::vector<int> seen;
         for (int l : outLabels) {
             if (std::find(seen.begin(), seen.end(), l) != seen.end())
-                ctx.fail("output label repeated in " + quote(rhs));
+                ctx.fail("output label repeated in " + quote(e.rhs));
             if (l < kEllipsisBase && uses[std::size_t(l)] == 0)
-                ctx.fail("output term " + quote(rhs) + " has a label no input has");
+                ctx.fail("output term " + quote(e.rhs) + " has a label no input has");
             seen.push_back(l);
         }
-    } else {
-        for (int k = ellipsisRank - 1; k >= 0; --k)
-            outLabels.push_back(kEllipsisBase + k);
-        std::vector<char> chars;
-        for (int l = 0; l < kEllipsisBase; ++l)
-            if (uses[std::size_t(l)] == 1)
-                chars.push_back(l < 26 ? char('a' + l) : char('A' + l - 26));
-        std::sort(chars.begin(), chars.end()); // alphabetical, upper case before lower case
-        for (char c : chars)
-            outLabels.push_back(letterLabel(c));
+        return outLabels;
     }
+    for (int k = ellipsisRank - 1; k >= 0; --k)
+        outLabels.push_back(kEllipsisBase + k);
+    std::vector<char> chars;
+    for (int l = 0; l < kEllipsisBase; ++l)
+        if (uses[std::size_t(l)] == 1)
+            chars.push_back(l < 26 ? char('a' + l) : char('A' + l - 26));
+    std::sort(chars.begin(), chars.end()); // alphabetical, upper case before lower case
+    for (char c : chars)
+        outLabels.push_back(letterLabel(c));
+    return outLabels;
+}
+
+Outputs einsum(KernelContext& ctx)
+{
+    const Equation eq = parseEquation(ctx);
+    const int32_t dt = ctx.in(0).dtype();
+    for (std::size_t i = 0; i < eq.terms.size(); ++i) {
+        ctx.requireType(i, kNumeric);
+        if (ctx.in(i).dtype() != dt)
+            ctx.requireSameType(0, i);
+    }
+    int ellipsisRank = 0;
+    std::vector<std::vector<int>> labels;
+    for (std::size_t i = 0; i < eq.terms.size(); ++i)
+        labels.push_back(parseTerm(ctx, eq.terms[i], int64_t(ctx.in(i).rank()), ellipsisRank));
+    std::vector<int64_t> size;
+    std::vector<int> uses;
+    labelSizes(ctx, labels, ellipsisRank, size, uses);
+    const std::vector<int> outLabels = outputLabels(ctx, eq, ellipsisRank, uses);
     // Every label that occurs: output labels first, then the summed ones.
     std::vector<int> loop = outLabels;
     for (int l = 0; l < int(size.size()); ++l)

@@ -1,9 +1,9 @@
 #pragma once
 // Internal to core/eval: elementwise maps over one or two (broadcast) tensors in a working type:
 // double for float dtypes, int64_t for signed integers and bool, uint64_t for unsigned integers.
-#include "Broadcast.h"
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <type_traits>
 

@@ -1,8 +1,8 @@
 // Kernel dispatch and whole-graph evaluation.
-#include "Evaluator.h"
+#include "eval/Evaluator.h"
 
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <new>
 #include <set>

@@ -1,7 +1,7 @@
 // Indexing: Slice, Gather, GatherElements, GatherND, ScatterND, ScatterElements (Scatter), NonZero,
 // Trilu, CumSum, OneHot, TopK.
-#include "Elementwise.h"
-#include "TensorOps.h"
+#include "eval/Elementwise.h"
+#include "eval/TensorOps.h"
 
 #include <limits>
 #include <algorithm>

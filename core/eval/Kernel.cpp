@@ -1,7 +1,7 @@
-#include "Kernel.h"
+#include "eval/Kernel.h"
 
-#include "Broadcast.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <cmath>
@@ -300,6 +300,22 @@ TensorPtr withDims(const KernelContext& ctx, const Tensor& t, std::vector<int64_
     Output out(ctx, t.dtype(), std::move(dims), Output::Fill::Overwritten);
     out.copyRun(0, t, 0, t.numel());
     return out.finish();
+}
+
+std::vector<double> broadcastInput(const KernelContext& ctx, std::size_t i, const std::vector<int64_t>& dims)
+{
+    const Tensor& p = ctx.in(i);
+    if (!broadcastsTo(p.dims(), dims))
+        ctx.fail("input " + std::to_string(i) + " of shape " + dimsString(p.dims()) + " does not broadcast to "
+                 + dimsString(dims));
+    const auto v = readAs<double>(p);
+    std::vector<double> out(static_cast<std::size_t>(product(dims)));
+    BroadcastIterator it(dims, {p.dims()});
+    for (auto& o : out) {
+        o = v[static_cast<std::size_t>(it.offset(0))];
+        it.next();
+    }
+    return out;
 }
 
 } // namespace netfold::eval

@@ -1,10 +1,10 @@
 #pragma once
 // Internal to core/eval: what every kernel sees (its node, inputs, attributes, limits) and how it
 // validates inputs and builds outputs.
-#include "Evaluator.h"
+#include "eval/Evaluator.h"
 
-#include "../model/DataType.h"
-#include "../model/Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <cstdint>
 #include <cstring>
@@ -180,6 +180,9 @@ private:
 
 /// A new tensor with the same elements as t and other dims (Reshape, Squeeze ...).
 TensorPtr withDims(const KernelContext& ctx, const Tensor& t, std::vector<int64_t> dims);
+/// Input i as doubles broadcast unidirectionally over dims, flattened (fails naming the input when
+/// its shape does not broadcast to dims).
+std::vector<double> broadcastInput(const KernelContext& ctx, std::size_t i, const std::vector<int64_t>& dims);
 
 using KernelFn = std::vector<TensorPtr> (*)(KernelContext&);
 using KernelTable = std::map<std::string, KernelFn>;

@@ -1,6 +1,6 @@
 // MatMul (batched, broadcasting, 1-D rules) and Gemm.
-#include "Elementwise.h"
-#include "Gemm.h"
+#include "eval/Elementwise.h"
+#include "eval/Gemm.h"
 
 namespace netfold::eval {
 

@@ -1,5 +1,5 @@
 // Elementwise arithmetic, comparisons, logic, activations, Clip and Softmax.
-#include "Elementwise.h"
+#include "eval/Elementwise.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 // The remaining deterministic ops of opsets 1-17: Shrink, Compress, ReverseSequence, Det,
 // LpNormalization, GlobalLpPool, LpPool, MaxUnpool, MeanVarianceNormalization, Unique,
 // NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (inference: the loss values).
-#include "Elementwise.h"
-#include "Spatial.h"
+#include "eval/Elementwise.h"
+#include "eval/Spatial.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -1,7 +1,7 @@
 // Normalization and other network layers in inference mode: BatchNormalization,
 // InstanceNormalization, LayerNormalization, LRN, Dropout, DepthToSpace, SpaceToDepth.
-#include "Elementwise.h"
-#include "TensorOps.h"
+#include "eval/Elementwise.h"
+#include "eval/TensorOps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -93,23 +93,13 @@ Outputs instanceNormalization(KernelContext& ctx)
     return {out.finish()};
 }
 
-/// A parameter broadcast (unidirectionally) over the normalized dims, flattened to their size.
+/// A parameter broadcast (unidirectionally) over the normalized dims, flattened to their size
+/// (scale 1 and bias 0 when absent).
 std::vector<double> expandOver(const KernelContext& ctx, std::size_t i, const std::vector<int64_t>& dims)
 {
     if (!ctx.has(i))
         return std::vector<double>(static_cast<std::size_t>(product(dims)), i == 1 ? 1.0 : 0.0);
-    const Tensor& p = ctx.in(i);
-    if (!broadcastsTo(p.dims(), dims))
-        ctx.fail("input " + std::to_string(i) + " of shape " + dimsString(p.dims()) + " does not broadcast to "
-                 + dimsString(dims));
-    const auto v = readAs<double>(p);
-    std::vector<double> out(static_cast<std::size_t>(product(dims)));
-    BroadcastIterator it(dims, {p.dims()});
-    for (auto& o : out) {
-        o = v[static_cast<std::size_t>(it.offset(0))];
-        it.next();
-    }
-    return out;
+    return broadcastInput(ctx, i, dims);
 }
 
 Outputs layerNormalization(KernelContext& ctx)

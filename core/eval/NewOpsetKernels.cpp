@@ -1,7 +1,7 @@
 // Kernels for ops that opsets 18-23 added to the family the evaluator covers: GroupNormalization
 // (18, per-channel scale and bias from 21), RMSNormalization (23), RotaryEmbedding (23),
 // Col2Im (18), CenterCropPad (18), AffineGrid (20) and Attention (23).
-#include "Elementwise.h"
+#include "eval/Elementwise.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,23 +12,6 @@ namespace netfold::eval {
 namespace {
 
 using Outputs = std::vector<TensorPtr>;
-
-/// Input i (float) broadcast unidirectionally over dims, flattened.
-std::vector<double> broadcastOver(const KernelContext& ctx, std::size_t i, const std::vector<int64_t>& dims)
-{
-    const Tensor& p = ctx.in(i);
-    if (!broadcastsTo(p.dims(), dims))
-        ctx.fail("input " + std::to_string(i) + " of shape " + dimsString(p.dims()) + " does not broadcast to "
-                 + dimsString(dims));
-    const auto v = readAs<double>(p);
-    std::vector<double> out(static_cast<std::size_t>(product(dims)));
-    BroadcastIterator it(dims, {p.dims()});
-    for (auto& o : out) {
-        o = v[static_cast<std::size_t>(it.offset(0))];
-        it.next();
-    }
-    return out;
-}
 
 /// GroupNormalization: statistics per instance and group of C / num_groups channels; scale and
 /// bias per group (opset 18) or per channel (opset 21).
@@ -85,7 +68,7 @@ Outputs rmsNormalization(KernelContext& ctx)
     const Tensor& x = ctx.in(0);
     const auto a = static_cast<std::size_t>(ctx.axis(ctx.attrInt("axis", -1), static_cast<int64_t>(x.rank())));
     const std::vector<int64_t> normDims(x.dims().begin() + static_cast<std::ptrdiff_t>(a), x.dims().end());
-    const auto scale = broadcastOver(ctx, 1, normDims);
+    const auto scale = broadcastInput(ctx, 1, normDims);
     const double eps = ctx.attrFloat("epsilon", 1e-5f);
     const int64_t inner = product(normDims), outer = product(x.dims(), 0, a);
     const auto v = readAs<double>(x);
@@ -347,6 +330,32 @@ Heads withPast(const KernelContext& ctx, std::size_t pastIndex, const Heads& cur
     return all;
 }
 
+/// attn_mask (input 3) broadcast to the scores' shape, or empty when there is none; isBool says
+/// whether it is a boolean mask (keep where true) rather than an additive one.
+std::vector<double> attentionMask(const KernelContext& ctx, const std::vector<int64_t>& scoreDims, bool& isBool)
+{
+    if (!ctx.has(3))
+        return {};
+    isBool = ctx.in(3).dtype() == dtype::Bool;
+    return broadcastInput(ctx, 3, scoreDims);
+}
+
+/// Softmax of a row of scores; a row masked out entirely (all -inf) becomes zeros.
+void softmaxInPlace(std::vector<double>& row)
+{
+    const double inf = std::numeric_limits<double>::infinity();
+    double top = -inf;
+    for (double e : row)
+        top = std::max(top, e);
+    double sum = 0;
+    for (double& e : row) {
+        e = top == -inf ? 0.0 : std::exp(e - top);
+        sum += e;
+    }
+    for (double& e : row)
+        e = sum > 0 ? e / sum : 0.0;
+}
+
 /// Attention (opset 23): softmax(Q K^T * scale (softcapped) + mask) V, with grouped-query heads,
 /// a past key/value cache and the optional present and qk_matmul outputs.
 Outputs attention(KernelContext& ctx)
@@ -370,21 +379,8 @@ Outputs attention(KernelContext& ctx)
     if (mode < 0 || mode > 3)
         ctx.fail("qk_matmul_output_mode " + std::to_string(mode) + " is not 0-3");
     const std::vector<int64_t> scoreDims{q.batch, q.heads, q.seq, total};
-    std::vector<double> mask;
     bool boolMask = false;
-    if (ctx.has(3)) {
-        const Tensor& m = ctx.in(3);
-        if (!broadcastsTo(m.dims(), scoreDims))
-            ctx.fail("attn_mask of shape " + dimsString(m.dims()) + " does not broadcast to " + dimsString(scoreDims));
-        boolMask = m.dtype() == dtype::Bool;
-        const auto mv = readAs<double>(m);
-        mask.resize(static_cast<std::size_t>(product(scoreDims)));
-        BroadcastIterator it(scoreDims, {m.dims()});
-        for (auto& e : mask) {
-            e = mv[static_cast<std::size_t>(it.offset(0))];
-            it.next();
-        }
-    }
+    const std::vector<double> mask = attentionMask(ctx, scoreDims, boolMask);
     const int32_t dt = ctx.in(0).dtype();
     std::vector<int64_t> yDims = q.threeD ? std::vector<int64_t>{q.batch, q.seq, q.heads * v.size}
                                           : std::vector<int64_t>{q.batch, q.heads, q.seq, v.size};
@@ -417,16 +413,7 @@ Outputs attention(KernelContext& ctx)
                         qk.setDouble(base + t, e);
                     row[static_cast<std::size_t>(t)] = e;
                 }
-                double top = -inf;
-                for (double e : row)
-                    top = std::max(top, e);
-                double sum = 0;
-                for (double& e : row) {
-                    e = top == -inf ? 0.0 : std::exp(e - top);
-                    sum += e;
-                }
-                for (double& e : row)
-                    e = sum > 0 ? e / sum : 0.0;
+                softmaxInPlace(row);
                 if (mode == 3 && ctx.wantsOutput(3))
                     for (int64_t t = 0; t < total; ++t)
                         qk.setDouble(base + t, row[static_cast<std::size_t>(t)]);

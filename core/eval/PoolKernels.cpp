@@ -1,6 +1,6 @@
 // Pooling: MaxPool (with Indices), AveragePool, GlobalAveragePool, GlobalMaxPool.
-#include "Elementwise.h"
-#include "Spatial.h"
+#include "eval/Elementwise.h"
+#include "eval/Spatial.h"
 
 #include <limits>
 

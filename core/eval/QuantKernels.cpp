@@ -1,9 +1,9 @@
 // Quantization: QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 // ConvInteger, QLinearMatMul and QLinearConv. Scales are applied in float, rounding half to even,
 // as ONNX Runtime does; integer products run through the MatMul and Conv kernels on exact doubles.
-#include "Broadcast.h"
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <cmath>

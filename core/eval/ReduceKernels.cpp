@@ -1,5 +1,5 @@
 // Reductions: ReduceSum/Prod/Min/Max/Mean/L1/L2/LogSum/LogSumExp/SumSquare, ArgMax, ArgMin.
-#include "Elementwise.h"
+#include "eval/Elementwise.h"
 
 #include <algorithm>
 #include <cmath>

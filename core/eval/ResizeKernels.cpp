@@ -1,6 +1,6 @@
 // Resize (nearest, linear and cubic, antialiased from opset 18, opset 10 to 19 coordinate modes) and
 // Upsample, done one axis at a time.
-#include "Elementwise.h"
+#include "eval/Elementwise.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Recurrent layers: RNN, GRU and LSTM (every direction, activation list, initial state,
 // sequence_lens and layout), computed in double and stored in the dtype of X.
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -117,9 +117,33 @@ std::vector<double> param(const KernelContext& ctx, std::size_t i, const std::ve
     return readAs<double>(ctx.in(i));
 }
 
-Outputs recurrent(KernelContext& ctx, Cell cell)
+/// An RNN, GRU or LSTM node's inputs and attributes, checked.
+struct Recurrence {
+    Cell cell = Cell::Rnn;
+    int64_t T = 0, B = 0, I = 0, D = 1, H = 0, G = 1; ///< steps, batch, input size, directions, hidden, gates
+    int64_t layout = 0;                             ///< 1: batch first
+    bool reverseOnly = false;                       ///< direction "reverse"
+    std::vector<double> W, R, bias, h0, c0, peep;
+    std::vector<int64_t> lens;
+    std::vector<Activation> acts; ///< actsPerDirection per direction
+    std::size_t actsPerDirection = 1;
+    double clip = 0; ///< 0: none
+    bool linearBeforeReset = false;
+
+    double clipped(double v) const { return clip > 0 ? std::min(clip, std::max(-clip, v)) : v; }
+    int64_t stateIndex(int64_t d, int64_t b) const { return layout ? (b * D + d) * H : (d * B + b) * H; }
+    std::vector<int64_t> stateDims() const
+    {
+        return layout ? std::vector<int64_t>{B, D, H} : std::vector<int64_t>{D, B, H};
+    }
+};
+
+/// Reads and checks the sizes, weights, initial states and attributes.
+Recurrence readRecurrence(const KernelContext& ctx, Cell cell)
 {
-    const std::size_t gates = cell == Cell::Rnn ? 1 : cell == Cell::Gru ? 3 : 4;
+    Recurrence m;
+    m.cell = cell;
+    m.G = cell == Cell::Rnn ? 1 : cell == Cell::Gru ? 3 : 4;
     ctx.requireType(0, kFloatTypes);
     ctx.requireRank(0, 3);
     ctx.requireRank(1, 3);
@@ -127,138 +151,172 @@ Outputs recurrent(KernelContext& ctx, Cell cell)
     ctx.requireSameType(0, 1);
     ctx.requireSameType(0, 2);
     const Tensor& x = ctx.in(0);
-    const int64_t layout = ctx.opset() >= 14 ? ctx.attrInt("layout", 0) : 0;
-    if (layout != 0 && layout != 1)
-        ctx.fail("layout " + std::to_string(layout) + " is not 0 or 1");
-    const int64_t T = x.dims()[layout ? 1 : 0], B = x.dims()[layout ? 0 : 1], I = x.dims()[2];
+    m.layout = ctx.opset() >= 14 ? ctx.attrInt("layout", 0) : 0;
+    if (m.layout != 0 && m.layout != 1)
+        ctx.fail("layout " + std::to_string(m.layout) + " is not 0 or 1");
+    m.T = x.dims()[m.layout ? 1 : 0], m.B = x.dims()[m.layout ? 0 : 1], m.I = x.dims()[2];
     const std::string direction = ctx.attrString("direction", "forward");
     if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
         ctx.fail("direction " + quote(direction) + " is not forward, reverse or bidirectional");
-    const int64_t D = direction == "bidirectional" ? 2 : 1;
-    const int64_t H = ctx.hasAttr("hidden_size") ? ctx.attrInt("hidden_size", 0) : ctx.in(2).dims()[2];
-    if (H <= 0)
-        ctx.fail("hidden_size " + std::to_string(H) + " is not positive");
-    const int64_t G = int64_t(gates);
+    m.reverseOnly = direction == "reverse";
+    m.D = direction == "bidirectional" ? 2 : 1;
+    m.H = ctx.hasAttr("hidden_size") ? ctx.attrInt("hidden_size", 0) : ctx.in(2).dims()[2];
+    if (m.H <= 0)
+        ctx.fail("hidden_size " + std::to_string(m.H) + " is not positive");
     if (cell == Cell::Lstm && ctx.attrInt("input_forget", 0) != 0)
         ctx.fail("input_forget=1 has no kernel");
-    const auto W = param(ctx, 1, {D, G * H, I}, "W");
-    const auto R = param(ctx, 2, {D, G * H, H}, "R");
-    std::vector<double> bias(std::size_t(D * 2 * G * H), 0.0);
+    const int64_t D = m.D, G = m.G, H = m.H, B = m.B, T = m.T;
+    m.W = param(ctx, 1, {D, G * H, m.I}, "W");
+    m.R = param(ctx, 2, {D, G * H, H}, "R");
+    m.bias.assign(std::size_t(D * 2 * G * H), 0.0);
     if (ctx.has(3))
-        bias = param(ctx, 3, {D, 2 * G * H}, "B");
-    std::vector<int64_t> lens(std::size_t(B), T);
+        m.bias = param(ctx, 3, {D, 2 * G * H}, "B");
+    m.lens.assign(std::size_t(B), T);
     if (ctx.has(4)) {
-        lens = ctx.ints(4);
+        m.lens = ctx.ints(4);
         if (ctx.in(4).dims() != std::vector<int64_t>{B})
             ctx.fail("sequence_lens has shape " + dimsString(ctx.in(4).dims()) + ", expected [" + std::to_string(B) + "]");
-        for (int64_t l : lens)
+        for (int64_t l : m.lens)
             if (l < 0 || l > T)
                 ctx.fail("sequence_lens value " + std::to_string(l) + " is outside [0, " + std::to_string(T) + "]");
     }
-    const std::vector<int64_t> stateDims = layout ? std::vector<int64_t>{B, D, H} : std::vector<int64_t>{D, B, H};
-    auto stateIndex = [&](int64_t d, int64_t b) { return layout ? (b * D + d) * H : (d * B + b) * H; };
-    std::vector<double> h0(std::size_t(D * B * H), 0.0), c0(std::size_t(D * B * H), 0.0);
+    m.h0.assign(std::size_t(D * B * H), 0.0);
+    m.c0.assign(std::size_t(D * B * H), 0.0);
     if (ctx.has(5))
-        h0 = param(ctx, 5, stateDims, "initial_h");
-    std::vector<double> peep(std::size_t(D * 3 * H), 0.0);
+        m.h0 = param(ctx, 5, m.stateDims(), "initial_h");
+    m.peep.assign(std::size_t(D * 3 * H), 0.0);
     if (cell == Cell::Lstm) {
         if (ctx.has(6))
-            c0 = param(ctx, 6, stateDims, "initial_c");
+            m.c0 = param(ctx, 6, m.stateDims(), "initial_c");
         if (ctx.has(7))
-            peep = param(ctx, 7, {D, 3 * H}, "P");
+            m.peep = param(ctx, 7, {D, 3 * H}, "P");
     }
     const std::vector<std::string> defaults = cell == Cell::Rnn   ? std::vector<std::string>{"Tanh"}
                                               : cell == Cell::Gru ? std::vector<std::string>{"Sigmoid", "Tanh"}
                                                                   : std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"};
-    const auto acts = activations(ctx, defaults.size(), D, defaults);
-    const double clip = ctx.hasAttr("clip") ? double(ctx.attrFloat("clip", 0)) : 0.0;
-    if (ctx.hasAttr("clip") && !(clip > 0))
-        ctx.fail("clip " + formatNumber(clip) + " is not positive");
-    auto clipped = [&](double v) { return clip > 0 ? std::min(clip, std::max(-clip, v)) : v; };
-    const bool linearBeforeReset = cell == Cell::Gru && ctx.attrInt("linear_before_reset", 0) != 0;
+    m.actsPerDirection = defaults.size();
+    m.acts = activations(ctx, defaults.size(), D, defaults);
+    m.clip = ctx.hasAttr("clip") ? double(ctx.attrFloat("clip", 0)) : 0.0;
+    if (ctx.hasAttr("clip") && !(m.clip > 0))
+        ctx.fail("clip " + formatNumber(m.clip) + " is not positive");
+    m.linearBeforeReset = cell == Cell::Gru && ctx.attrInt("linear_before_reset", 0) != 0;
+    return m;
+}
 
+/// One direction's slice of the weights.
+struct DirectionWeights {
+    const double* r;  ///< R, [G*H, H]
+    const double* rb; ///< the recurrence bias, [G*H]
+    const double* p;  ///< LSTM peepholes, [3*H]
+    const Activation* act;
+};
+
+/// Scratch of one time step: x W^T + Wb (pre) and h R^T + Rb (rec) per gate row, and the gates.
+struct StepScratch {
+    std::vector<double> pre, rec, z, rg, cand;
+};
+
+/// GRU: gates z, r, h. Without linear_before_reset the candidate's recurrence reads r (.) H.
+void gruStep(const Recurrence& m, const DirectionWeights& w, StepScratch& s, std::vector<double>& h)
+{
+    const int64_t H = m.H;
+    for (int64_t k = 0; k < H; ++k) {
+        s.z[std::size_t(k)] = w.act[0](m.clipped(s.pre[std::size_t(k)] + s.rec[std::size_t(k)]));
+        s.rg[std::size_t(k)] = w.act[0](m.clipped(s.pre[std::size_t(H + k)] + s.rec[std::size_t(H + k)]));
+    }
+    for (int64_t k = 0; k < H; ++k) {
+        double v;
+        if (m.linearBeforeReset) {
+            v = s.pre[std::size_t(2 * H + k)] + s.rg[std::size_t(k)] * s.rec[std::size_t(2 * H + k)];
+        } else {
+            double sum = w.rb[2 * H + k];
+            const double* rr = w.r + (2 * H + k) * H;
+            for (int64_t j = 0; j < H; ++j)
+                sum += rr[j] * s.rg[std::size_t(j)] * h[std::size_t(j)];
+            v = s.pre[std::size_t(2 * H + k)] + sum;
+        }
+        s.cand[std::size_t(k)] = w.act[1](m.clipped(v));
+    }
+    for (int64_t k = 0; k < H; ++k) {
+        const auto kk = std::size_t(k);
+        h[kk] = (1 - s.z[kk]) * s.cand[kk] + s.z[kk] * h[kk];
+    }
+}
+
+/// LSTM: gates i, o, f, c; peepholes i, o, f.
+void lstmStep(const Recurrence& m, const DirectionWeights& w, const StepScratch& s, std::vector<double>& h,
+              std::vector<double>& c)
+{
+    const int64_t H = m.H;
+    const auto& pre = s.pre;
+    const auto& rec = s.rec;
+    for (int64_t k = 0; k < H; ++k) {
+        const auto kk = std::size_t(k);
+        const double in = w.act[0](m.clipped(pre[kk] + rec[kk] + w.p[k] * c[kk]));
+        const double f = w.act[0](m.clipped(pre[std::size_t(2 * H + k)] + rec[std::size_t(2 * H + k)] + w.p[2 * H + k] * c[kk]));
+        const double cc = w.act[1](m.clipped(pre[std::size_t(3 * H + k)] + rec[std::size_t(3 * H + k)]));
+        c[kk] = f * c[kk] + in * cc;
+        const double o = w.act[0](m.clipped(pre[std::size_t(H + k)] + rec[std::size_t(H + k)] + w.p[H + k] * c[kk]));
+        h[kk] = o * w.act[2](c[kk]);
+    }
+}
+
+Outputs recurrent(KernelContext& ctx, Cell cell)
+{
+    const Recurrence m = readRecurrence(ctx, cell);
+    const int64_t T = m.T, B = m.B, I = m.I, D = m.D, H = m.H, G = m.G, layout = m.layout;
+    const Tensor& x = ctx.in(0);
     const auto xs = readAs<double>(x);
     const std::vector<int64_t> yDims = layout ? std::vector<int64_t>{B, T, D, H} : std::vector<int64_t>{T, D, B, H};
     Output y(ctx, x.dtype(), yDims);
-    Output yh(ctx, x.dtype(), stateDims);
-    Output yc(ctx, x.dtype(), stateDims);
+    Output yh(ctx, x.dtype(), m.stateDims());
+    Output yc(ctx, x.dtype(), m.stateDims());
     auto yIndex = [&](int64_t t, int64_t d, int64_t b) { return layout ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H; };
     auto xAt = [&](int64_t t, int64_t b) { return xs.data() + (layout ? (b * T + t) : (t * B + b)) * I; };
 
     const auto hs = static_cast<std::size_t>(H), gs = static_cast<std::size_t>(G * H);
-    std::vector<double> h(hs), c(hs), pre(gs), rec(gs), z(hs), rg(hs), cand(hs);
+    std::vector<double> h(hs), c(hs);
+    StepScratch s{std::vector<double>(gs), std::vector<double>(gs), std::vector<double>(hs), std::vector<double>(hs),
+                  std::vector<double>(hs)};
     for (int64_t d = 0; d < D; ++d) {
-        const bool reverse = direction == "reverse" || d == 1;
-        const double* w = W.data() + d * G * H * I;
-        const double* r = R.data() + d * G * H * H;
-        const double* wb = bias.data() + d * 2 * G * H;
-        const double* rb = wb + G * H;
-        const double* p = peep.data() + d * 3 * H;
-        const Activation* act = acts.data() + std::size_t(d) * defaults.size();
+        const bool reverse = m.reverseOnly || d == 1;
+        const double* w = m.W.data() + d * G * H * I;
+        const double* wb = m.bias.data() + d * 2 * G * H;
+        const DirectionWeights dw{m.R.data() + d * G * H * H, wb + G * H, m.peep.data() + d * 3 * H,
+                                  m.acts.data() + std::size_t(d) * m.actsPerDirection};
         for (int64_t b = 0; b < B; ++b) {
-            std::copy_n(h0.data() + stateIndex(d, b), H, h.begin());
-            std::copy_n(c0.data() + stateIndex(d, b), H, c.begin());
-            const int64_t len = lens[std::size_t(b)];
+            std::copy_n(m.h0.data() + m.stateIndex(d, b), H, h.begin());
+            std::copy_n(m.c0.data() + m.stateIndex(d, b), H, c.begin());
+            const int64_t len = m.lens[std::size_t(b)];
             for (int64_t step = 0; step < len; ++step) {
                 const int64_t t = reverse ? len - 1 - step : step;
                 const double* xt = xAt(t, b);
                 for (int64_t g = 0; g < G * H; ++g) {
-                    double sx = wb[g], sr = rb[g];
+                    double sx = wb[g], sr = dw.rb[g];
                     const double* wr = w + g * I;
                     for (int64_t k = 0; k < I; ++k)
                         sx += wr[k] * xt[k];
-                    const double* rr = r + g * H;
+                    const double* rr = dw.r + g * H;
                     for (int64_t k = 0; k < H; ++k)
                         sr += rr[k] * h[std::size_t(k)];
-                    pre[std::size_t(g)] = sx;
-                    rec[std::size_t(g)] = sr;
+                    s.pre[std::size_t(g)] = sx;
+                    s.rec[std::size_t(g)] = sr;
                 }
                 if (cell == Cell::Rnn) {
                     for (int64_t k = 0; k < H; ++k)
-                        h[std::size_t(k)] = act[0](clipped(pre[std::size_t(k)] + rec[std::size_t(k)]));
+                        h[std::size_t(k)] = dw.act[0](m.clipped(s.pre[std::size_t(k)] + s.rec[std::size_t(k)]));
                 } else if (cell == Cell::Gru) {
-                    // Gates z, r, h. Without linear_before_reset the candidate's recurrence reads r (.) H.
-                    for (int64_t k = 0; k < H; ++k) {
-                        z[std::size_t(k)] = act[0](clipped(pre[std::size_t(k)] + rec[std::size_t(k)]));
-                        rg[std::size_t(k)] = act[0](clipped(pre[std::size_t(H + k)] + rec[std::size_t(H + k)]));
-                    }
-                    for (int64_t k = 0; k < H; ++k) {
-                        double v;
-                        if (linearBeforeReset) {
-                            v = pre[std::size_t(2 * H + k)] + rg[std::size_t(k)] * rec[std::size_t(2 * H + k)];
-                        } else {
-                            double s = rb[2 * H + k];
-                            const double* rr = r + (2 * H + k) * H;
-                            for (int64_t j = 0; j < H; ++j)
-                                s += rr[j] * rg[std::size_t(j)] * h[std::size_t(j)];
-                            v = pre[std::size_t(2 * H + k)] + s;
-                        }
-                        cand[std::size_t(k)] = act[1](clipped(v));
-                    }
-                    for (int64_t k = 0; k < H; ++k) {
-                        const auto kk = std::size_t(k);
-                        h[kk] = (1 - z[kk]) * cand[kk] + z[kk] * h[kk];
-                    }
+                    gruStep(m, dw, s, h);
                 } else {
-                    // Gates i, o, f, c; peepholes i, o, f.
-                    for (int64_t k = 0; k < H; ++k) {
-                        const auto kk = std::size_t(k);
-                        const double in = act[0](clipped(pre[kk] + rec[kk] + p[k] * c[kk]));
-                        const double f = act[0](clipped(pre[std::size_t(2 * H + k)] + rec[std::size_t(2 * H + k)]
-                                                        + p[2 * H + k] * c[kk]));
-                        const double cc = act[1](clipped(pre[std::size_t(3 * H + k)] + rec[std::size_t(3 * H + k)]));
-                        c[kk] = f * c[kk] + in * cc;
-                        const double o = act[0](clipped(pre[std::size_t(H + k)] + rec[std::size_t(H + k)] + p[H + k] * c[kk]));
-                        h[kk] = o * act[2](c[kk]);
-                    }
+                    lstmStep(m, dw, s, h, c);
                 }
                 const int64_t at = yIndex(t, d, b);
                 for (int64_t k = 0; k < H; ++k)
                     y.setDouble(at + k, h[std::size_t(k)]);
             }
             for (int64_t k = 0; k < H; ++k) {
-                yh.setDouble(stateIndex(d, b) + k, h[std::size_t(k)]);
-                yc.setDouble(stateIndex(d, b) + k, c[std::size_t(k)]);
+                yh.setDouble(m.stateIndex(d, b) + k, h[std::size_t(k)]);
+                yc.setDouble(m.stateIndex(d, b) + k, c[std::size_t(k)]);
             }
         }
     }

@@ -1,9 +1,9 @@
 // Shape manipulation and data movement: Shape, Size, Reshape, Flatten, Squeeze, Unsqueeze, Expand,
 // Tile, Transpose, Concat, Split, Pad, Range, ConstantOfShape, Constant, Identity, Cast, CastLike,
 // Where, EyeLike.
-#include "Elementwise.h"
+#include "eval/Elementwise.h"
 #include "model/Constant.h"
-#include "TensorOps.h"
+#include "eval/TensorOps.h"
 
 #include <onnx/onnx_pb.h>
 

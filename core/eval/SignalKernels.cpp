@@ -1,8 +1,8 @@
 // Signal processing (opset 17): DFT, STFT, HannWindow, HammingWindow, BlackmanWindow and
 // MelWeightMatrix. Transforms are direct sums in double (exact twiddles from a table of n values).
-#include "Broadcast.h"
-#include "Kernel.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Kernel.h"
+#include "eval/Values.h"
 
 #include <algorithm>
 #include <cmath>

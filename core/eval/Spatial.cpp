@@ -1,6 +1,6 @@
-#include "Spatial.h"
+#include "eval/Spatial.h"
 
-#include "Values.h"
+#include "eval/Values.h"
 
 namespace netfold::eval {
 

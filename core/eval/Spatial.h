@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core/eval: the sliding-window geometry shared by Conv and the pooling ops
 // (kernel, strides, dilations, pads, auto_pad, ceil_mode).
-#include "Kernel.h"
+#include "eval/Kernel.h"
 
 namespace netfold::eval {
 

@@ -1,14 +1,14 @@
-#include "TensorOps.h"
+#include "eval/TensorOps.h"
 
-#include "../model/DataType.h"
+#include "model/DataType.h"
 
 #include <algorithm>
 #include <cstring>
 #include <system_error>
 #include <thread>
 
-#include "Broadcast.h"
-#include "Values.h"
+#include "eval/Broadcast.h"
+#include "eval/Values.h"
 
 namespace netfold::eval {
 

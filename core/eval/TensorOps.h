@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core/eval: joining and slicing tensors along one axis (Concat, Split, Loop and Scan).
-#include "Broadcast.h"
-#include "Kernel.h"
+#include "eval/Broadcast.h"
+#include "eval/Kernel.h"
 
 namespace netfold::eval {
 

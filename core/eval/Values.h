@@ -1,9 +1,9 @@
 #pragma once
 // Internal to core/eval: reading tensor elements into a working type, and number formatting.
-#include "../model/DataType.h"
-#include "../model/Error.h"
-#include "../model/Tensor.h"
-#include "../util/Format.h"
+#include "model/DataType.h"
+#include "util/Error.h"
+#include "model/Tensor.h"
+#include "util/Format.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,9 +1,9 @@
-#include "Verify.h"
+#include "eval/Verify.h"
 
-#include "Evaluator.h"
+#include "eval/Evaluator.h"
 
-#include "../model/DataType.h"
-#include "../model/Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-#include "../model/Graph.h"
+#include "model/Graph.h"
 
 #include <map>
 #include <string>

@@ -1,6 +1,6 @@
-#include "DotLayout.h"
+#include "layout/DotLayout.h"
 
-#include "model/Error.h"
+#include "util/Error.h"
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>

@@ -1,5 +1,5 @@
 #pragma once
-#include "LayoutTypes.h"
+#include "layout/LayoutTypes.h"
 
 #include <mutex>
 #include <string>

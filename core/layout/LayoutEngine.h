@@ -1,6 +1,6 @@
 #pragma once
-#include "LayoutGraph.h"
-#include "LayoutTypes.h"
+#include "layout/LayoutGraph.h"
+#include "layout/LayoutTypes.h"
 
 #include <atomic>
 #include <cstddef>

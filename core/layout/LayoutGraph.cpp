@@ -1,4 +1,4 @@
-#include "LayoutGraph.h"
+#include "layout/LayoutGraph.h"
 
 #include "model/DataType.h"
 

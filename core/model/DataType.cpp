@@ -1,4 +1,4 @@
-#include "DataType.h"
+#include "model/DataType.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,7 +1,7 @@
-#include "Graph.h"
+#include "model/Graph.h"
 
-#include "DataType.h"
-#include "Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -1,8 +1,7 @@
-#include "ModelIO.h"
+#include "model/ModelIO.h"
 
-#include "DataType.h"
-#include "Error.h"
-#include "../shape/ShapeInference.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -737,8 +736,6 @@ Model modelFromProto(onnx::ModelProto&& proto, const std::string& baseDir, const
                 checkExternalData(model, i.name, *i.tensor, options, noted);
     };
     scan(model.graph);
-    if (options.inferShapes)
-        inferShapes(model);
     return model;
 }
 

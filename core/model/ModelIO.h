@@ -1,5 +1,5 @@
 #pragma once
-#include "Graph.h"
+#include "model/Graph.h"
 
 #include <functional>
 #include <string>
@@ -13,8 +13,6 @@ class TypeProto;
 namespace netfold {
 
 struct LoadOptions {
-    /// Run shape inference after loading (fills Graph::types and Graph::inferenceNotes).
-    bool inferShapes = true;
     /// Missing or too short external data files are errors (otherwise warnings in Model::warnings;
     /// the values then fail to decode when read). External data outside the model's folder and
     /// locations that are not regular files are always errors.
@@ -23,7 +21,8 @@ struct LoadOptions {
     bool allowExternalDataAnywhere = false;
 };
 
-/// Reads an .onnx file into netfold's IR. Weights are not decoded. Throws Error with a one-line
+/// Reads an .onnx file into netfold's IR. Weights are not decoded; shapes are not inferred (that
+/// is shape/Open.h's openModel, one layer up). Throws Error with a one-line
 /// message naming the file and the problem (missing, not a model, truncated, cycle, ...).
 Model loadModel(const std::string& path, const LoadOptions& options = {});
 /// Converts a parsed ModelProto (consumed) into the IR and validates it; baseDir resolves external data.

@@ -1,6 +1,6 @@
-#include "ModelSummary.h"
+#include "model/ModelSummary.h"
 
-#include "DataType.h"
+#include "model/DataType.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,7 +1,7 @@
 #pragma once
-#include "../util/Format.h"
-#include "../util/Json.h"
-#include "Graph.h"
+#include "util/Format.h"
+#include "util/Json.h"
+#include "model/Graph.h"
 
 #include <map>
 #include <string>

@@ -1,7 +1,7 @@
-#include "Npy.h"
+#include "model/Npy.h"
 
-#include "DataType.h"
-#include "Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,7 +1,7 @@
-#include "Tensor.h"
+#include "model/Tensor.h"
 
-#include "DataType.h"
-#include "Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -1,6 +1,6 @@
-#include "TensorStats.h"
+#include "model/TensorStats.h"
 
-#include "DataType.h"
+#include "model/DataType.h"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 #pragma once
-#include "Tensor.h"
+#include "model/Tensor.h"
 
 #include <cstdint>
 #include <functional>

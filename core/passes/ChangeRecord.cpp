@@ -1,4 +1,4 @@
-#include "ChangeRecord.h"
+#include "passes/ChangeRecord.h"
 
 #include <algorithm>
 

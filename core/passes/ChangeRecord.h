@@ -1,6 +1,6 @@
 #pragma once
-#include "../model/Graph.h"
-#include "../util/Json.h"
+#include "model/Graph.h"
+#include "util/Json.h"
 
 #include <map>
 #include <string>

@@ -1,8 +1,8 @@
 // Passes that turn computations into constants, and keep the initializer list tidy.
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
-#include "../model/ModelSummary.h"
+#include "model/ModelSummary.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -283,132 +283,169 @@ std::string blockedReason(const Node& n)
     return {};
 }
 
-void foldGraph(Graph& graph, PassContext& ctx)
-{
-    const GraphIndex index(graph);
-    std::unordered_map<std::string, TensorPtr> values;
-    for (const auto& init : graph.initializers)
-        if (!index.isGraphInput(init.name))
-            values[init.name] = init.tensor;
-    std::unordered_map<std::string, std::vector<NodeId>> contributors;
-    std::unordered_set<NodeId> folded;
-    std::vector<std::string> foldedOutputs;
-    EvalOptions evalOptions = ctx.options().eval;
+/// One constant-folding sweep over one graph: evaluates every node whose inputs are known, in
+/// order, then replaces the folded values still read by kept nodes (the frontier) by constants.
+class GraphFolder {
+public:
+    GraphFolder(Graph& graph, PassContext& ctx) : m_graph(graph), m_ctx(ctx), m_index(graph), m_evalOptions(ctx.options().eval)
+    {
+        for (const auto& init : graph.initializers)
+            if (!m_index.isGraphInput(init.name))
+                m_values[init.name] = init.tensor;
+    }
 
-    for (const auto& node : graph.nodes) {
-        if (edit::isPinned(ctx, node)) {
-            ctx.record().kept[node.id] = "Kept: pinned by the user.";
-            continue;
-        }
-        std::string why = blockedReason(node);
-        std::vector<TensorPtr> inputs;
-        std::vector<NodeId> from;
-        if (why.empty() && (node.opType == "Shape" || node.opType == "Size")) {
-            const ValueType t = graph.typeOf(node.input(0));
-            std::vector<Dim> dims = t.dims;
-            if (node.opType == "Shape")
-                if (auto d = edit::shapeOpDims(graph, node))
-                    dims = *d;
-            if (!t.hasShape)
-                why = "the shape of input " + quote(node.input(0)) + " is unknown";
-            else
-                why = describeDynamic(node.input(0), dims);
-            int64_t size = 1;
-            if (why.empty() && node.opType == "Size")
-                for (const auto& d : t.dims)
-                    if (__builtin_mul_overflow(size, d.value, &size)) {
-                        why = "the size of input " + quote(node.input(0)) + " does not fit in int64";
-                        break;
-                    }
-            if (why.empty()) {
-                TensorPtr value = node.opType == "Size" ? Tensor::int64s({size}, {}) : dimsTensor(dims);
-                values[node.outputs[0]] = value;
-                contributors[node.outputs[0]] = {node.id};
-                folded.insert(node.id);
-                foldedOutputs.push_back(node.outputs[0]);
+    void run()
+    {
+        for (const auto& node : m_graph.nodes) {
+            if (edit::isPinned(m_ctx, node)) {
+                m_ctx.record().kept[node.id] = "Kept: pinned by the user.";
                 continue;
             }
+            std::string why = blockedReason(node);
+            if (why.empty() && (node.opType == "Shape" || node.opType == "Size") && foldShape(node, why))
+                continue;
+            std::vector<TensorPtr> inputs;
+            std::vector<NodeId> from;
+            if (why.empty())
+                why = gatherInputs(node, inputs, from);
+            if (why.empty() && evaluate(node, inputs, from, why))
+                continue;
+            m_ctx.record().kept[node.id] = "Not folded: " + why + (why.empty() || why.back() == '.' ? "" : ".");
         }
-        if (why.empty()) {
-            for (const auto& in : node.inputs) {
-                if (in.empty()) {
-                    inputs.push_back(nullptr);
-                    continue;
-                }
-                auto it = values.find(in);
-                if (it == values.end()) {
-                    why = "input " + quote(in) + " is computed at run time";
+        if (!m_folded.empty())
+            commit();
+    }
+
+private:
+    void fold(const Node& node, const std::string& value, TensorPtr tensor, std::vector<NodeId> from)
+    {
+        m_values[value] = std::move(tensor);
+        m_contributors[value] = std::move(from);
+        m_folded.insert(node.id);
+        m_foldedOutputs.push_back(value);
+    }
+
+    /// Shape and Size fold from the inferred shape when it is static; why says otherwise.
+    bool foldShape(const Node& node, std::string& why)
+    {
+        const ValueType t = m_graph.typeOf(node.input(0));
+        std::vector<Dim> dims = t.dims;
+        if (node.opType == "Shape")
+            if (auto d = edit::shapeOpDims(m_graph, node))
+                dims = *d;
+        if (!t.hasShape)
+            why = "the shape of input " + quote(node.input(0)) + " is unknown";
+        else
+            why = describeDynamic(node.input(0), dims);
+        int64_t size = 1;
+        if (why.empty() && node.opType == "Size")
+            for (const auto& d : t.dims)
+                if (__builtin_mul_overflow(size, d.value, &size)) {
+                    why = "the size of input " + quote(node.input(0)) + " does not fit in int64";
                     break;
                 }
-                inputs.push_back(it->second);
-                auto c = contributors.find(in);
-                if (c != contributors.end())
-                    from.insert(from.end(), c->second.begin(), c->second.end());
-            }
-        }
-        if (why.empty()) {
-            // onnxsim's generator ops answer to the size limit; every other op may produce up to
-            // 8x the bytes of its inputs (Cast int8 -> double), or the size limit when that is
-            // more, so a small file cannot ask for gigabytes through broadcasting.
-            std::size_t inputBytes = 0;
-            for (const auto& t : inputs)
-                if (t)
-                    inputBytes += t->dtype() == dtype::String ? std::size_t(t->numel()) * 32 : t->byteSize();
-            const std::size_t generic = std::max(ctx.options().sizeLimit,
-                                                 inputBytes > (std::numeric_limits<std::size_t>::max() >> 4)
-                                                     ? std::numeric_limits<std::size_t>::max()
-                                                     : inputBytes * 8);
-            evalOptions.maxOutputBytes = std::min(generatorOps().count(node.opType) ? ctx.options().sizeLimit : generic,
-                                                  ctx.options().eval.maxOutputBytes);
-            try {
-                auto outs = evaluateNode(node, inputs, ctx.opset(), evalOptions);
-                from.push_back(node.id);
-                std::sort(from.begin(), from.end());
-                from.erase(std::unique(from.begin(), from.end()), from.end());
-                for (std::size_t k = 0; k < node.outputs.size() && k < outs.size(); ++k) {
-                    if (node.outputs[k].empty() || !outs[k])
-                        continue;
-                    values[node.outputs[k]] = outs[k];
-                    contributors[node.outputs[k]] = from;
-                    foldedOutputs.push_back(node.outputs[k]);
-                }
-                folded.insert(node.id);
-                continue;
-            } catch (const std::exception& e) {
-                why = e.what();
-                if (why.find("has no kernel") == std::string::npos && why.find("limit") == std::string::npos)
-                    ctx.record().warnings.push_back(why);
-            }
-        }
-        ctx.record().kept[node.id] = "Not folded: " + why + (why.empty() || why.back() == '.' ? "" : ".");
+        if (!why.empty())
+            return false;
+        fold(node, node.outputs[0], node.opType == "Size" ? Tensor::int64s({size}, {}) : dimsTensor(dims), {node.id});
+        return true;
     }
-    if (folded.empty())
-        return;
 
-    // Frontier: folded values still read by kept nodes, subgraphs or graph outputs.
-    std::vector<std::string> frontier;
-    for (const auto& v : foldedOutputs) {
-        std::size_t outside = index.isGraphOutput(v) ? 1 : 0;
-        std::size_t insideReads = 0;
-        for (int c : index.consumers(v))
-            (folded.count(graph.nodes[static_cast<std::size_t>(c)].id) ? insideReads : outside) += 1;
-        outside += index.useCount(v) - index.consumers(v).size() - (index.isGraphOutput(v) ? 1 : 0);
-        if (outside > 0)
-            frontier.push_back(v);
-    }
-    std::unordered_map<NodeId, std::string> into;
-    for (const auto& v : frontier)
-        for (NodeId id : contributors[v])
-            into.emplace(id, v);
-    for (const auto& node : graph.nodes)
-        if (folded.count(node.id)) {
-            auto it = into.find(node.id);
-            edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, it == into.end() ? std::string() : it->second);
+    /// The node's input values and the folded nodes they came from; "" or why one is not known.
+    std::string gatherInputs(const Node& node, std::vector<TensorPtr>& inputs, std::vector<NodeId>& from) const
+    {
+        for (const auto& in : node.inputs) {
+            if (in.empty()) {
+                inputs.push_back(nullptr);
+                continue;
+            }
+            auto it = m_values.find(in);
+            if (it == m_values.end())
+                return "input " + quote(in) + " is computed at run time";
+            inputs.push_back(it->second);
+            auto c = m_contributors.find(in);
+            if (c != m_contributors.end())
+                from.insert(from.end(), c->second.begin(), c->second.end());
         }
-    edit::removeNodes(graph, std::vector<NodeId>(folded.begin(), folded.end()));
-    for (const auto& v : frontier)
-        edit::materializeConstant(graph, ctx, v, values[v], contributors[v]);
-    ctx.record().count("nodes-folded", static_cast<int64_t>(folded.size()));
+        return {};
+    }
+
+    /// Runs the node's kernel under the size limits; why says what stopped it.
+    bool evaluate(const Node& node, const std::vector<TensorPtr>& inputs, std::vector<NodeId> from, std::string& why)
+    {
+        // onnxsim's generator ops answer to the size limit; every other op may produce up to
+        // 8x the bytes of its inputs (Cast int8 -> double), or the size limit when that is
+        // more, so a small file cannot ask for gigabytes through broadcasting.
+        std::size_t inputBytes = 0;
+        for (const auto& t : inputs)
+            if (t)
+                inputBytes += t->dtype() == dtype::String ? std::size_t(t->numel()) * 32 : t->byteSize();
+        const std::size_t sizeLimit = m_ctx.options().sizeLimit;
+        const std::size_t generic = std::max(sizeLimit, inputBytes > (std::numeric_limits<std::size_t>::max() >> 4)
+                                                            ? std::numeric_limits<std::size_t>::max()
+                                                            : inputBytes * 8);
+        m_evalOptions.maxOutputBytes = std::min(generatorOps().count(node.opType) ? sizeLimit : generic,
+                                                m_ctx.options().eval.maxOutputBytes);
+        try {
+            auto outs = evaluateNode(node, inputs, m_ctx.opset(), m_evalOptions);
+            from.push_back(node.id);
+            std::sort(from.begin(), from.end());
+            from.erase(std::unique(from.begin(), from.end()), from.end());
+            for (std::size_t k = 0; k < node.outputs.size() && k < outs.size(); ++k)
+                if (!node.outputs[k].empty() && outs[k])
+                    fold(node, node.outputs[k], outs[k], from);
+            m_folded.insert(node.id);
+            return true;
+        } catch (const std::exception& e) {
+            why = e.what();
+            if (why.find("has no kernel") == std::string::npos && why.find("limit") == std::string::npos)
+                m_ctx.record().warnings.push_back(why);
+            return false;
+        }
+    }
+
+    /// Removes the folded nodes and puts constants where their values are still read (by kept
+    /// nodes, subgraphs or graph outputs).
+    void commit()
+    {
+        std::vector<std::string> frontier;
+        for (const auto& v : m_foldedOutputs) {
+            std::size_t outside = m_index.isGraphOutput(v) ? 1 : 0;
+            std::size_t insideReads = 0;
+            for (int c : m_index.consumers(v))
+                (m_folded.count(m_graph.nodes[static_cast<std::size_t>(c)].id) ? insideReads : outside) += 1;
+            outside += m_index.useCount(v) - m_index.consumers(v).size() - (m_index.isGraphOutput(v) ? 1 : 0);
+            if (outside > 0)
+                frontier.push_back(v);
+        }
+        std::unordered_map<NodeId, std::string> into;
+        for (const auto& v : frontier)
+            for (NodeId id : m_contributors[v])
+                into.emplace(id, v);
+        for (const auto& node : m_graph.nodes)
+            if (m_folded.count(node.id)) {
+                auto it = into.find(node.id);
+                edit::recordRemoval(m_ctx, node, Fate::Folded, kNoNode, it == into.end() ? std::string() : it->second);
+            }
+        const std::size_t count = m_folded.size();
+        edit::removeNodes(m_graph, std::vector<NodeId>(m_folded.begin(), m_folded.end()));
+        for (const auto& v : frontier)
+            edit::materializeConstant(m_graph, m_ctx, v, m_values[v], m_contributors[v]);
+        m_ctx.record().count("nodes-folded", static_cast<int64_t>(count));
+    }
+
+    Graph& m_graph;
+    PassContext& m_ctx;
+    const GraphIndex m_index;
+    EvalOptions m_evalOptions;
+    std::unordered_map<std::string, TensorPtr> m_values;
+    std::unordered_map<std::string, std::vector<NodeId>> m_contributors; ///< folded nodes behind a value
+    std::unordered_set<NodeId> m_folded;
+    std::vector<std::string> m_foldedOutputs;
+};
+
+void foldGraph(Graph& graph, PassContext& ctx)
+{
+    GraphFolder(graph, ctx).run();
 }
 
 } // namespace

@@ -1,6 +1,6 @@
 // The "Nop" passes of onnx-optimizer: each drops a node that does nothing in inference.
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
 #include <onnx/onnx_pb.h>
 

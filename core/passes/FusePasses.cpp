@@ -1,6 +1,6 @@
 // The "Fuse" passes of onnx-optimizer: each merges a node into its neighbour.
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -1,4 +1,4 @@
-#include "GraphEdit.h"
+#include "passes/GraphEdit.h"
 
 #include "model/Constant.h"
 

@@ -1,8 +1,8 @@
 #pragma once
-#include "Pass.h"
+#include "passes/Pass.h"
 
-#include "../model/DataType.h"
-#include "../model/Error.h"
+#include "model/DataType.h"
+#include "util/Error.h"
 
 #include <optional>
 #include <string>

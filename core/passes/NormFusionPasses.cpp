@@ -3,8 +3,8 @@
 // RMSNorm (opset 23). Each runs only where the model's opset has the op, and fuses only an exact
 // match: same epsilon placement, normalized axes, broadcast of scale and bias, and a dtype for
 // which the fused op computes what the nodes did. A near match is kept with the reason.
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -297,6 +297,39 @@ void keep(PassContext& ctx, const Node& n, const std::string& op, const std::str
 
 // ---- LayerNormalization ------------------------------------------------------------------------
 
+/// A decomposed LayerNorm's input as LayerNormalization needs it: known rank, the mean and the
+/// variance over the same trailing axes with keepdims, float, static normalized dims (filled in
+/// axes and normalized). "" or why not.
+std::string layerNormInputProblem(const Graph& g, const GraphIndex& index, const Node& mean, const Node& var,
+                                  std::vector<int64_t>& axes, std::vector<int64_t>& normalized)
+{
+    const std::string x = mean.input(0);
+    const ValueType xt = g.typeOf(x);
+    if (!xt.hasShape)
+        return "the rank of " + quote(x) + " is not known";
+    const auto rank = static_cast<int64_t>(xt.dims.size());
+    const auto axes1 = reduceAxes(g, index, mean, rank), axes2 = reduceAxes(g, index, var, rank);
+    if (!axes1 || !axes2)
+        return "the reduced axes are not constant";
+    if (*axes1 != *axes2)
+        return "the mean is taken over axes " + listText(*axes1) + " and the variance over " + listText(*axes2);
+    if (!trailing(*axes1, rank))
+        return "the normalized axes " + listText(*axes1) + " are not the last axes of a rank-" + std::to_string(rank)
+               + " input";
+    if (mean.attrInt("keepdims", 1) != 1 || var.attrInt("keepdims", 1) != 1)
+        return "a ReduceMean drops the reduced axes (keepdims=0)";
+    if (xt.elemType != dtype::Float)
+        return "the input is " + dtypeName(xt.elemType)
+               + ", and LayerNormalization would compute its statistics in float (stash_type) where the nodes compute "
+                 "in the input's type";
+    const auto dims = normalizedDims(g, x, *axes1);
+    if (!dims)
+        return "the normalized dims of " + quote(x) + " are not known";
+    axes = *axes1;
+    normalized = *dims;
+    return {};
+}
+
 /// Matches the decomposed LayerNorm starting at its first ReduceMean (node i); fuses it or
 /// records why not. Returns true when it changed the graph.
 bool fuseLayerNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
@@ -359,43 +392,14 @@ bool fuseLayerNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         return false;
     }
     const ValueType xt = g.typeOf(x);
-    if (!xt.hasShape) {
-        keep(ctx, mean, op, "the rank of " + quote(x) + " is not known");
+    std::vector<int64_t> axes, normalized;
+    if (const std::string problem = layerNormInputProblem(g, index, mean, at(g, var), axes, normalized); !problem.empty()) {
+        keep(ctx, mean, op, problem);
         return false;
     }
     const auto rank = static_cast<int64_t>(xt.dims.size());
-    const auto axes1 = reduceAxes(g, index, mean, rank), axes2 = reduceAxes(g, index, at(g, var), rank);
-    if (!axes1 || !axes2) {
-        keep(ctx, mean, op, "the reduced axes are not constant");
-        return false;
-    }
-    if (*axes1 != *axes2) {
-        keep(ctx, mean, op, "the mean is taken over axes " + listText(*axes1) + " and the variance over "
-                                + listText(*axes2));
-        return false;
-    }
-    if (!trailing(*axes1, rank)) {
-        keep(ctx, mean, op, "the normalized axes " + listText(*axes1) + " are not the last axes of a rank-"
-                                + std::to_string(rank) + " input");
-        return false;
-    }
-    if (mean.attrInt("keepdims", 1) != 1 || at(g, var).attrInt("keepdims", 1) != 1) {
-        keep(ctx, mean, op, "a ReduceMean drops the reduced axes (keepdims=0)");
-        return false;
-    }
-    if (xt.elemType != dtype::Float) {
-        keep(ctx, mean, op, "the input is " + dtypeName(xt.elemType)
-                                + ", and LayerNormalization would compute its statistics in float (stash_type) "
-                                  "where the nodes compute in the input's type");
-        return false;
-    }
-    const auto normalized = normalizedDims(g, x, *axes1);
-    if (!normalized) {
-        keep(ctx, mean, op, "the normalized dims of " + quote(x) + " are not known");
-        return false;
-    }
     std::vector<int> nodes{i, sub, square, var, add, sq, div};
-    const Affine affine = affineAfter(g, index, ctx, at(g, div).outputs[0], *normalized, rank, true);
+    const Affine affine = affineAfter(g, index, ctx, at(g, div).outputs[0], normalized, rank, true);
     nodes.insert(nodes.end(), affine.nodes.begin(), affine.nodes.end());
     if (anyPinned(ctx, g, nodes)) {
         keep(ctx, mean, op, "one of its nodes is pinned");
@@ -406,11 +410,11 @@ bool fuseLayerNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         return false;
     }
     const std::string base = at(g, div).label();
-    const auto [scale, bias] = affineInputs(g, affine, base, xt.elemType, *normalized);
+    const auto [scale, bias] = affineInputs(g, affine, base, xt.elemType, normalized);
     std::vector<std::string> inputs{x, scale};
     if (!bias.empty())
         inputs.push_back(bias);
-    const int64_t axis = axes1->front();
+    const int64_t axis = axes.front();
     const float epsilon = static_cast<float>(*eps);
     replaceByFused(g, ctx, nodes, op, inputs, affine.result, [&](onnx::NodeProto& p) {
         edit::setIntAttr(p, "axis", axis - rank);
@@ -498,6 +502,75 @@ std::optional<std::pair<std::vector<int>, std::string>> halfProduct(const Graph&
     return std::make_pair(std::vector<int>{h, m}, mn.outputs[0]);
 }
 
+/// Erf(x / sqrt(2)) or Erf(x * (1 / sqrt(2))): node `scaled` makes Erf's input. Sets x, adds the
+/// node, and says in problem when the constant is not 1/sqrt(2). False when it is no such form.
+bool matchErfGeluInput(const Graph& g, const GraphIndex& index, int scaled, std::string& x, std::string& problem,
+                       std::vector<int>& nodes)
+{
+    const Node& sn = at(g, scaled);
+    if (sn.opType == "Div") {
+        const auto k = scalarConstant(g, index, sn.input(1));
+        if (!k)
+            return false;
+        x = sn.input(0);
+        if (!closeTo(*k, std::sqrt(2.0)))
+            problem = "the input of Erf is divided by " + number(*k) + ", not sqrt(2)";
+    } else if (sn.opType == "Mul") {
+        for (int side = 0; side < 2 && x.empty(); ++side)
+            if (const auto k = scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)))) {
+                x = sn.input(static_cast<std::size_t>(1 - side));
+                if (!closeTo(*k, std::sqrt(0.5)))
+                    problem = "the input of Erf is multiplied by " + number(*k) + ", not 1/sqrt(2)";
+            }
+        if (x.empty())
+            return false;
+    } else {
+        return false;
+    }
+    nodes.push_back(scaled);
+    return true;
+}
+
+/// Tanh(sqrt(2/pi) * (x + 0.044715 * x^3)): node `scaled` makes Tanh's input. Sets x, adds the
+/// nodes, and says in problem when a constant is off. False when it is no such form.
+bool matchTanhGeluInput(const Graph& g, const GraphIndex& index, int scaled, std::string& x, std::string& problem,
+                        std::vector<int>& nodes)
+{
+    const Node& sn = at(g, scaled);
+    if (sn.opType != "Mul")
+        return false;
+    std::string inner;
+    for (int side = 0; side < 2 && inner.empty(); ++side)
+        if (const auto k = scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)))) {
+            inner = sn.input(static_cast<std::size_t>(1 - side));
+            if (!closeTo(*k, std::sqrt(2.0 / std::acos(-1.0))))
+                problem = "the input of Tanh is scaled by " + number(*k) + ", not sqrt(2/pi)";
+        }
+    const int sum = inner.empty() ? -1 : producerOf(g, index, inner, "Add");
+    if (sum < 0)
+        return false;
+    nodes.push_back(scaled);
+    nodes.push_back(sum);
+    for (int side = 0; side < 2 && x.empty(); ++side) {
+        const std::string cand = at(g, sum).input(static_cast<std::size_t>(side));
+        const int term = producerOf(g, index, at(g, sum).input(static_cast<std::size_t>(1 - side)), "Mul");
+        if (term < 0)
+            continue;
+        for (int ts = 0; ts < 2 && x.empty(); ++ts) {
+            const auto k = scalarConstant(g, index, at(g, term).input(static_cast<std::size_t>(ts)));
+            std::vector<int> cube;
+            if (!k || cubeOf(g, index, at(g, term).input(static_cast<std::size_t>(1 - ts)), cube) != cand)
+                continue;
+            x = cand;
+            nodes.push_back(term);
+            nodes.insert(nodes.end(), cube.begin(), cube.end());
+            if (!closeTo(*k, 0.044715) && problem.empty())
+                problem = "x^3 is scaled by " + number(*k) + ", not 0.044715";
+        }
+    }
+    return !x.empty();
+}
+
 /// Matches a GELU around its Erf or Tanh node (i); fuses it or records why not.
 bool fuseGeluAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
 {
@@ -510,65 +583,10 @@ bool fuseGeluAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     const int scaled = index.producer(core.input(0));
     if (scaled < 0 || !at(g, scaled).domain.empty())
         return false;
-    const Node& sn = at(g, scaled);
-    if (!tanhForm) {
-        // Erf(x / sqrt(2)) or Erf(x * (1 / sqrt(2)))
-        if (sn.opType == "Div") {
-            const auto k = scalarConstant(g, index, sn.input(1));
-            if (!k)
-                return false;
-            x = sn.input(0);
-            if (!closeTo(*k, std::sqrt(2.0)))
-                constantProblem = "the input of Erf is divided by " + number(*k) + ", not sqrt(2)";
-        } else if (sn.opType == "Mul") {
-            for (int side = 0; side < 2 && x.empty(); ++side)
-                if (const auto k = scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)))) {
-                    x = sn.input(static_cast<std::size_t>(1 - side));
-                    if (!closeTo(*k, std::sqrt(0.5)))
-                        constantProblem = "the input of Erf is multiplied by " + number(*k) + ", not 1/sqrt(2)";
-                }
-            if (x.empty())
-                return false;
-        } else {
-            return false;
-        }
-        nodes.push_back(scaled);
-    } else {
-        // Tanh(sqrt(2/pi) * (x + 0.044715 * x^3))
-        if (sn.opType != "Mul")
-            return false;
-        std::string inner;
-        for (int side = 0; side < 2 && inner.empty(); ++side)
-            if (const auto k = scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)))) {
-                inner = sn.input(static_cast<std::size_t>(1 - side));
-                if (!closeTo(*k, std::sqrt(2.0 / std::acos(-1.0))))
-                    constantProblem = "the input of Tanh is scaled by " + number(*k) + ", not sqrt(2/pi)";
-            }
-        const int sum = inner.empty() ? -1 : producerOf(g, index, inner, "Add");
-        if (sum < 0)
-            return false;
-        nodes.push_back(scaled);
-        nodes.push_back(sum);
-        for (int side = 0; side < 2 && x.empty(); ++side) {
-            const std::string cand = at(g, sum).input(static_cast<std::size_t>(side));
-            const int term = producerOf(g, index, at(g, sum).input(static_cast<std::size_t>(1 - side)), "Mul");
-            if (term < 0)
-                continue;
-            for (int ts = 0; ts < 2 && x.empty(); ++ts) {
-                const auto k = scalarConstant(g, index, at(g, term).input(static_cast<std::size_t>(ts)));
-                std::vector<int> cube;
-                if (!k || cubeOf(g, index, at(g, term).input(static_cast<std::size_t>(1 - ts)), cube) != cand)
-                    continue;
-                x = cand;
-                nodes.push_back(term);
-                nodes.insert(nodes.end(), cube.begin(), cube.end());
-                if (!closeTo(*k, 0.044715) && constantProblem.empty())
-                    constantProblem = "x^3 is scaled by " + number(*k) + ", not 0.044715";
-            }
-        }
-        if (x.empty())
-            return false;
-    }
+    const bool matched = tanhForm ? matchTanhGeluInput(g, index, scaled, x, constantProblem, nodes)
+                                  : matchErfGeluInput(g, index, scaled, x, constantProblem, nodes);
+    if (!matched)
+        return false;
     // 1 + f(x)
     const int one = soleConsumerOp(g, index, core.outputs[0], "Add");
     if (one < 0)
@@ -619,6 +637,38 @@ bool fuseGeluAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
 
 // ---- RMSNormalization ---------------------------------------------------------------------------
 
+/// x / r, x * Reciprocal(r) or x * (1 / r) after r: the quotient's name ("" when none), with its
+/// nodes added.
+std::string matchDivisionBy(const Graph& g, const GraphIndex& index, const std::string& r, const std::string& x,
+                            std::vector<int>& nodes)
+{
+    const int rc = soleConsumer(index, r);
+    if (rc < 0 || !at(g, rc).domain.empty())
+        return {};
+    const Node& rn = at(g, rc);
+    std::string inverse;
+    if (rn.opType == "Div" && rn.input(1) == r && rn.input(0) == x) {
+        nodes.push_back(rc);
+        return rn.outputs[0];
+    }
+    if (rn.opType == "Reciprocal") {
+        inverse = rn.outputs[0];
+    } else if (rn.opType == "Div" && rn.input(1) == r) {
+        const auto one = scalarConstant(g, index, rn.input(0));
+        if (!one || *one != 1.0)
+            return {};
+        inverse = rn.outputs[0];
+    } else {
+        return {};
+    }
+    const int m = soleConsumerOp(g, index, inverse, "Mul");
+    if (m < 0 || otherSide(at(g, m), inverse) < 0 || at(g, m).input(static_cast<std::size_t>(otherSide(at(g, m), inverse))) != x)
+        return {};
+    nodes.push_back(rc);
+    nodes.push_back(m);
+    return at(g, m).outputs[0];
+}
+
 /// Matches x * 1/sqrt(mean(x^2) + eps) (* scale) around its ReduceMean (node i).
 bool fuseRmsNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
 {
@@ -651,35 +701,9 @@ bool fuseRmsNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     if (!eps || root < 0)
         return false;
     std::vector<int> nodes{square, i, add, root};
-    // x / r, x * Reciprocal(r) or x * (1 / r)
-    const std::string r = at(g, root).outputs[0];
-    std::string normalized;
-    const int rc = soleConsumer(index, r);
-    if (rc < 0 || !at(g, rc).domain.empty())
+    const std::string normalized = matchDivisionBy(g, index, at(g, root).outputs[0], x, nodes);
+    if (normalized.empty())
         return false;
-    const Node& rn = at(g, rc);
-    std::string inverse;
-    if (rn.opType == "Div" && rn.input(1) == r && rn.input(0) == x) {
-        nodes.push_back(rc);
-        normalized = rn.outputs[0];
-    } else if (rn.opType == "Reciprocal") {
-        inverse = rn.outputs[0];
-    } else if (rn.opType == "Div" && rn.input(1) == r) {
-        const auto one = scalarConstant(g, index, rn.input(0));
-        if (!one || *one != 1.0)
-            return false;
-        inverse = rn.outputs[0];
-    } else {
-        return false;
-    }
-    if (!inverse.empty()) {
-        const int m = soleConsumerOp(g, index, inverse, "Mul");
-        if (m < 0 || otherSide(at(g, m), inverse) < 0 || at(g, m).input(static_cast<std::size_t>(otherSide(at(g, m), inverse))) != x)
-            return false;
-        nodes.push_back(rc);
-        nodes.push_back(m);
-        normalized = at(g, m).outputs[0];
-    }
     const std::string op = "RMSNormalization";
     const ValueType xt = g.typeOf(x);
     if (!xt.hasShape) {
@@ -754,6 +778,39 @@ std::optional<std::vector<double>> perChannel(const Tensor& t, int64_t channels,
     return out;
 }
 
+/// A per-channel Mul (then Add) of constants after value: folded into scale and bias, their nodes
+/// added. Returns the value the affine ends in (value itself when there is none).
+std::string foldChannelAffine(const Graph& g, const GraphIndex& index, PassContext& ctx, std::string value, int64_t c,
+                              int64_t rank, std::vector<double>& scale, std::vector<double>& bias, std::vector<int>& nodes)
+{
+    const int m = soleConsumerOp(g, index, value, "Mul");
+    if (m < 0 || edit::isPinned(ctx, at(g, m)))
+        return value;
+    const int side = otherSide(at(g, m), value);
+    auto w = side < 0 ? nullptr : edit::constantValue(g, index, at(g, m).input(static_cast<std::size_t>(side)));
+    const auto wc = w ? perChannel(*w, c, rank) : std::nullopt;
+    if (!wc)
+        return value;
+    for (int64_t ch = 0; ch < c; ++ch) {
+        scale[static_cast<std::size_t>(ch)] *= (*wc)[static_cast<std::size_t>(ch)];
+        bias[static_cast<std::size_t>(ch)] *= (*wc)[static_cast<std::size_t>(ch)];
+    }
+    nodes.push_back(m);
+    value = at(g, m).outputs[0];
+    const int a = soleConsumerOp(g, index, value, "Add");
+    if (a < 0 || edit::isPinned(ctx, at(g, a)))
+        return value;
+    const int bs = otherSide(at(g, a), value);
+    auto beta = bs < 0 ? nullptr : edit::constantValue(g, index, at(g, a).input(static_cast<std::size_t>(bs)));
+    const auto bc = beta ? perChannel(*beta, c, rank) : std::nullopt;
+    if (!bc)
+        return value;
+    for (int64_t ch = 0; ch < c; ++ch)
+        bias[static_cast<std::size_t>(ch)] += (*bc)[static_cast<std::size_t>(ch)];
+    nodes.push_back(a);
+    return at(g, a).outputs[0];
+}
+
 /// Matches Reshape(x, [N, G, -1]) -> InstanceNormalization -> Reshape(back to x's shape)
 /// (-> Mul(per-channel) -> Add(per-channel)) around the InstanceNormalization (node i).
 bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
@@ -823,32 +880,7 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         scale[static_cast<std::size_t>(ch)] = sv[static_cast<std::size_t>(ch / (c / groups))];
         bias[static_cast<std::size_t>(ch)] = bv[static_cast<std::size_t>(ch / (c / groups))];
     }
-    // Per-channel affine after it.
-    std::string result = at(g, r2).outputs[0];
-    if (const int m = soleConsumerOp(g, index, result, "Mul"); m >= 0 && !edit::isPinned(ctx, at(g, m))) {
-        const int side = otherSide(at(g, m), result);
-        auto w = side < 0 ? nullptr : edit::constantValue(g, index, at(g, m).input(static_cast<std::size_t>(side)));
-        const auto wc = w ? perChannel(*w, c, rank) : std::nullopt;
-        if (wc) {
-            for (int64_t ch = 0; ch < c; ++ch) {
-                scale[static_cast<std::size_t>(ch)] *= (*wc)[static_cast<std::size_t>(ch)];
-                bias[static_cast<std::size_t>(ch)] *= (*wc)[static_cast<std::size_t>(ch)];
-            }
-            nodes.push_back(m);
-            result = at(g, m).outputs[0];
-            if (const int a = soleConsumerOp(g, index, result, "Add"); a >= 0 && !edit::isPinned(ctx, at(g, a))) {
-                const int bs = otherSide(at(g, a), result);
-                auto beta = bs < 0 ? nullptr : edit::constantValue(g, index, at(g, a).input(static_cast<std::size_t>(bs)));
-                const auto bc = beta ? perChannel(*beta, c, rank) : std::nullopt;
-                if (bc) {
-                    for (int64_t ch = 0; ch < c; ++ch)
-                        bias[static_cast<std::size_t>(ch)] += (*bc)[static_cast<std::size_t>(ch)];
-                    nodes.push_back(a);
-                    result = at(g, a).outputs[0];
-                }
-            }
-        }
-    }
+    const std::string result = foldChannelAffine(g, index, ctx, at(g, r2).outputs[0], c, rank, scale, bias, nodes);
     if (anyPinned(ctx, g, nodes)) {
         keep(ctx, in, op, "one of its nodes is pinned");
         return false;
@@ -876,119 +908,152 @@ struct KeyInput {
     std::vector<int64_t> keyPerm; // the perm that gives K itself (identity: the Transpose goes)
 };
 
-/// Matches Softmax(scale * Q K^T (+ mask)) V around the Softmax (node i).
-bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
-{
-    const Node& sm = at(g, i);
-    const int pv = soleConsumerOp(g, index, sm.outputs[0], "MatMul");
-    if (pv < 0 || at(g, pv).input(0) != sm.outputs[0])
-        return false;
-    std::vector<int> nodes{i, pv};
-    std::string scores = sm.input(0);
-    std::string mask;
+/// Softmax(scale * Q K^T (+ mask)) V as found around a Softmax.
+struct AttentionMatch {
+    int softmax = -1, qk = -1, pv = -1; ///< the Softmax and the two MatMuls
+    std::vector<int> nodes;             ///< every node the fusion removes (so far)
+    std::string q, kT, v, mask;         ///< mask: "" when none is added
     double scale = 1.0;
-    auto scaleBy = [&](int n, const std::string& operand) -> bool {
-        // Div(operand, c) or Mul(operand, c) / Mul(c, operand) with a one-element constant c.
-        const Node& sn = at(g, n);
-        if (sn.opType == "Div" && sn.input(0) == operand) {
-            const auto c = scalarConstant(g, index, sn.input(1));
-            if (!c || *c == 0)
-                return false;
-            scale *= 1.0 / *c;
-            return true;
-        }
-        if (sn.opType == "Mul") {
-            const int side = otherSide(sn, operand);
-            const auto c = side < 0 ? std::nullopt : scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)));
-            if (!c)
-                return false;
-            scale *= *c;
-            return true;
-        }
-        return false;
-    };
+};
+
+/// Div(operand, c), Mul(operand, c) or Mul(c, operand) with a one-element constant c: folds c into
+/// m.scale. False when node n is none of these.
+bool scaleBy(const Graph& g, const GraphIndex& index, int n, const std::string& operand, AttentionMatch& m)
+{
+    const Node& sn = at(g, n);
+    if (sn.opType == "Div" && sn.input(0) == operand) {
+        const auto c = scalarConstant(g, index, sn.input(1));
+        if (!c || *c == 0)
+            return false;
+        m.scale *= 1.0 / *c;
+        return true;
+    }
+    if (sn.opType == "Mul") {
+        const int side = otherSide(sn, operand);
+        const auto c = side < 0 ? std::nullopt : scalarConstant(g, index, sn.input(static_cast<std::size_t>(side)));
+        if (!c)
+            return false;
+        m.scale *= *c;
+        return true;
+    }
+    return false;
+}
+
+/// Walks up from the Softmax's input: an optional Add of a mask, an optional scale, then Q K^T.
+/// Returns the MatMul's index, or -1.
+int matchScores(const Graph& g, const GraphIndex& index, AttentionMatch& m)
+{
+    std::string scores = at(g, m.softmax).input(0);
     int p = index.producer(scores);
-    if (p >= 0 && at(g, p).opType == "Add" && at(g, p).domain.empty() && soleConsumer(index, scores) == i) {
+    if (p >= 0 && at(g, p).opType == "Add" && at(g, p).domain.empty() && soleConsumer(index, scores) == m.softmax) {
         // scores + mask: the other operand is the mask.
-        for (int side = 0; side < 2 && mask.empty(); ++side) {
+        for (int side = 0; side < 2 && m.mask.empty(); ++side) {
             const int inner = index.producer(at(g, p).input(static_cast<std::size_t>(side)));
             if (inner >= 0 && (at(g, inner).opType == "MatMul" || at(g, inner).opType == "Div" || at(g, inner).opType == "Mul")) {
-                mask = at(g, p).input(static_cast<std::size_t>(1 - side));
-                nodes.push_back(p);
+                m.mask = at(g, p).input(static_cast<std::size_t>(1 - side));
+                m.nodes.push_back(p);
                 scores = at(g, p).input(static_cast<std::size_t>(side));
             }
         }
-        if (mask.empty())
-            return false;
+        if (m.mask.empty())
+            return -1;
         p = index.producer(scores);
     }
     if (p < 0 || !at(g, p).domain.empty() || soleConsumer(index, scores) < 0)
-        return false;
+        return -1;
     if (at(g, p).opType == "Div" || at(g, p).opType == "Mul") {
         // Scaled scores: the MatMul is the non-constant operand.
         const Node& sn = at(g, p);
         const int mmSide = producerOf(g, index, sn.input(0), "MatMul") >= 0 ? 0 : 1;
         const std::string product = sn.input(static_cast<std::size_t>(mmSide));
-        if (!scaleBy(p, product))
-            return false;
-        nodes.push_back(p);
+        if (!scaleBy(g, index, p, product, m))
+            return -1;
+        m.nodes.push_back(p);
         scores = product;
         p = producerOf(g, index, scores, "MatMul");
         if (p < 0 || soleConsumer(index, scores) < 0)
-            return false;
+            return -1;
     }
-    if (at(g, p).opType != "MatMul")
+    return at(g, p).opType == "MatMul" ? p : -1;
+}
+
+/// The structure of the pattern around Softmax node i (no type checks yet).
+bool matchAttention(const Graph& g, const GraphIndex& index, int i, AttentionMatch& m)
+{
+    const Node& sm = at(g, i);
+    m.softmax = i;
+    m.pv = soleConsumerOp(g, index, sm.outputs[0], "MatMul");
+    if (m.pv < 0 || at(g, m.pv).input(0) != sm.outputs[0])
         return false;
-    const int qk = p;
-    nodes.push_back(qk);
-    std::string q = at(g, qk).input(0);
-    const std::string kT = at(g, qk).input(1);
+    m.nodes = {i, m.pv};
+    m.qk = matchScores(g, index, m);
+    if (m.qk < 0)
+        return false;
+    m.nodes.push_back(m.qk);
+    m.q = at(g, m.qk).input(0);
+    m.kT = at(g, m.qk).input(1);
+    m.v = at(g, m.pv).input(1);
     // Scaled query.
-    if (const int qs = index.producer(q); qs >= 0 && at(g, qs).domain.empty() && soleConsumer(index, q) == qk
-                                          && (at(g, qs).opType == "Div" || at(g, qs).opType == "Mul")) {
+    if (const int qs = index.producer(m.q); qs >= 0 && at(g, qs).domain.empty() && soleConsumer(index, m.q) == m.qk
+                                            && (at(g, qs).opType == "Div" || at(g, qs).opType == "Mul")) {
         const Node& sn = at(g, qs);
         for (int side = 0; side < 2; ++side) {
             const std::string operand = sn.input(static_cast<std::size_t>(side));
             if (scalarConstant(g, index, operand))
                 continue;
-            const double before = scale;
-            if (scaleBy(qs, operand)) {
-                nodes.push_back(qs);
-                q = operand;
+            const double before = m.scale;
+            if (scaleBy(g, index, qs, operand, m)) {
+                m.nodes.push_back(qs);
+                m.q = operand;
                 break;
             }
-            scale = before;
+            m.scale = before;
         }
     }
-    const std::string op = "Attention";
-    const std::string v = at(g, pv).input(1);
-    const ValueType qt = g.typeOf(q), kt = g.typeOf(kT), vt = g.typeOf(v);
-    if (!qt.hasShape || !kt.hasShape || !vt.hasShape) {
-        keep(ctx, sm, op, "the ranks of Q, K and V are not known");
-        return false;
-    }
+    return true;
+}
+
+/// Why Attention cannot take the matched Q, K, V and mask (types, ranks, axes); "" when it can.
+std::string attentionTypeProblem(const Graph& g, const AttentionMatch& m)
+{
+    const ValueType qt = g.typeOf(m.q), kt = g.typeOf(m.kT), vt = g.typeOf(m.v);
+    if (!qt.hasShape || !kt.hasShape || !vt.hasShape)
+        return "the ranks of Q, K and V are not known";
     const std::size_t rank = qt.dims.size();
-    if ((rank != 3 && rank != 4) || kt.dims.size() != rank || vt.dims.size() != rank) {
-        keep(ctx, sm, op, "Q, K and V are not all 3-D or all 4-D");
-        return false;
-    }
-    const auto axis = sm.attrInt("axis", -1);
-    if (axis != -1 && axis != static_cast<int64_t>(rank) - 1) {
-        keep(ctx, sm, op, "the Softmax is not over the last axis");
-        return false;
-    }
+    if ((rank != 3 && rank != 4) || kt.dims.size() != rank || vt.dims.size() != rank)
+        return "Q, K and V are not all 3-D or all 4-D";
+    const auto axis = at(g, m.softmax).attrInt("axis", -1);
+    if (axis != -1 && axis != static_cast<int64_t>(rank) - 1)
+        return "the Softmax is not over the last axis";
     for (std::size_t a = 0; a + 2 < rank; ++a)
-        if (!(qt.dims[a] == kt.dims[a] && qt.dims[a] == vt.dims[a]) || (!qt.dims[a].known() && qt.dims[a].param.empty())) {
-            keep(ctx, sm, op, "the batch and head dims of Q, K and V are not known to be equal (MatMul would broadcast)");
-            return false;
-        }
-    if (qt.elemType != dtype::Float || kt.elemType != dtype::Float || vt.elemType != dtype::Float) {
-        keep(ctx, sm, op, "Q, K and V are not all float");
+        if (!(qt.dims[a] == kt.dims[a] && qt.dims[a] == vt.dims[a]) || (!qt.dims[a].known() && qt.dims[a].param.empty()))
+            return "the batch and head dims of Q, K and V are not known to be equal (MatMul would broadcast)";
+    if (qt.elemType != dtype::Float || kt.elemType != dtype::Float || vt.elemType != dtype::Float)
+        return "Q, K and V are not all float";
+    if (!m.mask.empty()) {
+        const ValueType mt = g.typeOf(m.mask);
+        if (!mt.hasShape || mt.dims.size() > (rank == 3 ? 2 : 4) || mt.elemType != dtype::Float)
+            return "the added mask is not a float tensor of rank " + std::string(rank == 3 ? "2" : "4") + " or less";
+    }
+    return {};
+}
+
+/// Matches Softmax(scale * Q K^T (+ mask)) V around the Softmax (node i).
+bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
+{
+    AttentionMatch m;
+    if (!matchAttention(g, index, i, m))
+        return false;
+    const Node& sm = at(g, i);
+    const std::string op = "Attention";
+    if (const std::string problem = attentionTypeProblem(g, m); !problem.empty()) {
+        keep(ctx, sm, op, problem);
         return false;
     }
+    const std::size_t rank = g.typeOf(m.q).dims.size();
     // K^T must come from a Transpose of K swapping the last two axes, read only here.
-    const int tr = producerOf(g, index, kT, "Transpose");
-    if (tr < 0 || soleConsumer(index, kT) != qk || edit::isPinned(ctx, at(g, tr))) {
+    const int tr = producerOf(g, index, m.kT, "Transpose");
+    if (tr < 0 || soleConsumer(index, m.kT) != m.qk || edit::isPinned(ctx, at(g, tr))) {
         keep(ctx, sm, op, "the transposed key is not made by a Transpose read only by the MatMul");
         return false;
     }
@@ -1001,22 +1066,14 @@ bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     bool identity = true;
     for (std::size_t a = 0; a < rank; ++a)
         identity = identity && perm[a] == static_cast<int64_t>(a);
-    if (!mask.empty()) {
-        const ValueType mt = g.typeOf(mask);
-        if (!mt.hasShape || mt.dims.size() > (rank == 3 ? 2 : 4) || mt.elemType != dtype::Float) {
-            keep(ctx, sm, op, "the added mask is not a float tensor of rank " + std::string(rank == 3 ? "2" : "4")
-                                  + " or less");
-            return false;
-        }
-    }
     if (identity)
-        nodes.push_back(tr);
-    if (anyPinned(ctx, g, nodes)) {
+        m.nodes.push_back(tr);
+    if (anyPinned(ctx, g, m.nodes)) {
         keep(ctx, sm, op, "one of its nodes is pinned");
         return false;
     }
-    const std::string result = at(g, pv).outputs[0];
-    if (!internalOnly(g, index, nodes, result)) {
+    const std::string result = at(g, m.pv).outputs[0];
+    if (!internalOnly(g, index, m.nodes, result)) {
         keep(ctx, sm, op, "an intermediate value is used outside the pattern");
         return false;
     }
@@ -1031,12 +1088,12 @@ bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         g.types.erase(key);
         ctx.record().changed.push_back(tn.id);
     }
-    std::vector<std::string> inputs{q, key, v};
-    if (!mask.empty())
-        inputs.push_back(mask);
-    const float s = static_cast<float>(scale);
+    std::vector<std::string> inputs{m.q, key, m.v};
+    if (!m.mask.empty())
+        inputs.push_back(m.mask);
+    const float s = static_cast<float>(m.scale);
     const bool threeD = rank == 3;
-    replaceByFused(g, ctx, nodes, op, inputs, result, [&](onnx::NodeProto& pr) {
+    replaceByFused(g, ctx, m.nodes, op, inputs, result, [&](onnx::NodeProto& pr) {
         setFloatAttr(pr, "scale", s);
         if (threeD) {
             edit::setIntAttr(pr, "q_num_heads", 1);

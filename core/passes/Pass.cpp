@@ -1,4 +1,4 @@
-#include "Pass.h"
+#include "passes/Pass.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #pragma once
-#include "../eval/Evaluator.h"
-#include "ChangeRecord.h"
+#include "eval/Evaluator.h"
+#include "passes/ChangeRecord.h"
 
 #include <memory>
 #include <set>

@@ -1,4 +1,4 @@
-#include "PassKit.h"
+#include "passes/PassKit.h"
 
 #include <algorithm>
 #include <unordered_map>

@@ -1,5 +1,5 @@
 #pragma once
-#include "GraphEdit.h"
+#include "passes/GraphEdit.h"
 
 #include <functional>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-#include "Pass.h"
+#include "passes/Pass.h"
 
 #include <memory>
 #include <vector>

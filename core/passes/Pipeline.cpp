@@ -1,10 +1,10 @@
-#include "Pipeline.h"
+#include "passes/Pipeline.h"
 
-#include "GraphEdit.h"
-#include "Passes.h"
+#include "passes/GraphEdit.h"
+#include "passes/Passes.h"
 
-#include "../model/Error.h"
-#include "../shape/ShapeInference.h"
+#include "util/Error.h"
+#include "shape/ShapeInference.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "Passes.h"
+#include "passes/Passes.h"
 
 namespace netfold::passes {
 

@@ -2,10 +2,10 @@
 // compute shapes at run time. netfold tracks them symbolically, so chains that read only static
 // dims fold even when other dims are dynamic, and Reshape targets built from a dynamic dim
 // become constants with 0 ("copy this dim") or -1 ("infer this one").
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
-#include "../shape/ShapeInference.h"
+#include "shape/ShapeInference.h"
 
 #include <limits>
 #include <unordered_map>

@@ -1,6 +1,6 @@
 // Passes over the graph's structure: inlining constant-condition Ifs, merging duplicate nodes.
-#include "Passes.h"
-#include "PassKit.h"
+#include "passes/Passes.h"
+#include "passes/PassKit.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -1,4 +1,4 @@
-#include "OpsetRules.h"
+#include "shape/OpsetRules.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/defs/shape_inference.h>

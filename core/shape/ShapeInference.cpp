@@ -1,10 +1,10 @@
-#include "ShapeInference.h"
+#include "shape/ShapeInference.h"
 
-#include "../model/DataType.h"
-#include "../model/Error.h"
-#include "../model/ModelIO.h"
-#include "OpsetRules.h"
-#include "OpsetTable.h"
+#include "model/DataType.h"
+#include "util/Error.h"
+#include "model/ModelIO.h"
+#include "shape/OpsetRules.h"
+#include "shape/OpsetTable.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>

@@ -1,6 +1,6 @@
-#include "Json.h"
+#include "util/Json.h"
 
-#include "../model/Error.h"
+#include "util/Error.h"
 
 #include <cmath>
 #include <cstdio>

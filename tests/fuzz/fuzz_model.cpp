@@ -6,8 +6,9 @@
 // The same file builds the regression replay (fuzz_replay, no libFuzzer): it runs every file
 // of the folders given on the command line through LLVMFuzzerTestOneInput.
 #include "eval/Verify.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <onnx/onnx_pb.h>
@@ -57,7 +58,7 @@ void runModel(onnx::ModelProto&& proto)
 {
     LoadOptions load;
     load.requireExternalData = true;
-    Model model = modelFromProto(std::move(proto), workDir(), load);
+    Model model = openModelProto(std::move(proto), workDir(), load);
     model.sourcePath = workDir() + "/model.onnx";
     PipelineOptions options;
     options.pass.sizeLimit = 64 << 10;

@@ -1,6 +1,7 @@
 #include "ModelBuilder.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <fstream>
 #include <stdexcept>
@@ -166,9 +167,7 @@ std::string ModelBuilder::bytes() const
 
 Model ModelBuilder::build(bool inferShapes) const
 {
-    LoadOptions options;
-    options.inferShapes = inferShapes;
-    return modelFromBytes(bytes(), options);
+    return inferShapes ? openModelBytes(bytes()) : modelFromBytes(bytes());
 }
 
 void ModelBuilder::save(const std::string& path) const

@@ -5,6 +5,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "model/Tensor.h"
 
 #include <map>
@@ -41,7 +42,7 @@ const Model& cachedModel(const QString& file)
     static std::map<QString, Model> cache;
     auto it = cache.find(file);
     if (it == cache.end())
-        it = cache.emplace(file, loadModel(dataPath(file).toStdString())).first;
+        it = cache.emplace(file, openModel(dataPath(file).toStdString())).first;
     return it->second;
 }
 

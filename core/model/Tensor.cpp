@@ -57,6 +57,12 @@ std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what)
     return static_cast<std::size_t>(numel) * esize;
 }
 
+std::size_t storedByteSize(int64_t numel, int32_t dt, const std::string& what)
+{
+    const std::size_t inMemory = checkedByteSize(numel, dt, what);
+    return isPackedType(dt) ? static_cast<std::size_t>((numel + 1) / 2) : inMemory;
+}
+
 namespace {
 
 /// Parses a non-negative decimal external_data offset or length strictly.
@@ -101,7 +107,7 @@ void validateTensorProto(const onnx::TensorProto& p, const std::string& what)
     std::vector<int64_t> dims(p.dims().begin(), p.dims().end());
     const int64_t n = checkedNumel(dims, what);
     const int32_t dt = p.data_type();
-    const std::size_t total = checkedByteSize(n, dt, what);
+    const std::size_t total = storedByteSize(n, dt, what);
     if (p.data_location() == onnx::TensorProto::EXTERNAL) {
         if (dt == dtype::String)
             throw Error(what + " stores strings in external data, which ONNX does not allow.");
@@ -239,7 +245,7 @@ void Tensor::decode() const
         throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
     // 4-bit types: the file holds two elements a byte; netfold's layout one.
     const bool packed = isPackedType(m_dtype);
-    const std::size_t total = packed ? static_cast<std::size_t>((n + 1) / 2) : checkedByteSize(n, m_dtype, what);
+    const std::size_t total = storedByteSize(n, m_dtype, what);
     if (m_storage == Storage::Raw) {
         const std::string& raw = m_proto->raw_data();
         if (raw.size() != total)

@@ -155,6 +155,9 @@ using TensorPtr = std::shared_ptr<const Tensor>;
 int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what);
 /// numel * the dtype's element size, failing (Error naming what) when it could not be allocated.
 std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what);
+/// Bytes numel elements of dt take in a file's raw_data or external data: checkedByteSize, except
+/// for the 4-bit types, packed two elements a byte there (one a byte in memory).
+std::size_t storedByteSize(int64_t numel, int32_t dt, const std::string& what);
 /// Checks that a TensorProto's stored bytes agree with its dtype and shape (raw_data length, typed
 /// field counts, external offset/length syntax) with overflow-safe arithmetic. Throws Error naming what.
 void validateTensorProto(const onnx::TensorProto& proto, const std::string& what);

@@ -220,8 +220,6 @@ void PassTimeline::setCumulative(bool cumulative) { m_scope->setCurrentIndex(cum
 PipelineOptions PassTimeline::newModelOptions() const
 {
     PipelineOptions o;
-    if (!m_applied)
-        return o;
     o.pass.sizeLimit = static_cast<std::size_t>(m_sizeLimit->value() * 1024 * 1024);
     if (m_skipBn->isChecked())
         o.skip.insert("fuse_bn_into_conv");

@@ -37,9 +37,8 @@ public:
     QTreeWidget* stepList() const { return m_steps; }
     /// The options as the widgets show them.
     PipelineOptions options() const;
-    /// The options a newly opened model starts with: the defaults until "Apply options" is
-    /// pressed (or restoreOptions() called), then the size limit and BatchNormalization choice
-    /// applied last.
+    /// The options a newly opened model starts with: the size limit and BatchNormalization
+    /// choice the panel shows (the core defaults until the user or restoreOptions() changes them).
     PipelineOptions newModelOptions() const;
     /// True once options were applied or restored (they are then worth saving).
     bool optionsApplied() const { return m_applied; }

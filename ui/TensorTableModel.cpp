@@ -75,6 +75,17 @@ TensorTableModel::TensorTableModel(QObject* parent) : QAbstractTableModel(parent
 
 QString TensorTableModel::formatElement(const Tensor& t, int64_t flat)
 {
+    if (t.readsFromFile() && !t.isDecoded()) {
+        // A weight in an external file: read this element from there, never decode it all.
+        const std::size_t es = dtypeSize(t.dtype());
+        Bytes b(es);
+        try {
+            t.readBytes(static_cast<std::size_t>(flat) * es, es, b.data());
+        } catch (const std::exception&) {
+            return QStringLiteral("?");
+        }
+        return formatElement(Tensor(t.dtype(), {}, std::move(b)), 0);
+    }
     switch (t.dtype()) {
     case dtype::Float: return shortest(load<float>(t, flat));
     case dtype::Double: return shortest(load<double>(t, flat));
@@ -107,9 +118,47 @@ QString TensorTableModel::formatElement(const Tensor& t, int64_t flat)
     }
 }
 
+namespace {
+constexpr int64_t kWindowElements = 4096;
+constexpr std::size_t kMaxWindows = 64;
+} // namespace
+
+bool TensorTableModel::readsWindows() const { return m_tensor && m_tensor->readsFromFile() && !m_tensor->isDecoded(); }
+
+TensorPtr TensorTableModel::windowElement(int64_t flat) const
+{
+    const std::size_t es = dtypeSize(m_tensor->dtype());
+    const int64_t w = flat / kWindowElements;
+    auto it = m_windows.find(w);
+    if (it == m_windows.end()) {
+        if (m_windows.size() >= kMaxWindows)
+            m_windows.clear();
+        const int64_t first = w * kWindowElements;
+        const int64_t count = std::min(kWindowElements, m_tensor->numel() - first);
+        Bytes bytes(static_cast<std::size_t>(count) * es);
+        try {
+            m_tensor->readBytes(static_cast<std::size_t>(first) * es, bytes.size(), bytes.data());
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+        it = m_windows.emplace(w, std::move(bytes)).first;
+    }
+    const uint8_t* p = it->second.data() + static_cast<std::size_t>(flat - w * kWindowElements) * es;
+    return std::make_shared<const Tensor>(m_tensor->dtype(), std::vector<int64_t>{}, Bytes(p, p + es));
+}
+
+QString TensorTableModel::elementText(int64_t flat) const
+{
+    if (!readsWindows())
+        return formatElement(*m_tensor, flat);
+    const TensorPtr e = windowElement(flat);
+    return e ? formatElement(*e, 0) : QStringLiteral("?");
+}
+
 void TensorTableModel::setTensor(TensorPtr tensor, bool valuesReady)
 {
     beginResetModel();
+    m_windows.clear();
     m_tensor = std::move(tensor);
     m_ready = valuesReady && m_tensor;
     const int rank = m_tensor ? static_cast<int>(m_tensor->rank()) : 0;
@@ -248,7 +297,7 @@ QString TensorTableModel::cellText(int row, int column) const
     const int64_t flat = flatIndex(row, column);
     if (flat < 0 || !m_ready)
         return {};
-    return formatElement(*m_tensor, flat);
+    return elementText(flat);
 }
 
 QString TensorTableModel::selectionText(const QItemSelection& selection) const
@@ -295,7 +344,7 @@ QVariant TensorTableModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: {
         if (!m_ready)
             return QStringLiteral("\u2026");
-        QString s = formatElement(*m_tensor, flat);
+        QString s = elementText(flat);
         if (s.size() > 200)
             s = s.left(200) + QChar(0x2026);
         return s;
@@ -306,21 +355,28 @@ QVariant TensorTableModel::data(const QModelIndex& index, int role) const
             idx << QString::number(i);
         QString tip = "[" + idx.join(", ") + "]";
         if (m_ready)
-            tip += " = " + formatElement(*m_tensor, flat).toHtmlEscaped();
+            tip += " = " + elementText(flat).toHtmlEscaped();
         return tip;
     }
     case Qt::TextAlignmentRole:
         return QVariant::fromValue(Qt::Alignment((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter));
     case Qt::ForegroundRole: {
         bool odd = false;
-        if (!m_ready || text || !isSpecialOrZero(*m_tensor, flat, &odd))
+        if (!m_ready || text)
+            return {};
+        const TensorPtr e = readsWindows() ? windowElement(flat) : nullptr;
+        if ((readsWindows() && !e) || !isSpecialOrZero(e ? *e : *m_tensor, e ? 0 : flat, &odd))
             return {};
         return odd ? QColor(0xc0, 0x39, 0x2b) : QColor(0x99, 0x99, 0x99);
     }
-    case ValueRole:
+    case ValueRole: {
         if (!m_ready || text || !isDecodableType(m_tensor->dtype()))
             return {};
-        return m_tensor->at(flat);
+        if (!readsWindows())
+            return m_tensor->at(flat);
+        const TensorPtr e = windowElement(flat);
+        return e ? QVariant(e->at(0)) : QVariant();
+    }
     case FlatIndexRole: return static_cast<qlonglong>(flat);
     default: return {};
     }

@@ -4,6 +4,7 @@
 #include <QAbstractTableModel>
 #include <QItemSelection>
 
+#include <map>
 #include <vector>
 
 namespace netfold {
@@ -12,7 +13,9 @@ namespace netfold {
 /// across the columns, and every other axis is fixed at a chosen index (a slice). Values are
 /// read lazily: data() converts only the cells the view asks for. Until setValuesReady(true)
 /// (the tensor is decoded, e.g. by a background job) cells show a placeholder and the model
-/// never touches the tensor's data.
+/// never touches the tensor's data. A weight that sits in an external data file is never
+/// decoded here: cells read small windows of it from the file (a few kept), so a 1 GB
+/// initializer costs what is on screen.
 class TensorTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -57,7 +60,8 @@ public:
     /// or a null QString when it has more than kMaxCopyCells cells or values are not ready.
     QString selectionText(const QItemSelection& selection) const;
 
-    /// Element flat of a decoded tensor as text: shortest round-trip form for floats, exact
+    /// Element flat of a tensor as text (a weight in an external file: read from there, "?" when
+    /// unreadable): shortest round-trip form for floats, exact
     /// integers, true/false, the string itself.
     static QString formatElement(const Tensor& tensor, int64_t flat);
 
@@ -69,6 +73,12 @@ public:
 private:
     void recompute();
     int64_t rowExtent() const;
+    /// True when values are read from the tensor's external file window by window.
+    bool readsWindows() const;
+    /// Element flat of a readsWindows() tensor as a one-element tensor, or nullptr when the file
+    /// cannot be read.
+    TensorPtr windowElement(int64_t flat) const;
+    QString elementText(int64_t flat) const;
 
     TensorPtr m_tensor;
     bool m_ready = false;
@@ -81,6 +91,8 @@ private:
     int m_rows = 0;
     int m_columns = 0;
     bool m_truncated = false;
+    /// Windows of a readsWindows() tensor's bytes by window number (a few at a time).
+    mutable std::map<int64_t, Bytes> m_windows;
 };
 
 } // namespace netfold

@@ -33,6 +33,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -106,13 +107,19 @@ QThreadPool* tensorPool()
 
 bool decodable(const Tensor& t) { return t.dtype() == dtype::String || isDecodableType(t.dtype()); }
 
-/// Decodes t (strings or bytes); throws Error.
+/// Decodes t (strings or bytes); throws Error. A weight in an external data file is not
+/// decoded (the table and the statistics read it from the file in pieces); only its first
+/// element is read, which checks that the file is there and long enough.
 void decode(const Tensor& t)
 {
-    if (t.dtype() == dtype::String)
+    if (t.dtype() == dtype::String) {
         t.strings();
-    else
+    } else if (t.readsFromFile()) {
+        uint8_t first[16];
+        t.readBytes(0, std::min<std::size_t>(t.byteSize(), dtypeSize(t.dtype())), first);
+    } else {
         t.bytes();
+    }
 }
 
 } // namespace
@@ -306,7 +313,8 @@ void TensorView::setTensor(TensorPtr tensor, const QString& name)
 
     bool ready = false;
     if (m_tensor && decodable(*m_tensor)
-        && (m_tensor->byteSize() <= kSyncDecodeBytes && (m_tensor->dtype() != dtype::String || m_tensor->numel() <= 100000))) {
+        && (m_tensor->readsFromFile()
+            || (m_tensor->byteSize() <= kSyncDecodeBytes && (m_tensor->dtype() != dtype::String || m_tensor->numel() <= 100000)))) {
         try {
             decode(*m_tensor);
             ready = true;

@@ -445,11 +445,15 @@ struct TensorChunk {
     std::string head;
     std::string_view raw;
     bool hasRaw = false;
+    /// Set for a tensor whose bytes stay in its external file: they are streamed from there in
+    /// pieces while writing (raw is empty then; rawSize says how many bytes).
+    const Tensor* fromFile = nullptr;
+    std::size_t rawSize = 0;
 
     std::size_t size() const
     {
         using WFL = google::protobuf::internal::WireFormatLite;
-        return head.size() + (hasRaw ? 1 + WFL::LengthDelimitedSize(raw.size()) : 0);
+        return head.size() + (hasRaw ? 1 + WFL::LengthDelimitedSize(rawSize) : 0);
     }
 };
 
@@ -475,7 +479,13 @@ TensorChunk tensorChunk(const Initializer& init)
     if (src && !src->doc_string().empty())
         meta.set_doc_string(src->doc_string());
     c.head = meta.SerializeAsString();
-    c.raw = t.elementBytes();
+    if (t.readsFromFile()) {
+        c.fromFile = &t;
+        c.rawSize = t.byteSize();
+    } else {
+        c.raw = t.elementBytes();
+        c.rawSize = c.raw.size();
+    }
     c.hasRaw = true;
     return c;
 }
@@ -513,8 +523,13 @@ bool writeModelStreaming(const Model& model, int fd)
             out.WriteRaw(c.head.data(), static_cast<int>(c.head.size()));
             if (c.hasRaw) {
                 out.WriteTag(WFL::MakeTag(9, WFL::WIRETYPE_LENGTH_DELIMITED));
-                out.WriteVarint64(c.raw.size());
-                if (!c.raw.empty()) // an empty tensor's view has no data pointer
+                out.WriteVarint64(c.rawSize);
+                if (c.fromFile)
+                    c.fromFile->forEachChunk([&out](const uint8_t* data, std::size_t n) {
+                        out.WriteRaw(data, static_cast<int>(n));
+                        return !out.HadError();
+                    });
+                else if (!c.raw.empty()) // an empty tensor's view has no data pointer
                     out.WriteRaw(c.raw.data(), static_cast<int>(c.raw.size()));
             }
         }
@@ -892,15 +907,11 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
     TempFile data(dataPath, [&](int fd) {
         int64_t written = 0;
         for (const Tensor* t : pending) {
-            const auto& b = t->bytes();
-            std::size_t done = 0;
-            while (done < b.size()) {
-                const ssize_t w = ::write(fd, b.data() + done, b.size() - done);
-                if (w <= 0)
-                    return false;
-                done += static_cast<std::size_t>(w);
-            }
-            written += static_cast<int64_t>(b.size());
+            // Weights still in the input's data file are copied file to file (never held in
+            // memory); computed ones are written from memory.
+            if (!t->writeTo(fd))
+                return false;
+            written += static_cast<int64_t>(t->byteSize());
             const int64_t pad = (4096 - written % 4096) % 4096;
             if (pad) {
                 std::vector<char> zeros(static_cast<std::size_t>(pad), 0);

@@ -166,6 +166,13 @@ void writeNpy(const Tensor& tensor, std::ostream& out)
             }
             writeLittleEndian(out, reinterpret_cast<const uint8_t*>(buf.data()), m, 4);
         }
+    } else if (tensor.readsFromFile() && !tensor.isDecoded()) {
+        // A weight still in its external file goes over in pieces, never decoded whole.
+        const std::size_t es = dtypeSize(dt);
+        tensor.forEachChunk([&](const uint8_t* data, std::size_t n) {
+            writeLittleEndian(out, data, n / es, es);
+            return static_cast<bool>(out);
+        });
     } else {
         writeLittleEndian(out, tensor.bytes().data(), static_cast<std::size_t>(tensor.numel()), dtypeSize(dt));
     }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <functional>
 #include <limits>
 
@@ -57,6 +58,12 @@ std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what)
     return static_cast<std::size_t>(numel) * esize;
 }
 
+std::size_t storedByteSize(int64_t numel, int32_t dt, const std::string& what)
+{
+    const std::size_t inMemory = checkedByteSize(numel, dt, what);
+    return isPackedType(dt) ? static_cast<std::size_t>((numel + 1) / 2) : inMemory;
+}
+
 namespace {
 
 /// Parses a non-negative decimal external_data offset or length strictly.
@@ -101,7 +108,7 @@ void validateTensorProto(const onnx::TensorProto& p, const std::string& what)
     std::vector<int64_t> dims(p.dims().begin(), p.dims().end());
     const int64_t n = checkedNumel(dims, what);
     const int32_t dt = p.data_type();
-    const std::size_t total = checkedByteSize(n, dt, what);
+    const std::size_t total = storedByteSize(n, dt, what);
     if (p.data_location() == onnx::TensorProto::EXTERNAL) {
         if (dt == dtype::String)
             throw Error(what + " stores strings in external data, which ONNX does not allow.");
@@ -217,6 +224,34 @@ void copyConverted(const Src* src, int64_t n, uint8_t* out)
 
 } // namespace
 
+int Tensor::openExternal(std::size_t total) const
+{
+    const std::string what = "Tensor " + quote(m_proto->name());
+    if (m_baseDir.empty())
+        throw Error(what + " keeps its values in external data, but the model has no folder to read it from.");
+    if (m_externalLength >= 0 && static_cast<std::size_t>(m_externalLength) != total)
+        throw Error(what + " declares " + std::to_string(m_externalLength) + " bytes of external data; its shape needs "
+                    + std::to_string(total) + ".");
+    // Non-blocking open, so a FIFO or device named as the location cannot hang the read.
+    const int fd = ::open(m_externalPath.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        throw Error(what + ": external data file " + quote(m_externalPath) + " cannot be opened: " + std::strerror(errno)
+                    + ".");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(what + ": external data " + quote(m_externalPath) + " is not a regular file.");
+    }
+    const auto fileSize = static_cast<uint64_t>(st.st_size);
+    if (static_cast<uint64_t>(m_externalOffset) > fileSize || total > fileSize - static_cast<uint64_t>(m_externalOffset)) {
+        ::close(fd);
+        throw Error(what + ": external data file " + quote(m_externalPath) + " is too short (" + std::to_string(fileSize)
+                    + " bytes) for " + std::to_string(total) + " bytes at offset " + std::to_string(m_externalOffset)
+                    + ".");
+    }
+    return fd;
+}
+
 void Tensor::decode() const
 {
     if (m_storage == Storage::Computed) {
@@ -239,7 +274,7 @@ void Tensor::decode() const
         throw Error(what + " has dtype " + dtypeName(m_dtype) + ", which netfold cannot decode.");
     // 4-bit types: the file holds two elements a byte; netfold's layout one.
     const bool packed = isPackedType(m_dtype);
-    const std::size_t total = packed ? static_cast<std::size_t>((n + 1) / 2) : checkedByteSize(n, m_dtype, what);
+    const std::size_t total = storedByteSize(n, m_dtype, what);
     if (m_storage == Storage::Raw) {
         const std::string& raw = m_proto->raw_data();
         if (raw.size() != total)
@@ -258,28 +293,11 @@ void Tensor::decode() const
         }
         m_bytes.assign(raw.begin(), raw.end());
     } else if (m_storage == Storage::External) {
-        if (m_baseDir.empty())
-            throw Error(what + " keeps its values in external data, but the model has no folder to read it from.");
-        if (m_externalLength >= 0 && static_cast<std::size_t>(m_externalLength) != total)
-            throw Error(what + " declares " + std::to_string(m_externalLength) + " bytes of external data; its shape needs "
-                        + std::to_string(total) + ".");
-        // Non-blocking open, so a FIFO or device named as the location cannot hang the read.
-        const int fd = ::open(m_externalPath.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        if (fd < 0)
-            throw Error(what + ": external data file " + quote(m_externalPath) + " cannot be opened: "
-                        + std::strerror(errno) + ".");
+        const int fd = openExternal(total);
         struct FdCloser {
             int fd;
             ~FdCloser() { ::close(fd); }
         } closer{fd};
-        struct stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-            throw Error(what + ": external data " + quote(m_externalPath) + " is not a regular file.");
-        const auto fileSize = static_cast<uint64_t>(st.st_size);
-        if (static_cast<uint64_t>(m_externalOffset) > fileSize || total > fileSize - static_cast<uint64_t>(m_externalOffset))
-            throw Error(what + ": external data file " + quote(m_externalPath) + " is too short (" + std::to_string(fileSize)
-                        + " bytes) for " + std::to_string(total) + " bytes at offset " + std::to_string(m_externalOffset)
-                        + ".");
         m_bytes.resize(total);
         std::size_t done = 0;
         while (done < total) {
@@ -454,13 +472,171 @@ std::string_view Tensor::elementBytes() const
     return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
+bool Tensor::readsFromFile() const
+{
+    return m_storage == Storage::External && m_dtype != dtype::Bool && m_dtype != dtype::String
+           && !isPackedType(m_dtype) && isDecodableType(m_dtype);
+}
+
+namespace {
+
+/// Closes an fd when it goes out of scope.
+struct Fd {
+    int fd;
+    ~Fd() { ::close(fd); }
+};
+
+/// pread of exactly count bytes at offset; false on an error or a short file.
+bool preadFully(int fd, uint8_t* dst, std::size_t count, uint64_t offset)
+{
+    std::size_t done = 0;
+    while (done < count) {
+        const ssize_t r = ::pread(fd, dst + done, count - done, static_cast<off_t>(offset + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        done += static_cast<std::size_t>(r);
+    }
+    return true;
+}
+
+/// write of exactly count bytes; false on an error (errno set).
+bool writeFully(int fd, const uint8_t* src, std::size_t count)
+{
+    std::size_t done = 0;
+    while (done < count) {
+        const ssize_t w = ::write(fd, src + done, count - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return false;
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+} // namespace
+
+void Tensor::readBytes(std::size_t offset, std::size_t count, uint8_t* dst) const
+{
+    const std::size_t total = byteSize();
+    if (m_dtype == dtype::String || offset > total || count > total - offset)
+        throw Error("Tensor bytes " + std::to_string(offset) + "+" + std::to_string(count) + " are outside its "
+                    + std::to_string(total) + " bytes.");
+    if (count == 0)
+        return;
+    if (!readsFromFile()) {
+        std::memcpy(dst, bytes().data() + offset, count);
+        return;
+    }
+    const Fd fd{openExternal(total)};
+    if (!preadFully(fd.fd, dst, count, static_cast<uint64_t>(m_externalOffset) + offset))
+        throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
+                    + " failed.");
+}
+
+void Tensor::forEachChunk(const std::function<bool(const uint8_t*, std::size_t)>& fn, std::size_t chunk) const
+{
+    const std::size_t total = byteSize();
+    chunk = std::max<std::size_t>(chunk, 1);
+    if (!readsFromFile()) {
+        const ByteView b = bytes();
+        for (std::size_t at = 0; at < b.size(); at += chunk)
+            if (!fn(b.data() + at, std::min(chunk, b.size() - at)))
+                return;
+        return;
+    }
+    const Fd fd{openExternal(total)};
+    Bytes buf(std::min(chunk, total));
+    for (std::size_t at = 0; at < total; at += chunk) {
+        const std::size_t n = std::min(chunk, total - at);
+        if (!preadFully(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + at))
+            throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
+                        + " failed.");
+        if (!fn(buf.data(), n))
+            return;
+    }
+}
+
+bool Tensor::writeTo(int out) const
+{
+    if (!readsFromFile()) {
+        const ByteView b = bytes();
+        return writeFully(out, b.data(), b.size());
+    }
+    const std::size_t total = byteSize();
+    const Fd fd{openExternal(total)};
+    auto in = static_cast<loff_t>(m_externalOffset);
+    std::size_t done = 0;
+    // In-kernel copy (a reflink on filesystems that share extents); nothing passes through memory.
+    while (done < total) {
+        const ssize_t c = ::copy_file_range(fd.fd, &in, out, nullptr, std::min<std::size_t>(total - done, 1u << 30), 0);
+        if (c < 0 && errno == EINTR)
+            continue;
+        if (c < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP || errno == EPERM)) {
+            break; // the kernel cannot copy between these files: read and write below
+        }
+        if (c < 0)
+            return false;
+        if (c == 0)
+            throw Error("Tensor " + quote(m_proto->name()) + ": external data file " + quote(m_externalPath)
+                        + " ended while it was copied.");
+        done += static_cast<std::size_t>(c);
+    }
+    if (done == total)
+        return true;
+    Bytes buf(std::min<std::size_t>(total - done, std::size_t(4) << 20));
+    while (done < total) {
+        const std::size_t n = std::min(buf.size(), total - done);
+        if (!preadFully(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + done))
+            throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
+                        + " failed.");
+        if (!writeFully(out, buf.data(), n))
+            return false;
+        done += n;
+    }
+    return true;
+}
+
 bool Tensor::sameContent(const Tensor& other) const
 {
+    if (this == &other)
+        return true;
     if (m_dtype != other.m_dtype || m_dims != other.m_dims)
         return false;
     if (m_dtype == dtype::String)
         return strings() == other.strings();
-    return elementBytes() == other.elementBytes();
+    if (!readsFromFile() && !other.readsFromFile())
+        return elementBytes() == other.elementBytes();
+    // The same bytes of the same file (one weight shared by two names).
+    if (readsFromFile() && other.readsFromFile() && m_externalPath == other.m_externalPath
+        && m_externalOffset == other.m_externalOffset)
+        return true;
+    // Compare in pieces: neither side is decoded nor held whole.
+    const std::size_t total = byteSize();
+    constexpr std::size_t kPiece = std::size_t(1) << 20;
+    const Tensor& fileSide = readsFromFile() ? *this : other;
+    const Tensor& otherSide = readsFromFile() ? other : *this;
+    const bool otherInMemory = !otherSide.readsFromFile();
+    const uint8_t* mem = otherInMemory ? otherSide.bytes().data() : nullptr;
+    Bytes buf(otherInMemory ? 0 : std::min(kPiece, total));
+    std::size_t at = 0;
+    bool same = true;
+    fileSide.forEachChunk(
+        [&](const uint8_t* data, std::size_t n) {
+            const uint8_t* theirs = mem ? mem + at : buf.data();
+            if (!mem)
+                otherSide.readBytes(at, n, buf.data());
+            same = std::memcmp(data, theirs, n) == 0;
+            at += n;
+            return same;
+        },
+        kPiece);
+    return same;
 }
 
 std::size_t Tensor::contentHash() const
@@ -474,7 +650,28 @@ std::size_t Tensor::contentHash() const
             for (const auto& s : strings())
                 mix(std::hash<std::string>()(s));
         } else {
-            mix(std::hash<std::string_view>()(elementBytes()));
+            const std::size_t total = byteSize();
+            constexpr std::size_t kWhole = std::size_t(1) << 20, kSample = 4096, kSamples = 64;
+            const bool fromFile = readsFromFile();
+            const uint8_t* mem = fromFile ? nullptr : bytes().data();
+            auto piece = [&](std::size_t offset, std::size_t n, Bytes& buf) -> std::string_view {
+                if (mem)
+                    return {reinterpret_cast<const char*>(mem + offset), n};
+                buf.resize(n);
+                readBytes(offset, n, buf.data());
+                return {reinterpret_cast<const char*>(buf.data()), n};
+            };
+            Bytes buf;
+            if (total <= kWhole) {
+                mix(std::hash<std::string_view>()(total ? piece(0, total, buf) : std::string_view()));
+            } else {
+                // Evenly spaced samples, first and last included: a function of the bytes alone.
+                const std::size_t span = total - kSample;
+                for (std::size_t k = 0; k < kSamples; ++k) {
+                    const std::size_t offset = k + 1 == kSamples ? span : span / (kSamples - 1) * k;
+                    mix(std::hash<std::string_view>()(piece(offset, kSample, buf)));
+                }
+            }
         }
         m_hash = h;
     });

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -113,11 +114,32 @@ public:
     /// True when both have the same dtype, dims and element values (reads raw_data in place
     /// when it can, decodes otherwise).
     bool sameContent(const Tensor& other) const;
-    /// A hash of dtype, dims and values, computed once.
+    /// A hash of dtype, dims and values, computed once. Tensors over 1 MB hash 64 evenly spaced
+    /// 4 KB samples of their bytes (equal contents still give equal hashes), so hashing a weight
+    /// in an external file reads 256 KB of it, not all of it.
     std::size_t contentHash() const;
     /// The element bytes in decoded layout without decoding when the file stores them that way
     /// (raw_data); otherwise the decoded bytes.
     std::string_view elementBytes() const;
+
+    /// True when the element bytes sit in an external data file in netfold's decoded layout
+    /// (a numeric dtype other than bool and the 4-bit ones): readBytes, forEachChunk, writeTo,
+    /// sameContent and contentHash then read the file in bounded pieces and never decode it.
+    bool readsFromFile() const;
+    /// Copies count element bytes from byte offset into dst (decoded layout). A readsFromFile()
+    /// tensor is read from its file (nothing is decoded or kept); others from bytes(). Throws
+    /// Error (bad range, unreadable data).
+    void readBytes(std::size_t offset, std::size_t count, uint8_t* dst) const;
+    /// Calls fn with consecutive pieces of the element bytes (at most chunk bytes each, in order)
+    /// until they are done or fn returns false; a readsFromFile() tensor is read in pieces from
+    /// its file, so at most chunk bytes are in memory. Throws Error (unreadable data).
+    void forEachChunk(const std::function<bool(const uint8_t* data, std::size_t size)>& fn,
+                      std::size_t chunk = std::size_t(1) << 20) const;
+    /// Appends the element bytes to fd at its file position. A readsFromFile() tensor is copied
+    /// file to file (copy_file_range in chunks; a bounded read/write loop where the kernel cannot
+    /// copy), never held in memory. Returns false when writing fails (errno set); throws Error
+    /// when the tensor's own data cannot be read.
+    bool writeTo(int fd) const;
 
     /// Convenience constructors.
     static std::shared_ptr<const Tensor> int64s(const std::vector<int64_t>& values, std::vector<int64_t> dims);
@@ -128,6 +150,9 @@ public:
 
 private:
     void decode() const;
+    /// Opens the external data file for reading and checks it is a regular file holding
+    /// byteSize bytes at the offset; returns the fd (caller closes). Throws Error.
+    int openExternal(std::size_t total) const;
 
     int32_t m_dtype = 0;
     std::vector<int64_t> m_dims;
@@ -155,6 +180,9 @@ using TensorPtr = std::shared_ptr<const Tensor>;
 int64_t checkedNumel(const std::vector<int64_t>& dims, const std::string& what);
 /// numel * the dtype's element size, failing (Error naming what) when it could not be allocated.
 std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what);
+/// Bytes numel elements of dt take in a file's raw_data or external data: checkedByteSize, except
+/// for the 4-bit types, packed two elements a byte there (one a byte in memory).
+std::size_t storedByteSize(int64_t numel, int32_t dt, const std::string& what);
 /// Checks that a TensorProto's stored bytes agree with its dtype and shape (raw_data length, typed
 /// field counts, external offset/length syntax) with overflow-safe arithmetic. Throws Error naming what.
 void validateTensorProto(const onnx::TensorProto& proto, const std::string& what);

@@ -35,15 +35,6 @@ T load(const uint8_t* p)
     return v;
 }
 
-/// Reads element i of the decoded bytes as double.
-struct PlainReader {
-    template <class T>
-    static double get(const uint8_t* data, int64_t i)
-    {
-        return static_cast<double>(load<T>(data + i * static_cast<int64_t>(sizeof(T))));
-    }
-};
-
 class Scanner {
 public:
     Scanner(const TensorStatsOptions& options, int64_t n) : m_options(options), m_n(n) {}
@@ -153,6 +144,37 @@ private:
 
 } // namespace
 
+namespace {
+
+/// Element bytes already in memory.
+struct MemorySource {
+    const uint8_t* data;
+    const uint8_t* ptr(int64_t i, std::size_t es) const { return data + static_cast<std::size_t>(i) * es; }
+};
+
+/// Element bytes read from the tensor's external file a window at a time (the scanner walks
+/// forward, twice), so a weight of any size is neither decoded nor held whole.
+struct FileSource {
+    static constexpr int64_t kWindow = int64_t(1) << 20; // elements
+    const Tensor& tensor;
+    int64_t numel;
+    mutable Bytes buf;
+    mutable int64_t first = 0;
+    mutable int64_t count = 0;
+    const uint8_t* ptr(int64_t i, std::size_t es) const
+    {
+        if (i < first || i >= first + count) {
+            first = i - i % kWindow;
+            count = std::min(kWindow, numel - first);
+            buf.resize(static_cast<std::size_t>(count) * es);
+            tensor.readBytes(static_cast<std::size_t>(first) * es, buf.size(), buf.data());
+        }
+        return buf.data() + static_cast<std::size_t>(i - first) * es;
+    }
+};
+
+} // namespace
+
 TensorStats computeTensorStats(const Tensor& tensor, const TensorStatsOptions& options)
 {
     TensorStats s;
@@ -164,36 +186,44 @@ TensorStats computeTensorStats(const Tensor& tensor, const TensorStatsOptions& o
         return s;
     }
     s.numeric = true;
-    const uint8_t* data = tensor.bytes().data();
     Scanner scan(options, s.count);
     auto with = [&](auto get) { return scan.run(get, s); };
+    // Returns false for a dtype without numeric values (after setting s).
+    auto scanAll = [&](const auto& src) {
+        bool done = false;
+        switch (dt) {
+        case dtype::Float: done = with([&src](int64_t i) { return static_cast<double>(load<float>(src.ptr(i, 4))); }); break;
+        case dtype::Double: done = with([&src](int64_t i) { return load<double>(src.ptr(i, 8)); }); break;
+        case dtype::Float16: {
+            const float* table = halfTable();
+            done = with([&src, table](int64_t i) { return static_cast<double>(table[load<uint16_t>(src.ptr(i, 2))]); });
+            break;
+        }
+        case dtype::BFloat16:
+            done = with([&src](int64_t i) { return static_cast<double>(bfloat16ToFloat(load<uint16_t>(src.ptr(i, 2)))); });
+            break;
+        case dtype::Int8: done = with([&src](int64_t i) { return static_cast<double>(load<int8_t>(src.ptr(i, 1))); }); break;
+        case dtype::UInt8:
+        case dtype::Bool: done = with([&src](int64_t i) { return static_cast<double>(load<uint8_t>(src.ptr(i, 1))); }); break;
+        case dtype::Int16: done = with([&src](int64_t i) { return static_cast<double>(load<int16_t>(src.ptr(i, 2))); }); break;
+        case dtype::UInt16: done = with([&src](int64_t i) { return static_cast<double>(load<uint16_t>(src.ptr(i, 2))); }); break;
+        case dtype::Int32: done = with([&src](int64_t i) { return static_cast<double>(load<int32_t>(src.ptr(i, 4))); }); break;
+        case dtype::UInt32: done = with([&src](int64_t i) { return static_cast<double>(load<uint32_t>(src.ptr(i, 4))); }); break;
+        case dtype::Int64: done = with([&src](int64_t i) { return static_cast<double>(load<int64_t>(src.ptr(i, 8))); }); break;
+        case dtype::UInt64: done = with([&src](int64_t i) { return static_cast<double>(load<uint64_t>(src.ptr(i, 8))); }); break;
+        default:
+            s.numeric = false;
+            s.min = s.max = s.mean = s.std = kNaN;
+            done = true;
+            break;
+        }
+        return done;
+    };
     bool done = false;
-    switch (dt) {
-    case dtype::Float: done = with([data](int64_t i) { return PlainReader::get<float>(data, i); }); break;
-    case dtype::Double: done = with([data](int64_t i) { return PlainReader::get<double>(data, i); }); break;
-    case dtype::Float16: {
-        const float* table = halfTable();
-        done = with([data, table](int64_t i) { return static_cast<double>(table[load<uint16_t>(data + 2 * i)]); });
-        break;
-    }
-    case dtype::BFloat16:
-        done = with([data](int64_t i) { return static_cast<double>(bfloat16ToFloat(load<uint16_t>(data + 2 * i))); });
-        break;
-    case dtype::Int8: done = with([data](int64_t i) { return PlainReader::get<int8_t>(data, i); }); break;
-    case dtype::UInt8:
-    case dtype::Bool: done = with([data](int64_t i) { return PlainReader::get<uint8_t>(data, i); }); break;
-    case dtype::Int16: done = with([data](int64_t i) { return PlainReader::get<int16_t>(data, i); }); break;
-    case dtype::UInt16: done = with([data](int64_t i) { return PlainReader::get<uint16_t>(data, i); }); break;
-    case dtype::Int32: done = with([data](int64_t i) { return PlainReader::get<int32_t>(data, i); }); break;
-    case dtype::UInt32: done = with([data](int64_t i) { return PlainReader::get<uint32_t>(data, i); }); break;
-    case dtype::Int64: done = with([data](int64_t i) { return PlainReader::get<int64_t>(data, i); }); break;
-    case dtype::UInt64: done = with([data](int64_t i) { return PlainReader::get<uint64_t>(data, i); }); break;
-    default:
-        s.numeric = false;
-        s.min = s.max = s.mean = s.std = kNaN;
-        done = true;
-        break;
-    }
+    if (tensor.readsFromFile() && !tensor.isDecoded())
+        done = scanAll(FileSource{tensor, s.count, {}, 0, 0});
+    else
+        done = scanAll(MemorySource{tensor.bytes().data()});
     s.complete = done;
     return s;
 }

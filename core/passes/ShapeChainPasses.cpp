@@ -7,6 +7,7 @@
 
 #include "shape/ShapeInference.h"
 
+#include <cstdint>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -216,9 +217,26 @@ TensorPtr vecTensor(const SymVec& v, int32_t dt)
             ints.push_back(d.value);
         return Tensor::int64s(ints, dims);
     }
+    // Other integer types: only when every value is one the type holds exactly (a uint64 above
+    // INT64_MAX is tracked as a negative int64; a Cast to a narrower type would wrap).
+    double lo = 0, hi = 0;
+    switch (dt) {
+    case dtype::Int32: lo = INT32_MIN, hi = INT32_MAX; break;
+    case dtype::Int16: lo = INT16_MIN, hi = INT16_MAX; break;
+    case dtype::Int8: lo = INT8_MIN, hi = INT8_MAX; break;
+    case dtype::UInt32: hi = UINT32_MAX; break;
+    case dtype::UInt16: hi = UINT16_MAX; break;
+    case dtype::UInt8: hi = UINT8_MAX; break;
+    case dtype::UInt64: hi = static_cast<double>(INT64_MAX); break;
+    default: return nullptr;
+    }
     std::vector<double> values;
-    for (const auto& d : v.dims)
-        values.push_back(static_cast<double>(d.value));
+    for (const auto& d : v.dims) {
+        const double x = static_cast<double>(d.value);
+        if (x < lo || x > hi)
+            return nullptr;
+        values.push_back(x);
+    }
     return Tensor::fromDoubles(dt, dims, values);
 }
 
@@ -303,8 +321,10 @@ bool foldFrontier(Graph& graph, PassContext& ctx)
             if (!frontier || otherOutputsUsed)
                 continue;
             const ValueType t = graph.typeOf(v);
-            folds.push_back({v, vecTensor(*sv, t.elemType ? t.elemType : dtype::Int64), &n,
-                             edit::consumerIds(graph, index, v)});
+            TensorPtr value = vecTensor(*sv, t.elemType ? t.elemType : dtype::Int64);
+            if (!value)
+                continue; // not exactly representable in its type: left to fold_constants
+            folds.push_back({v, std::move(value), &n, edit::consumerIds(graph, index, v)});
         }
         if (folds.empty())
             return false;

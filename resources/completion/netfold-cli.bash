@@ -12,7 +12,7 @@ _netfold_cli()
     local command=${words[1]}
     case $prev in
         --overwrite-input-shape | --input-shape | --check-input-shape | --unused-output | --keep | --check | \
-            --no-large-tensor)
+            --no-large-tensor | --check-memory | --check-iterations | --check-time)
             return
             ;;
         --skip-optimization)
@@ -25,12 +25,12 @@ _netfold_cli()
 
     if [[ $cur == -* ]]; then
         case $command in
-            info | diff) COMPREPLY=($(compgen -W '--json --help' -- "$cur")) ;;
+            info | diff) COMPREPLY=($(compgen -W '--json --graph-only --allow-external-data-anywhere --help' -- "$cur")) ;;
             simplify)
                 COMPREPLY=($(compgen -W '--skip-fuse-bn --skip-optimization --skip-constant-folding
                     --skip-shape-inference --overwrite-input-shape --no-large-tensor --unused-output
                     --check --check-input-shape --list-passes --steps --json --keep --force-input-shape --overwrite
-                    --help' -- "$cur"))
+                    --check-memory --check-iterations --check-time --allow-external-data-anywhere --help' -- "$cur"))
                 ;;
         esac
         return

@@ -195,7 +195,7 @@ for name, node in (("transpose_perm.onnx", helper.make_node("Transpose", ["x"], 
 # 13-15. Bounded work: big Expand under --check, many big broadcasts.
 g = helper.make_graph([helper.make_node("Expand", ["x", "shape"], ["y"])], "expand_2g",
                       [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, None)], [i64("shape", [2**29])])
-save("expand_2g.onnx", g, "simplify --check 1", "memory budget", check=False, note="Expand to 2 GiB under --check")
+save("expand_2g.onnx", g, "simplify --check 1", "unchecked: memory budget", check=False, note="Expand to 2 GiB under --check")
 
 side = 2**14  # [side,1] + [1,side] floats: 64 KB each, 1 GiB broadcast result
 a = f32("a", [1.0] * side, [side, 1])
@@ -211,7 +211,7 @@ for i in range(8):
     nodes.append(helper.make_node("Mul", ["s%d" % i, "x"], ["y%d" % i]))
     outs.append(vi("y%d" % i, TensorProto.FLOAT, None))
 g = helper.make_graph(nodes, "many_1g", [vi("x", TensorProto.FLOAT, [1])], outs, [a, b])
-save("many_1g.onnx", g, "simplify --check 1 --check-memory 600MB", "memory budget", check=False, note="many 1 GiB foldable outputs under --check")
+save("many_1g.onnx", g, "simplify --check 1 --check-memory 600MB", "unchecked: memory budget", check=False, note="many 1 GiB foldable outputs under --check")
 
 # 16. Loop with trip count 2^63-1 and a true condition.
 body = helper.make_graph([helper.make_node("Identity", ["cond_in"], ["cond_out"]),
@@ -222,7 +222,7 @@ body = helper.make_graph([helper.make_node("Identity", ["cond_in"], ["cond_out"]
 g = helper.make_graph([helper.make_node("Loop", ["trip", "cond", "x"], ["y"], body=body)], "loop_forever",
                       [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, [1])],
                       [i64("trip", [INT64_MAX], []), raw_tensor("cond", TensorProto.BOOL, [], b"\x01")])
-save("loop_forever.onnx", g, "simplify --check 1 --check-iterations 20000", "iteration cap", check=False, note="Loop trip count 2^63-1, true condition")
+save("loop_forever.onnx", g, "simplify --check 1 --check-iterations 20000", "unchecked: iteration cap", check=False, note="Loop trip count 2^63-1, true condition")
 
 # Control characters in names reach messages escaped, on one line.
 g = helper.make_graph([helper.make_node("Relu", ["bad\nname\x1b[31m"], ["y"])], "ctl",

@@ -6,8 +6,9 @@
 #include "TestSupport.h"
 
 #include "model/DataType.h"
-#include "model/Error.h"
+#include "util/Error.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "model/TensorStats.h"
 #include "passes/Pipeline.h"
 
@@ -260,7 +261,7 @@ void TestBigWeights::simplifyReadsOnlyWhatFoldingTouches()
     // Before the fix: duplicate elimination hashed every weight by decoding it and the save
     // decoded each one again to write it, so RssAnon grew by all ~200 MB and every weight
     // stayed decoded in the model.
-    const Model model = loadModel(m_model.toStdString());
+    const Model model = openModel(m_model.toStdString());
     QVERIFY(model.warnings.empty());
     const long long before = statusBytes("RssAnon");
     QVERIFY(before > 0);
@@ -301,7 +302,7 @@ void TestBigWeights::simplifyReadsOnlyWhatFoldingTouches()
     // The saved pair holds the same bytes: every weight equal to the input's, the folded bias
     // written from memory.
     QVERIFY(QFile::exists(out + ".data"));
-    const Model saved = loadModel(out.toStdString(), LoadOptions{true, true, false});
+    const Model saved = openModel(out.toStdString(), LoadOptions{true, false});
     for (const char* name : {"W0", "W1", "W3"}) {
         const Tensor* t = find(saved, name);
         QVERIFY2(t && t->storage() == Tensor::Storage::External, name);
@@ -321,7 +322,7 @@ void TestBigWeights::simplifyReadsOnlyWhatFoldingTouches()
 void TestBigWeights::inlineSaveStreamsFromFile()
 {
     // Saved without external data, weights are streamed from their file into the model file.
-    const Model model = loadModel(m_model.toStdString());
+    const Model model = openModel(m_model.toStdString());
     const long long before = statusBytes("RssAnon");
     const QString out = m_dir.filePath("inline/inline.onnx");
     QVERIFY(QDir(m_dir.path()).mkpath("inline"));
@@ -337,7 +338,7 @@ void TestBigWeights::inlineSaveStreamsFromFile()
              qPrintable(QString("anonymous memory grew by %1 MB").arg((peak - before) >> 20)));
     QVERIFY(!find(model, "W0")->isDecoded());
     QVERIFY(!QFile::exists(out + ".data"));
-    const Model saved = loadModel(out.toStdString());
+    const Model saved = openModel(out.toStdString());
     for (const char* name : {"W0", "W1", "W2", "W3", "b", "z"}) {
         const Tensor* t = find(saved, name);
         QVERIFY2(t && t->storage() == Tensor::Storage::Raw, name);
@@ -349,8 +350,8 @@ void TestBigWeights::inlineSaveStreamsFromFile()
 void TestBigWeights::chunkedReadsMatchDecoded()
 {
     // The piecewise paths agree with decoding: sameContent, contentHash, readBytes, forEachChunk.
-    const Model a = loadModel(m_model.toStdString());
-    const Model b = loadModel(m_model.toStdString());
+    const Model a = openModel(m_model.toStdString());
+    const Model b = openModel(m_model.toStdString());
     const Tensor& w1 = *find(a, "W1");
     const Tensor& w2 = *find(a, "W2");
     const Tensor& w3 = *find(a, "W3");
@@ -424,7 +425,7 @@ void TestBigWeights::dataShrunkAfterLoadFailsCleanly()
     QTemporaryDir dir;
     const QString in = dir.filePath("small.onnx");
     {
-        Model m = loadModel(m_model.toStdString());
+        Model m = openModel(m_model.toStdString());
         m.graph.initializers.erase(m.graph.initializers.begin() + 1, m.graph.initializers.begin() + 4);
         m.graph.nodes.clear();
         m.graph.outputs.clear();
@@ -436,7 +437,7 @@ void TestBigWeights::dataShrunkAfterLoadFailsCleanly()
         always.external = SaveOptions::External::Always;
         saveModel(m, in.toStdString(), always);
     }
-    const Model m = loadModel(in.toStdString());
+    const Model m = openModel(in.toStdString());
     QVERIFY(find(m, "W0") && find(m, "W0")->readsFromFile());
     QVERIFY(::truncate((in + ".data").toLocal8Bit().constData(), 1 << 20) == 0);
     QVERIFY(QDir(dir.path()).mkdir("o"));

@@ -8,6 +8,7 @@
 
 #include "model/DataType.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -93,7 +94,7 @@ void TestUiBigWeights::gigabyteInitializerStaysLazy()
         std::ofstream out(dir.filePath("big.onnx").toStdString(), std::ios::binary);
         QVERIFY(m.SerializeToOstream(&out));
     }
-    const Model model = loadModel(dir.filePath("big.onnx").toStdString());
+    const Model model = openModel(dir.filePath("big.onnx").toStdString());
     const TensorPtr w = model.graph.findInitializer("W")->tensor;
     QVERIFY(w->readsFromFile());
 

@@ -81,7 +81,6 @@ private:
     void rebuildAxisControls();
     void onAxisCombo();
     void onWorkerProgress(int value);
-    void onWorkerText(const QString& text);
     void onWorkerFinished();
     void markValuesReady();
     void showStatistics();

@@ -2,6 +2,7 @@
 
 #include "model/DataType.h"
 #include "util/Error.h"
+#include "util/FdIo.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -514,15 +515,15 @@ bool writeModelStreaming(const Model& model, int fd)
     {
         google::protobuf::io::CodedOutputStream out(&file);
         out.WriteRaw(headerBytes.data(), static_cast<int>(headerBytes.size()));
-        out.WriteTag(WFL::MakeTag(7, WFL::WIRETYPE_LENGTH_DELIMITED));
+        out.WriteTag(WFL::MakeTag(onnx::ModelProto::kGraphFieldNumber, WFL::WIRETYPE_LENGTH_DELIMITED));
         out.WriteVarint64(graphSize);
         out.WriteRaw(graphBytes.data(), static_cast<int>(graphBytes.size()));
         for (const auto& c : chunks) {
-            out.WriteTag(WFL::MakeTag(5, WFL::WIRETYPE_LENGTH_DELIMITED));
+            out.WriteTag(WFL::MakeTag(onnx::GraphProto::kInitializerFieldNumber, WFL::WIRETYPE_LENGTH_DELIMITED));
             out.WriteVarint64(c.size());
             out.WriteRaw(c.head.data(), static_cast<int>(c.head.size()));
             if (c.hasRaw) {
-                out.WriteTag(WFL::MakeTag(9, WFL::WIRETYPE_LENGTH_DELIMITED));
+                out.WriteTag(WFL::MakeTag(onnx::TensorProto::kRawDataFieldNumber, WFL::WIRETYPE_LENGTH_DELIMITED));
                 out.WriteVarint64(c.rawSize);
                 if (c.fromFile)
                     c.fromFile->forEachChunk([&out](const uint8_t* data, std::size_t n) {
@@ -915,7 +916,7 @@ void saveModel(const Model& model, const std::string& path, const SaveOptions& o
             const int64_t pad = (4096 - written % 4096) % 4096;
             if (pad) {
                 std::vector<char> zeros(static_cast<std::size_t>(pad), 0);
-                if (::write(fd, zeros.data(), zeros.size()) != static_cast<ssize_t>(zeros.size()))
+                if (!writeAll(fd, zeros.data(), zeros.size()))
                     return false;
                 written += pad;
             }

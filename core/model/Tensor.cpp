@@ -2,6 +2,7 @@
 
 #include "model/DataType.h"
 #include "util/Error.h"
+#include "util/FdIo.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -486,39 +487,6 @@ struct Fd {
     ~Fd() { ::close(fd); }
 };
 
-/// pread of exactly count bytes at offset; false on an error or a short file.
-bool preadFully(int fd, uint8_t* dst, std::size_t count, uint64_t offset)
-{
-    std::size_t done = 0;
-    while (done < count) {
-        const ssize_t r = ::pread(fd, dst + done, count - done, static_cast<off_t>(offset + done));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        done += static_cast<std::size_t>(r);
-    }
-    return true;
-}
-
-/// write of exactly count bytes; false on an error (errno set).
-bool writeFully(int fd, const uint8_t* src, std::size_t count)
-{
-    std::size_t done = 0;
-    while (done < count) {
-        const ssize_t w = ::write(fd, src + done, count - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            return false;
-        }
-        done += static_cast<std::size_t>(w);
-    }
-    return true;
-}
-
 } // namespace
 
 void Tensor::readBytes(std::size_t offset, std::size_t count, uint8_t* dst) const
@@ -534,7 +502,7 @@ void Tensor::readBytes(std::size_t offset, std::size_t count, uint8_t* dst) cons
         return;
     }
     const Fd fd{openExternal(total)};
-    if (!preadFully(fd.fd, dst, count, static_cast<uint64_t>(m_externalOffset) + offset))
+    if (!preadAll(fd.fd, dst, count, static_cast<uint64_t>(m_externalOffset) + offset))
         throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
                     + " failed.");
 }
@@ -554,7 +522,7 @@ void Tensor::forEachChunk(const std::function<bool(const uint8_t*, std::size_t)>
     Bytes buf(std::min(chunk, total));
     for (std::size_t at = 0; at < total; at += chunk) {
         const std::size_t n = std::min(chunk, total - at);
-        if (!preadFully(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + at))
+        if (!preadAll(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + at))
             throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
                         + " failed.");
         if (!fn(buf.data(), n))
@@ -566,7 +534,7 @@ bool Tensor::writeTo(int out) const
 {
     if (!readsFromFile()) {
         const ByteView b = bytes();
-        return writeFully(out, b.data(), b.size());
+        return writeAll(out, b.data(), b.size());
     }
     const std::size_t total = byteSize();
     const Fd fd{openExternal(total)};
@@ -592,10 +560,10 @@ bool Tensor::writeTo(int out) const
     Bytes buf(std::min<std::size_t>(total - done, std::size_t(4) << 20));
     while (done < total) {
         const std::size_t n = std::min(buf.size(), total - done);
-        if (!preadFully(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + done))
+        if (!preadAll(fd.fd, buf.data(), n, static_cast<uint64_t>(m_externalOffset) + done))
             throw Error("Tensor " + quote(m_proto->name()) + ": reading external data file " + quote(m_externalPath)
                         + " failed.");
-        if (!writeFully(out, buf.data(), n))
+        if (!writeAll(out, buf.data(), n))
             return false;
         done += n;
     }

@@ -37,6 +37,24 @@ struct NewConstant {
 };
 
 /// Everything one pass changed, and what it looked at but kept (with the reason).
+/// A counter passes report in their records (as MLIR's pass statistics): declared once, here,
+/// with its key (the JSON name) and what it counts. ChangeRecord::count takes only these.
+struct Statistic {
+    const char* key;
+    const char* meaning;
+};
+
+namespace stat {
+constexpr Statistic kNodesFolded{"nodes-folded", "nodes computed away into constants"};
+constexpr Statistic kNodesEliminated{"nodes-eliminated", "nodes removed as no-ops, dead code or unused outputs"};
+constexpr Statistic kNodesFused{"nodes-fused", "nodes absorbed by a fused node (Conv+BN, LayerNorm, ...)"};
+constexpr Statistic kNodesMerged{"nodes-merged", "nodes removed as duplicates of an equal node"};
+constexpr Statistic kReshapesFused{"reshapes-fused", "Reshape chains collapsed into one Reshape"};
+constexpr Statistic kBytesRemoved{"bytes-removed", "initializer bytes dropped (unused or duplicate)"};
+constexpr Statistic kConstantsExtracted{"constants-extracted", "Constant nodes turned into initializers"};
+constexpr Statistic kIfsInlined{"ifs-inlined", "If nodes with a constant condition replaced by their branch"};
+} // namespace stat
+
 /// An empty record means the pass reached its fixed point.
 struct ChangeRecord {
     std::vector<Removal> removed;
@@ -53,7 +71,7 @@ struct ChangeRecord {
     {
         return removed.empty() && added.empty() && changed.empty() && constants.empty() && removedInitializers.empty();
     }
-    void count(const std::string& stat, int64_t n = 1) { stats[stat] += n; }
+    void count(const Statistic& stat, int64_t n = 1) { stats[stat.key] += n; }
     /// Appends another record (from a subgraph or a sub-pass).
     void merge(const ChangeRecord& other);
     Json toJson() const;

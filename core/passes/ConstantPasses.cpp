@@ -67,7 +67,7 @@ bool foldShapeSelection(Graph& g, PassContext& ctx, const GraphIndex& index, int
     std::vector<NodeId> from{node.id};
     edit::removeDeadProducers(g, ctx, {node.input(0)}, name, &from);
     edit::materializeConstant(g, ctx, name, value, from);
-    ctx.record().count("nodes-folded", static_cast<int64_t>(from.size()));
+    ctx.record().count(stat::kNodesFolded, static_cast<int64_t>(from.size()));
     return true;
 }
 
@@ -124,7 +124,7 @@ std::unique_ptr<Pass> extractConstantToInitializer()
             for (std::size_t k = 0; k < constants.size(); ++k)
                 edit::materializeConstant(graph, ctx, constants[k].first, constants[k].second.first, {ids[k]},
                                           constants[k].second.second);
-            ctx.record().count("constants-extracted", static_cast<int64_t>(constants.size()));
+            ctx.record().count(stat::kConstantsExtracted, static_cast<int64_t>(constants.size()));
         });
 }
 
@@ -187,7 +187,7 @@ std::unique_ptr<Pass> eliminateShapeOp()
                 edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
                 edit::removeNodes(g, {node.id});
                 edit::materializeConstant(g, ctx, node.outputs[0], dimsTensor(*dims), {node.id});
-                ctx.record().count("nodes-folded");
+                ctx.record().count(stat::kNodesFolded);
                 return true;
             });
         });
@@ -206,7 +206,7 @@ std::unique_ptr<Pass> eliminateUnusedInitializer()
                     kept.push_back(init);
                 } else {
                     ctx.record().removedInitializers.push_back(init.name);
-                    ctx.record().count("bytes-removed", static_cast<int64_t>(init.tensor->byteSize()));
+                    ctx.record().count(stat::kBytesRemoved, static_cast<int64_t>(init.tensor->byteSize()));
                     graph.types.erase(init.name);
                 }
             }
@@ -252,7 +252,7 @@ std::unique_ptr<Pass> eliminateDuplicateInitializer()
                             edit::replaceUses(graph, dup.name, keep.name);
                             removed.insert(dup.name);
                             ctx.record().removedInitializers.push_back(dup.name);
-                            ctx.record().count("bytes-removed", static_cast<int64_t>(dup.tensor->byteSize()));
+                            ctx.record().count(stat::kBytesRemoved, static_cast<int64_t>(dup.tensor->byteSize()));
                         }
                     }
                 }
@@ -430,7 +430,7 @@ private:
         edit::removeNodes(m_graph, std::vector<NodeId>(m_folded.begin(), m_folded.end()));
         for (const auto& v : frontier)
             edit::materializeConstant(m_graph, m_ctx, v, m_values[v], m_contributors[v]);
-        m_ctx.record().count("nodes-folded", static_cast<int64_t>(count));
+        m_ctx.record().count(stat::kNodesFolded, static_cast<int64_t>(count));
     }
 
     Graph& m_graph;

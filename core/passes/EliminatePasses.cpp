@@ -285,7 +285,7 @@ std::unique_ptr<Pass> eliminateNopMonotoneArgmax()
                 ctx.record().changed.push_back(argmax.id);
                 edit::recordRemoval(ctx, mono, Fate::Eliminated, argmax.id);
                 edit::removeNodes(g, {mono.id});
-                ctx.record().count("nodes-eliminated");
+                ctx.record().count(stat::kNodesEliminated);
                 return true;
             });
         });
@@ -315,7 +315,7 @@ std::unique_ptr<Pass> eliminateDeadend()
                 }
                 if (!dead.empty()) {
                     edit::removeNodes(graph, dead);
-                    ctx.record().count("nodes-eliminated", static_cast<int64_t>(dead.size()));
+                    ctx.record().count(stat::kNodesEliminated, static_cast<int64_t>(dead.size()));
                     changed = true;
                 }
             }

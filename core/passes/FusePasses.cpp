@@ -22,7 +22,7 @@ void fuse(Graph& g, PassContext& ctx, const Node& absorbed, NodeId into)
     edit::removeNodes(g, {absorbed.id});
     if (std::find(ctx.record().changed.begin(), ctx.record().changed.end(), into) == ctx.record().changed.end())
         ctx.record().changed.push_back(into);
-    ctx.record().count("nodes-fused");
+    ctx.record().count(stat::kNodesFused);
 }
 
 /// The second node of a two-node chain first -> second (by op types), where first's only use is second.

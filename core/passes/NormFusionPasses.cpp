@@ -123,7 +123,7 @@ void replaceByFused(Graph& g, PassContext& ctx, std::vector<int> matched, const 
     g.nodes.insert(g.nodes.begin() + matched.back() + 1, fused);
     edit::removeNodes(g, ids);
     ctx.record().added.push_back(fused.id);
-    ctx.record().count("nodes fused into " + opType, static_cast<int64_t>(matched.size()));
+    ctx.record().count(stat::kNodesFused, static_cast<int64_t>(matched.size()));
 }
 
 void setFloatAttr(onnx::NodeProto& proto, const std::string& name, float value)

@@ -27,8 +27,6 @@ struct PassOptions {
     std::size_t sizeLimit = kDefaultSizeLimit;
     /// Node names that must never be folded or removed.
     std::set<std::string> keepNodes;
-    /// Graph outputs may be removed when nothing needs them (onnxsim --unused-output), by name.
-    std::set<std::string> unusedOutputs;
     EvalOptions eval;
 };
 

@@ -59,7 +59,7 @@ protected:
                 if (index.useCount(from) > index.consumers(from).size())
                     edit::replaceUses(graph, from, resolve(to)); // read inside a subgraph
             edit::removeNodes(graph, gone);
-            ctx.record().count("nodes-eliminated", static_cast<int64_t>(gone.size()));
+            ctx.record().count(stat::kNodesEliminated, static_cast<int64_t>(gone.size()));
         }
         for (NodeId id : atOutputs) {
             const GraphIndex now(graph);
@@ -78,7 +78,7 @@ protected:
                 continue;
             }
             edit::recordRemoval(ctx, node, Fate::Eliminated, into);
-            ctx.record().count("nodes-eliminated");
+            ctx.record().count(stat::kNodesEliminated);
         }
     }
 

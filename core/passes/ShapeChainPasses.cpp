@@ -353,7 +353,7 @@ bool foldFrontier(Graph& graph, PassContext& ctx)
             edit::materializeConstant(graph, ctx, folds[k].value, folds[k].tensor, from[k], folds[k].consumers);
             count += static_cast<int64_t>(from[k].size());
         }
-        ctx.record().count("nodes-folded", count);
+        ctx.record().count(stat::kNodesFolded, count);
         return true;
 }
 
@@ -405,7 +405,7 @@ bool fuseReshapes(Graph& graph, PassContext& ctx)
                     r.into = reshapes[k];
             edit::materializeConstant(graph, ctx, names[k], Tensor::int64Vector(fuses[k].target), removed[k], {reshapes[k]});
         }
-        ctx.record().count("reshapes-fused", static_cast<int64_t>(fuses.size()));
+        ctx.record().count(stat::kReshapesFused, static_cast<int64_t>(fuses.size()));
         return true;
 }
 

@@ -115,7 +115,7 @@ std::unique_ptr<Pass> eliminateIfWithConstCond()
                 for (const auto& n : inlined)
                     ctx.record().added.push_back(n.id);
                 edit::recordRemoval(ctx, ifNode, Fate::Eliminated, inlined.empty() ? kNoNode : inlined.back().id);
-                ctx.record().count("ifs-inlined");
+                ctx.record().count(stat::kIfsInlined);
                 return true;
             });
         });
@@ -176,7 +176,7 @@ std::unique_ptr<Pass> eliminateCommonSubexpression()
                 if (index.useCount(from) > index.consumers(from).size())
                     edit::replaceUses(graph, from, to);
             edit::removeNodes(graph, dropped);
-            ctx.record().count("nodes-merged", static_cast<int64_t>(dropped.size()));
+            ctx.record().count(stat::kNodesMerged, static_cast<int64_t>(dropped.size()));
         },
         true);
 }

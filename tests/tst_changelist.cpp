@@ -171,6 +171,13 @@ void TestChangeList::sampleIsOneFoldedChain()
     QCOMPARE(int(third.size()), 1);
     QCOMPARE(QString::fromStdString(third[0].text), QString("Concat folded into Reshape's shape [1, 64, -1]"));
     QVERIFY(changeList(p, 3, 4).empty());
+    // Steps 1-2: the Slice's three Constants join its chain; the Concat's Constant is apart and
+    // comes after it in graph order.
+    const auto two = changeList(p, 0, 2);
+    QCOMPARE(int(two.size()), 2);
+    QCOMPARE(QString::fromStdString(two[0].text), QString("Shape -> Slice folded into Concat's inputs [1, 64]"));
+    QCOMPARE(int(two[0].removed.size()), 5);
+    QCOMPARE(QString::fromStdString(two[1].text), QString("Constant folded into Concat's inputs [-1]"));
 }
 
 void TestChangeList::dynamicSeedFoldsIntoZeroAndMinusOne()

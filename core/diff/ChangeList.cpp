@@ -510,6 +510,21 @@ std::vector<ChangeEntry> changeList(const Pipeline& pipeline, std::size_t first,
         }
         return node != kNoNode ? node : constant;
     };
+    // Where a node is drawn: Constants inside their (first) reader.
+    auto drawnOrder = [](const ModelIndex& index, const ModelIndex::Located& l) {
+        if (l.node->opType != "Constant" || l.node->outputs.empty())
+            return l.order;
+        auto r = index.readers.find(l.node->outputs.front());
+        std::size_t order = l.order;
+        bool found = false;
+        if (r != index.readers.end())
+            for (NodeId reader : r->second)
+                if (const auto* rl = index.find(reader); rl && rl->graph == l.graph) {
+                    order = found ? std::min(order, rl->order) : rl->order;
+                    found = true;
+                }
+        return order;
+    };
     std::vector<std::size_t> position(entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
         ChangeEntry& e = entries[i];
@@ -535,7 +550,7 @@ std::vector<ChangeEntry> changeList(const Pipeline& pipeline, std::size_t first,
         }
         const Node* focus = e.beforeFocusIsChange ? b->node : e.afterFocusIsChange ? a->node : b ? b->node : a ? a->node : nullptr;
         e.scope = focus ? scopeOf(focus->name) : std::string();
-        position[i] = b ? b->order : a ? before.nodes.size() + a->order : 2 * (before.nodes.size() + after.nodes.size());
+        position[i] = b ? drawnOrder(before, *b) : a ? before.nodes.size() + drawnOrder(after, *a) : 2 * (before.nodes.size() + after.nodes.size());
     }
     // Scopes in the order their first change appears; entries in graph order within a scope.
     std::map<std::string, std::size_t> scopeRank;

@@ -203,11 +203,41 @@ ChangeNavigator::ChangeNavigator(SimplifySession* session, CompareView* compare,
 
 QTreeWidgetItem* ChangeNavigator::itemOf(int entry) const
 {
+    ensureBuilt();
     return entry >= 0 && entry < int(m_items.size()) ? m_items[std::size_t(entry)] : nullptr;
 }
 
 void ChangeNavigator::rebuild()
 {
+    m_dirty = true;
+    m_pending = -1;
+    m_current = -1;
+    if (isVisible() && !visibleRegion().isEmpty()) {
+        build();
+        return;
+    }
+    // F8 builds it.
+    const Pipeline* p = m_session->pipeline();
+    m_next->setEnabled(p && p->position() > 0);
+    m_previous->setEnabled(p && p->position() > 0);
+    emit entriesChanged(-1);
+}
+
+void ChangeNavigator::ensureBuilt() const
+{
+    if (m_dirty)
+        const_cast<ChangeNavigator*>(this)->build();
+}
+
+void ChangeNavigator::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    ensureBuilt();
+}
+
+void ChangeNavigator::build()
+{
+    m_dirty = false;
     m_entries.clear();
     m_current = -1;
     m_pending = -1;
@@ -310,6 +340,7 @@ void ChangeNavigator::previous() { step(-1); }
 
 void ChangeNavigator::step(int delta)
 {
+    ensureBuilt();
     if (m_listed.empty())
         return;
     const int n = int(m_listed.size());
@@ -345,6 +376,7 @@ void ChangeNavigator::onCurrentItemChanged(QTreeWidgetItem* item)
 
 void ChangeNavigator::showEntry(int entry)
 {
+    ensureBuilt();
     if (entry < 0 || entry >= int(m_entries.size()))
         return;
     m_current = entry;
@@ -391,6 +423,7 @@ ChangeNavigator* installChangeNavigator(MainWindow* window)
         window->tabifyDockWidget(passes, dock);
         passes->raise();
     }
+    // The count once the list is built (-1: not yet).
     QObject::connect(navigator, &ChangeNavigator::entriesChanged, dock, [dock](int count) {
         dock->setWindowTitle(count > 0 ? ChangeNavigator::tr("Changes (%1)").arg(count) : ChangeNavigator::tr("Changes"));
     });

@@ -35,9 +35,17 @@ public:
     /// The kind filter's check box.
     QCheckBox* kindFilter(ChangeKind kind) const { return m_filters[static_cast<std::size_t>(kind)]; }
     /// Every entry of the range shown, filtered or not, in list order.
-    const std::vector<ChangeEntry>& entries() const { return m_entries; }
+    const std::vector<ChangeEntry>& entries() const
+    {
+        ensureBuilt();
+        return m_entries;
+    }
     /// The entries the filter lets through (indices into entries()), in list order.
-    const std::vector<int>& listed() const { return m_listed; }
+    const std::vector<int>& listed() const
+    {
+        ensureBuilt();
+        return m_listed;
+    }
     /// The entry last gone to (index into entries()), or -1.
     int current() const { return m_current; }
     /// The tree item of an entry (nullptr when filtered out).
@@ -48,7 +56,8 @@ public:
 public slots:
     void next();
     void previous();
-    /// Re-reads the session and the compare view's highlight range.
+    /// Re-reads the session and the compare view's highlight range (at once when the list is on
+    /// screen, else when it is shown or used: big models have many changes).
     void rebuild();
 
 signals:
@@ -59,7 +68,13 @@ signals:
     /// The list was filled again: this many entries (filtered or not).
     void entriesChanged(int count);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    /// Builds the list if rebuild() deferred it.
+    void ensureBuilt() const;
+    void build();
     void refill();
     void step(int delta);
     void applyPending();
@@ -79,6 +94,7 @@ private:
     int m_current = -1;
     int m_pending = -1;
     bool m_filling = false;
+    bool m_dirty = true;
     int m_wrapWidth = -1;
 };
 

@@ -344,16 +344,12 @@ std::vector<ChangeEntry> changeList(const Pipeline& pipeline, std::size_t first,
             if (!inserted)
                 unite(it->second, id);
         }
-    auto onlyConstants = [&](NodeId r) {
-        for (const auto& [id, o] : outcomes)
-            if (root(id) == r && o.opType != "Constant")
-                return false;
-        return true;
-    };
-    std::map<NodeId, bool> constantGroup;
-    for (const auto& [id, o] : outcomes)
-        if (root(id) == id)
-            constantGroup[id] = onlyConstants(id);
+    std::unordered_map<NodeId, bool> constantGroup; // by root: only Constants in the group
+    for (const auto& [id, o] : outcomes) {
+        auto [it, inserted] = constantGroup.emplace(root(id), true);
+        if (o.opType != "Constant")
+            it->second = false;
+    }
     for (const auto& [a, b] : edges) {
         const NodeId ra = root(a), rb = root(b);
         if (ra != rb && constantGroup[ra] && !constantGroup[rb]) {

@@ -10,6 +10,7 @@
 #include "GraphScene.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "Minimap.h"
 #include "NodeItem.h"
 #include "PassTimeline.h"
 #include "SimplifySession.h"
@@ -83,6 +84,7 @@ private slots:
     void kindFilterLimitsTheWalk();
     void followsTheHighlightMode();
     void goMenuAndUnsyncedSides();
+    void minimapMarksChangesAndJumps();
 
 private:
     void sizes();
@@ -488,6 +490,67 @@ void TestUiNavigator::goMenuAndUnsyncedSides()
     key(Qt::Key_F8);
     QVERIFY(waitLayouts());
     QVERIFY2(shownProblem(nav()->listed()[2]).isEmpty(), qPrintable(shownProblem(nav()->listed()[2])));
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+void TestUiNavigator::minimapMarksChangesAndJumps()
+{
+    QVERIFY(start(dataPath("transformer_dyn.onnx"), QSize(1280, 800)));
+    // The single view starts at the top of the graph: the minimap is there.
+    auto minimapOf = [](GraphView* v) {
+        for (Minimap* m : v->findChildren<Minimap*>())
+            if (m->parentWidget() == v)
+                return m;
+        return static_cast<Minimap*>(nullptr);
+    };
+    QTRY_VERIFY(minimapOf(m_window->graphView()) && minimapOf(m_window->graphView())->isVisible());
+    QVERIFY(keyAndWait(Qt::Key_F5));
+    GraphView* left = m_window->compareView()->leftView();
+    GraphView* right = m_window->compareView()->rightView();
+    Minimap* map = minimapOf(left);
+    QVERIFY(map);
+    QTRY_VERIFY(map->isVisible());
+    // Inside the view, in its bottom-right corner.
+    const QRect vp = left->viewport()->geometry();
+    QVERIFY2(vp.contains(map->geometry()), "the minimap is not inside the viewport");
+    QVERIFY(map->geometry().right() > vp.center().x() && map->geometry().bottom() > vp.center().y());
+    // The folded nodes are marked in the folded colour.
+    const QColor folded = left->graphScene()->style().stateColor(HighlightState::Folded);
+    const QImage image = map->grab().toImage();
+    int marked = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            marked += image.pixelColor(x, y).rgb() == folded.rgb();
+    QVERIFY2(marked > 20, qPrintable(QString("%1 pixels in the folded colour").arg(marked)));
+    // A click near its bottom moves the view there (and the synced side with it).
+    const QPoint at(map->width() / 2, map->height() - 12);
+    const QPointF target = map->toScene(at);
+    const int rightBefore = right->verticalScrollBar()->value();
+    QTest::mouseClick(map, Qt::LeftButton, {}, at);
+    QVERIFY(waitLayouts());
+    const QPointF centre = left->mapToScene(left->viewport()->rect().center());
+    // Within a minimap pixel (in scene units) unless the scroll range stops it.
+    const qreal tolerance = 2 * (target - map->toScene(at + QPoint(1, 1))).manhattanLength() + 2;
+    QVERIFY2(std::abs(centre.x() - target.x()) <= tolerance || left->horizontalScrollBar()->value() == left->horizontalScrollBar()->maximum()
+                 || left->horizontalScrollBar()->value() == left->horizontalScrollBar()->minimum(),
+             qPrintable(QString("x %1 vs %2").arg(centre.x()).arg(target.x())));
+    QVERIFY2(std::abs(centre.y() - target.y()) <= tolerance || left->verticalScrollBar()->value() == left->verticalScrollBar()->maximum(),
+             qPrintable(QString("y %1 vs %2").arg(centre.y()).arg(target.y())));
+    QVERIFY(right->verticalScrollBar()->value() > rightBefore);
+    // Dragging on it follows the mouse.
+    const QPoint top(map->width() / 2, 14);
+    QTest::mousePress(map, Qt::LeftButton, {}, QPoint(map->width() / 2, map->height() / 2));
+    QMouseEvent move(QEvent::MouseMove, QPointF(top), map->mapToGlobal(QPointF(top)), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(map, &move);
+    QTest::mouseRelease(map, Qt::LeftButton, {}, top);
+    QVERIFY(std::abs(left->mapToScene(left->viewport()->rect().center()).y() - map->toScene(top).y()) <= tolerance
+            || left->verticalScrollBar()->value() == left->verticalScrollBar()->minimum());
+    // View > Minimap (Ctrl+M) hides them all.
+    key(Qt::Key_M, Qt::ControlModifier);
+    QVERIFY(!map->isVisible());
+    key(Qt::Key_M, Qt::ControlModifier);
+    QVERIFY(map->isVisible());
     const QString idle = idleProblem();
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
 }

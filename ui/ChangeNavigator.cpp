@@ -5,6 +5,7 @@
 #include "GraphStyle.h"
 #include "GraphView.h"
 #include "MainWindow.h"
+#include "Minimap.h"
 #include "PassTimeline.h"
 #include "SimplifySession.h"
 #include "UiText.h"
@@ -444,6 +445,30 @@ ChangeNavigator* installChangeNavigator(MainWindow* window)
         }
     });
     QObject::connect(window->timeline(), &PassTimeline::cumulativeChanged, navigator, &ChangeNavigator::rebuild);
+
+    // Overviews in the corner of each graph view, changed nodes marked (View > Minimap).
+    CompareView* compare = window->compareView();
+    QList<Minimap*> minimaps;
+    for (GraphView* v : {window->graphView(), compare->leftView(), compare->rightView()})
+        minimaps << new Minimap(v);
+    QObject::connect(compare, &CompareView::highlightsApplied, compare, [minimaps] {
+        for (Minimap* m : minimaps)
+            m->invalidate();
+    });
+    auto* toggle = new QAction(ChangeNavigator::tr("&Minimap"), window);
+    toggle->setObjectName(QStringLiteral("minimapAction"));
+    toggle->setCheckable(true);
+    toggle->setChecked(true);
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    QObject::connect(toggle, &QAction::toggled, window, [minimaps](bool on) {
+        for (Minimap* m : minimaps)
+            m->setEnabledByUser(on);
+    });
+    QMenu* viewMenu = nullptr;
+    for (QAction* a : window->menuBar()->actions())
+        if (a->menu() && a->text() == ChangeNavigator::tr("&View"))
+            viewMenu = a->menu();
+    (viewMenu ? viewMenu : go)->addAction(toggle);
     return navigator;
 }
 

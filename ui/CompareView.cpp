@@ -307,12 +307,16 @@ void CompareView::applyHighlights()
     ls->clearHighlights();
     rs->clearHighlights();
     const Pipeline* p = m_session->pipeline();
-    if (!p || !m_rightModel)
+    if (!p || !m_rightModel) {
+        emit highlightsApplied();
         return;
+    }
     for (const auto& [id, o] : m_outcomes)
         ls->setHighlight(id, stateOf(o.fate));
-    if (!m_rightGraph)
+    if (!m_rightGraph) {
+        emit highlightsApplied();
         return;
+    }
     const std::size_t pos = p->position();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     std::set<NodeId> added, changed;
@@ -348,6 +352,7 @@ void CompareView::applyHighlights()
         for (const auto& n : m_leftGraph->nodes)
             if (!m_outcomes.count(n.id) && changed.count(n.id) && after.findNode(n.id))
                 ls->setHighlight(n.id, HighlightState::Changed);
+    emit highlightsApplied();
 }
 
 NodeId CompareView::counterpartOf(NodeId leftNode) const

@@ -89,6 +89,8 @@ signals:
     void valueSelected(bool left, const QString& name);
     /// The user went into a body or back up (breadcrumbs, double-click).
     void pathChanged(const netfold::GraphPath& path);
+    /// The sides' highlights were set again (the minimaps redraw).
+    void highlightsApplied();
 
 public slots:
     /// Re-reads the session: new models on the sides when they changed, new highlights.

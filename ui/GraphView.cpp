@@ -183,6 +183,13 @@ bool GraphView::centerExactly(NodeId id, qreal z)
     return true;
 }
 
+void GraphView::panTo(const QPointF& scenePos)
+{
+    m_userMoved = true;
+    m_pinned = kNoNode;
+    scrolling([&] { centerOn(scenePos); });
+}
+
 void GraphView::noteAnchors()
 {
     m_anchorCandidates.clear();

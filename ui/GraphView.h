@@ -41,6 +41,8 @@ public:
     /// (the view's scene rect grows for it until the next layout); selects nothing. False when the
     /// node is not drawn.
     bool centerExactly(NodeId id, qreal zoom);
+    /// Scrolls so that scenePos is in the middle, as a user's move (the minimap's click).
+    void panTo(const QPointF& scenePos);
     /// Small: a graph view takes the space the docks leave (QGraphicsView's grows with the scene).
     QSize sizeHint() const override { return {320, 240}; }
     /// The zoom the view starts a graph at (fitting it, or a reading zoom at its top).

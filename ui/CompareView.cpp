@@ -4,6 +4,7 @@
 #include "GraphScene.h"
 #include "GraphStyle.h"
 #include "GraphView.h"
+#include "NodeItem.h"
 #include "Palette.h"
 #include "SimplifySession.h"
 #include "UiText.h"
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace netfold {
 
@@ -305,12 +307,16 @@ void CompareView::applyHighlights()
     ls->clearHighlights();
     rs->clearHighlights();
     const Pipeline* p = m_session->pipeline();
-    if (!p || !m_rightModel)
+    if (!p || !m_rightModel) {
+        emit highlightsApplied();
         return;
+    }
     for (const auto& [id, o] : m_outcomes)
         ls->setHighlight(id, stateOf(o.fate));
-    if (!m_rightGraph)
+    if (!m_rightGraph) {
+        emit highlightsApplied();
         return;
+    }
     const std::size_t pos = p->position();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     std::set<NodeId> added, changed;
@@ -346,6 +352,7 @@ void CompareView::applyHighlights()
         for (const auto& n : m_leftGraph->nodes)
             if (!m_outcomes.count(n.id) && changed.count(n.id) && after.findNode(n.id))
                 ls->setHighlight(n.id, HighlightState::Changed);
+    emit highlightsApplied();
 }
 
 NodeId CompareView::counterpartOf(NodeId leftNode) const
@@ -501,6 +508,26 @@ void CompareView::onRightSelected(NodeId id)
         m_left->centerOnNode(other, false);
     m_syncing = false;
     emit nodeSelected(false, id);
+}
+
+bool CompareView::showChange(NodeId left, bool selectLeft, NodeId right, bool selectRight)
+{
+    m_syncing = true;
+    m_left->graphScene()->selectNode(selectLeft && m_leftGraph ? left : kNoNode);
+    m_right->graphScene()->selectNode(selectRight && m_rightGraph ? right : kNoNode);
+    m_syncing = false;
+    const bool leftSide = selectLeft || !selectRight;
+    const NodeId shown = leftSide ? (selectLeft ? left : kNoNode) : right;
+    m_link->setText(fateText(leftSide, shown));
+    // Close enough to read; synced sides at one scale.
+    auto readable = [](qreal z) { return z < NodeItem::kTextLod ? 1.0 : z; };
+    const qreal shared = readable(std::min(m_left->zoom(), m_right->zoom()));
+    bool ok = true;
+    for (auto [view, id, graph] : {std::tuple{m_left, left, m_leftGraph}, std::tuple{m_right, right, m_rightGraph}})
+        if (graph && id != kNoNode)
+            ok = view->centerExactly(id, viewportSync() ? shared : readable(view->zoom())) && ok;
+    emit nodeSelected(leftSide, shown);
+    return ok;
 }
 
 void CompareView::onUserZoomed(GraphView* from, qreal zoom)

@@ -78,6 +78,10 @@ public:
     std::vector<NodeId> absorbedBy(NodeId rightNode) const;
     /// The node on the right that stands for a left node (itself, or what it became); kNoNode if none.
     NodeId counterpartOf(NodeId leftNode) const;
+    /// Shows one change on both sides (the change navigator): left and right are centred at one
+    /// reading zoom and, where select is true, selected (otherwise they are context: nothing is
+    /// selected on that side). No counterpart sync. False when a side has not drawn its node.
+    bool showChange(NodeId left, bool selectLeft, NodeId right, bool selectRight);
 
 signals:
     /// A node was selected on one side (left = true): for the inspector.
@@ -85,6 +89,8 @@ signals:
     void valueSelected(bool left, const QString& name);
     /// The user went into a body or back up (breadcrumbs, double-click).
     void pathChanged(const netfold::GraphPath& path);
+    /// The sides' highlights were set again (the minimaps redraw).
+    void highlightsApplied();
 
 public slots:
     /// Re-reads the session: new models on the sides when they changed, new highlights.

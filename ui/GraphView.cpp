@@ -162,6 +162,34 @@ void GraphView::centerOnNode(NodeId id, bool select)
         centerOnLayoutNode(item->layoutIndex());
 }
 
+bool GraphView::centerExactly(NodeId id, qreal z)
+{
+    NodeItem* item = m_scene->nodeItem(id);
+    if (!item)
+        return false;
+    m_userMoved = true;
+    z = qBound(kMinZoom, z, kMaxZoom);
+    setTransform(QTransform::fromScale(z, z));
+    const QPointF centre = item->mapRectToScene(item->box()).center();
+    // Room for a whole viewport (without scroll bars) around the node.
+    const QSizeF room = QSizeF(maximumViewportSize()) / z;
+    const QRectF wanted(centre - QPointF(room.width() / 2, room.height() / 2), room);
+    const QRectF sceneRect = m_scene->sceneRect();
+    setSceneRect(sceneRect.contains(wanted) ? sceneRect : sceneRect | wanted);
+    centerOn(centre);
+    m_pinned = id;
+    m_scene->setLevelOfDetail(z);
+    emit zoomChanged(z);
+    return true;
+}
+
+void GraphView::panTo(const QPointF& scenePos)
+{
+    m_userMoved = true;
+    m_pinned = kNoNode;
+    scrolling([&] { centerOn(scenePos); });
+}
+
 void GraphView::noteAnchors()
 {
     m_anchorCandidates.clear();
@@ -218,6 +246,7 @@ bool GraphView::applyAnchor()
 void GraphView::onLayoutStarted()
 {
     setSceneRect(QRectF()); // follow the scene's rect again
+    m_pinned = kNoNode;
     m_paintedLayout = false;
     m_userMoved = false;
     m_initialViewSet = false;
@@ -422,6 +451,18 @@ void GraphView::resizeEvent(QResizeEvent* event)
     const bool roomChanged = room != m_room;
     m_room = room;
     m_barResizes = roomChanged ? 0 : m_barResizes + 1;
+    // A node centred by centerExactly() stays centred, unless the user has moved it away since.
+    if (const NodeItem* pinned = m_pinned != kNoNode && !m_repinning ? m_scene->nodeItem(m_pinned) : nullptr) {
+        const QPointF off = mapFromScene(pinned->mapRectToScene(pinned->box()).center()) - QRectF(viewport()->rect()).center();
+        const QSize grew = event->size() - event->oldSize();
+        if (std::abs(off.x()) <= std::abs(grew.width()) + 2 && std::abs(off.y()) <= std::abs(grew.height()) + 2) {
+            m_repinning = true;
+            centerExactly(m_pinned, zoom());
+            m_repinning = false;
+        } else {
+            m_pinned = kNoNode;
+        }
+    }
     if (m_userMoved)
         return;
     if (m_anchorIndex >= 0) {

@@ -37,6 +37,12 @@ public:
     /// Scrolls to a node (and selects it when select is true).
     void centerOnNode(NodeId id, bool select = true);
     void centerOnLayoutNode(int layoutIndex);
+    /// Puts node id's box in the middle of the viewport at zoom, even near the edge of the graph
+    /// (the view's scene rect grows for it until the next layout); selects nothing. False when the
+    /// node is not drawn.
+    bool centerExactly(NodeId id, qreal zoom);
+    /// Scrolls so that scenePos is in the middle, as a user's move (the minimap's click).
+    void panTo(const QPointF& scenePos);
     /// Small: a graph view takes the space the docks leave (QGraphicsView's grows with the scene).
     QSize sizeHint() const override { return {320, 240}; }
     /// The zoom the view starts a graph at (fitting it, or a reading zoom at its top).
@@ -102,6 +108,11 @@ private:
     /// out, until the user moves the view; -1 when there is none.
     int m_anchorIndex = -1;
     QPointF m_anchorPos;
+
+    /// The node centerExactly() put in the middle: kept there when the view is resized (a label
+    /// above or below changed height) while it still is, until the next layout.
+    NodeId m_pinned = kNoNode;
+    bool m_repinning = false;
 
     GraphScene* m_scene;
     bool m_paintedLayout = false;

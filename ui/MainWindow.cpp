@@ -3,6 +3,7 @@
 #include "AboutDialog.h"
 #include "AppSettings.h"
 #include "BreadcrumbBar.h"
+#include "ChangeNavigator.h"
 #include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
@@ -131,6 +132,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     find->setShortcut(QKeySequence::Find);
     createViewMenu();
     createSimplifyUi();
+    m_navigator = installChangeNavigator(this);
 
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);

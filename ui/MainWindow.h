@@ -19,6 +19,7 @@ class QCloseEvent;
 namespace netfold {
 
 class BreadcrumbBar;
+class ChangeNavigator;
 class CompareView;
 class GraphScene;
 class GraphView;
@@ -64,6 +65,8 @@ public:
     PassTimeline* timeline() const { return m_timeline; }
     SummaryPanel* summaryPanel() const { return m_summaryPanel; }
     Inspector* inspector() const { return m_inspector; }
+    /// The Changes dock's navigator (Go > Next Change, F8).
+    ChangeNavigator* changeNavigator() const { return m_navigator; }
     /// Shows the side-by-side compare view (true) or the single graph view.
     void showCompare(bool on);
     bool isComparing() const;
@@ -149,6 +152,7 @@ private:
     PassTimeline* m_timeline = nullptr;
     SummaryPanel* m_summaryPanel = nullptr;
     Inspector* m_inspector = nullptr;
+    ChangeNavigator* m_navigator = nullptr;
     QDockWidget* m_timelineDock = nullptr;
     QDockWidget* m_summaryDock = nullptr;
     QDockWidget* m_inspectorDock = nullptr;

@@ -15,6 +15,9 @@ struct Resolver {
     std::unordered_map<NodeId, std::pair<std::size_t, const Removal*>> removals;
     std::unordered_map<std::string, std::vector<std::pair<std::size_t, const Removal*>>> readers;
     std::unordered_map<std::string, std::vector<NodeId>> constantConsumers;
+    /// Initializers a step dropped as duplicates of another (eliminate_duplicate_initializer):
+    /// the step and the name their readers read instead.
+    std::unordered_map<std::string, std::pair<std::size_t, std::string>> aliases;
 
     // Every graph counts, bodies included: passes change If/Loop/Scan bodies too.
     Resolver(const Pipeline& p, std::size_t first, std::size_t last) : pipeline(p), after(*p.steps()[last - 1].after)
@@ -42,7 +45,29 @@ struct Resolver {
             }
             for (const auto& c : step.changes.constants)
                 constantConsumers[c.value] = c.consumers;
+            if (!step.changes.removedInitializers.empty())
+                noteAliases(s, step, before);
         }
+    }
+
+    /// A dropped initializer whose readers read another value after the step (at the same input)
+    /// lives on as that value.
+    void noteAliases(std::size_t s, const Step& step, const std::unordered_map<NodeId, const Node*>& before)
+    {
+        const std::unordered_set<std::string> dropped(step.changes.removedInitializers.begin(),
+                                                      step.changes.removedInitializers.end());
+        forEachGraph(step.after->graph, [&](const Graph& g) {
+            for (const auto& n : g.nodes) {
+                auto it = before.find(n.id);
+                if (it == before.end() || it->second->inputs.size() != n.inputs.size())
+                    continue;
+                for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+                    const std::string& was = it->second->inputs[k];
+                    if (was != n.inputs[k] && !n.inputs[k].empty() && dropped.count(was))
+                        aliases.emplace(was, std::pair{s, n.inputs[k]});
+                }
+            }
+        });
     }
 
     using Target = std::pair<NodeId, std::string>;
@@ -62,6 +87,13 @@ struct Resolver {
                     if (t.first != kNoNode || !t.second.empty())
                         return t;
                 }
+        // Dropped as a duplicate: its readers read the one kept.
+        auto a = aliases.find(v);
+        if (a != aliases.end() && a->second.first >= sinceStep) {
+            Target t = value(a->second.second, a->second.first, depth + 1);
+            if (t.first != kNoNode || !t.second.empty())
+                return t;
+        }
         auto c = constantConsumers.find(v);
         if (c != constantConsumers.end())
             for (NodeId id : c->second)

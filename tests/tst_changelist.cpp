@@ -5,6 +5,7 @@
 #include "diff/ChangeList.h"
 #include "diff/Provenance.h"
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pipeline.h"
 
 #include <QtTest>
@@ -19,7 +20,7 @@ namespace {
 
 std::unique_ptr<Pipeline> runAll(const QString& name)
 {
-    auto p = std::make_unique<Pipeline>(loadModel(dataPath(name).toStdString()));
+    auto p = std::make_unique<Pipeline>(openModel(dataPath(name).toStdString()));
     p->runToFixedPoint();
     return p;
 }
@@ -140,7 +141,7 @@ void TestChangeList::sampleIsOneFoldedChain()
 {
     // The bundled sample: four steps fold Shape -> Slice -> Concat (and the four Constants)
     // into the Reshape's shape; all steps so far read as one change.
-    Pipeline p(loadModel(sourcePath("resources/models/sample-reshape.onnx").toStdString()));
+    Pipeline p(openModel(sourcePath("resources/models/sample-reshape.onnx").toStdString()));
     p.runToFixedPoint();
     const std::vector<ChangeEntry> all = changeList(p, 0, p.position());
     QCOMPARE(int(all.size()), 1);

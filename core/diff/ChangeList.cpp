@@ -1,7 +1,7 @@
-#include "ChangeList.h"
+#include "diff/ChangeList.h"
 
-#include "../model/DataType.h"
-#include "Provenance.h"
+#include "model/DataType.h"
+#include "diff/Provenance.h"
 
 #include <onnx/defs/schema.h>
 

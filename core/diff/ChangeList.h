@@ -1,5 +1,5 @@
 #pragma once
-#include "../passes/Pipeline.h"
+#include "passes/Pipeline.h"
 
 #include <string>
 #include <vector>

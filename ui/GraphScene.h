@@ -128,6 +128,9 @@ public:
     qreal labelAscent() const { return m_labelAscent; }
     qreal labelBaselineOffset() const { return m_labelBaselineOffset; }
     QString stubText(int stub) const;
+    /// A shape text with symbolic dim names longer than a few characters elided in the middle
+    /// ("p2o.DynamicDimension.0×3" -> "p2o.Dyna…n.0×3"); the tooltips keep the whole text.
+    static QString elideDims(const QString& text);
 
     /// Tells the scene the zoom of its view: far out, chunks draw a cheap overview instead of
     /// their items.

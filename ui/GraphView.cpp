@@ -3,10 +3,13 @@
 #include "GraphScene.h"
 #include "NodeItem.h"
 
+#include <QDropEvent>
 #include <QGestureEvent>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QMouseEvent>
 #include <QNativeGestureEvent>
+#include <QPainter>
 #include <QPinchGesture>
 #include <QScrollBar>
 #include <QTimer>
@@ -264,10 +267,15 @@ GraphView::InitialView GraphView::naturalInitialView() const
     if (r.isEmpty())
         return {1.0, true};
     const QRectF vp = roomRect();
-    const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
-    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6))
+    const qreal across = vp.width() / r.width(), down = vp.height() / r.height();
+    const qreal fit = qMin(across, down);
+    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= kMinWholeZoom))
         return {qMin(fit, 1.25), true};
-    return {0.9, false};
+    // Too big to read whole: a reading zoom at its top, but no larger than what fits the graph's
+    // breadth (its width top to bottom), so that a wide, short graph (a top level of two nodes and
+    // their inputs) fills the pane instead of being cut at its side with the pane empty below.
+    const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
+    return {qBound(kMinWholeZoom, tb ? across : down, 0.9), false};
 }
 
 qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }
@@ -305,10 +313,11 @@ void GraphView::applyInitialView()
         QRectF first = r;
         if (NodeItem* n = m_scene->nodeItemAt(0))
             first = n->sceneBoundingRect();
+        // Across the flow: the whole breadth when it fits, else the first node.
         if (tb)
-            centerOn(QPointF(first.center().x(), r.top() + vp.height() / (2 * z)));
+            centerOn(QPointF(r.width() * z <= vp.width() ? r.center().x() : first.center().x(), r.top() + vp.height() / (2 * z)));
         else
-            centerOn(QPointF(r.left() + vp.width() / (2 * z), first.center().y()));
+            centerOn(QPointF(r.left() + vp.width() / (2 * z), r.height() * z <= vp.height() ? r.center().y() : first.center().y()));
     }
     m_scene->setLevelOfDetail(zoom());
     m_initialViewSet = true;
@@ -397,13 +406,70 @@ bool GraphView::viewportEvent(QEvent* event)
     return QGraphicsView::viewportEvent(event);
 }
 
+void GraphView::setEmptyText(const QString& text)
+{
+    m_emptyText = text;
+    viewport()->update();
+}
+
 void GraphView::paintEvent(QPaintEvent* event)
 {
     QGraphicsView::paintEvent(event);
+    if (!m_scene->graph() && !m_emptyText.isEmpty()) {
+        QPainter p(viewport());
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 1.15);
+        p.setFont(f);
+        p.drawText(viewport()->rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
+    }
     if (!m_paintedLayout && m_scene->isLayoutComplete()) {
         m_paintedLayout = true;
         QTimer::singleShot(0, this, &GraphView::layoutPainted);
     }
+}
+
+namespace {
+bool carriesFiles(const QDropEvent* event)
+{
+    const QMimeData* mime = event->mimeData();
+    if (!mime || !mime->hasUrls())
+        return false;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            return true;
+    return false;
+}
+} // namespace
+
+void GraphView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (carriesFiles(event))
+        event->acceptProposedAction();
+    else
+        QGraphicsView::dragEnterEvent(event);
+}
+
+void GraphView::dragMoveEvent(QDragMoveEvent* event)
+{
+    if (carriesFiles(event))
+        event->acceptProposedAction();
+    else
+        QGraphicsView::dragMoveEvent(event);
+}
+
+void GraphView::dropEvent(QDropEvent* event)
+{
+    if (!carriesFiles(event)) {
+        QGraphicsView::dropEvent(event);
+        return;
+    }
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            emit fileDropped(url.toLocalFile());
+            return;
+        }
 }
 
 void GraphView::showEvent(QShowEvent* event)

@@ -37,9 +37,8 @@ public:
     QTreeWidget* stepList() const { return m_steps; }
     /// The options as the widgets show them.
     PipelineOptions options() const;
-    /// The options a newly opened model starts with: the defaults until "Apply options" is
-    /// pressed (or restoreOptions() called), then the size limit and BatchNormalization choice
-    /// applied last.
+    /// The options a newly opened model starts with: the size limit and BatchNormalization
+    /// choice the panel shows (the core defaults until the user or restoreOptions() changes them).
     PipelineOptions newModelOptions() const;
     /// True once options were applied or restored (they are then worth saving).
     bool optionsApplied() const { return m_applied; }
@@ -49,6 +48,12 @@ public:
     void restoreOptions(double sizeLimitMB, bool skipFuseBn);
     /// Shows highlights for every step so far (true) or the current step only.
     void setCumulative(bool cumulative);
+    /// What a step did on this model, as one example: the first value it folded as the expression
+    /// it came from and its value ("Concat(Slice(Shape(x), [0], [1]), [64]) = [1, 64]"), else the
+    /// first node it removed and what became of it; "" when it changed nothing drawable.
+    static QString stepExample(const Step& step);
+    /// The step details as shown (for tests).
+    QString detailsText() const;
     /// Wide enough for the longest pass names beside the step numbers.
     QSize sizeHint() const override;
 

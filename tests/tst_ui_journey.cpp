@@ -715,7 +715,8 @@ void TestUiJourney::bodiesModelPanesFollowTheGraph()
         } else {
             const QRectF drawn = v->graphScene()->itemsBoundingRect();
             const QRectF both = seen & drawn;
-            QVERIFY2(both.width() >= 0.9 * qMin(seen.width(), drawn.width()) && both.height() >= 0.9 * qMin(seen.height(), drawn.height()),
+            // (The scene's margins may show beside the graph.)
+            QVERIFY2(both.width() >= qMin(seen.width(), drawn.width()) - 50 && both.height() >= qMin(seen.height(), drawn.height()) - 50,
                      qPrintable(QString("%1: shows %2x%3 of %4x%5 in a %6x%7 pane")
                                     .arg(v->objectName())
                                     .arg(both.width())

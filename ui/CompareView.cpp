@@ -40,6 +40,7 @@ QWidget* legend(QWidget* parent)
     auto* w = new QWidget(parent);
     auto* row = new QHBoxLayout(w);
     row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(4); // six entries fit a 640-pixel window
     const GraphStyle& style = GraphStyle::standard();
     for (const CompareView::LegendEntry& item : CompareView::legendEntries()) {
         auto* swatch = new QLabel(w);
@@ -95,13 +96,15 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
         // The quiet category, off by default: a box to show it, with its swatch.
         auto* row = static_cast<QHBoxLayout*>(legendRow->layout());
         const LegendEntry moved = movedEntry();
+        auto* swatch = new QLabel(legendRow);
+        swatch->setFixedSize(14, 14);
+        swatch->setStyleSheet(QString("background:%1;border:1px dashed #666;border-radius:3px;")
+                                  .arg(GraphStyle::standard().stateColor(HighlightState::Moved).name()));
+        swatch->setToolTip(moved.tip);
         m_movesBox = new QCheckBox(moved.name, legendRow);
         m_movesBox->setObjectName("showMoves");
         m_movesBox->setToolTip(moved.tip);
-        m_movesBox->setStyleSheet(QString("QCheckBox::indicator { background: %1; border: 1px solid #666; border-radius: 3px; "
-                                          "width: 12px; height: 12px; } QCheckBox::indicator:checked { image: none; "
-                                          "border: 3px double #333; }")
-                                      .arg(GraphStyle::standard().stateColor(HighlightState::Moved).name()));
+        row->insertWidget(row->count() - 1, swatch);
         row->insertWidget(row->count() - 1, m_movesBox);
         connect(m_movesBox, &QCheckBox::toggled, this, &CompareView::setShowMoves);
     }

@@ -271,11 +271,12 @@ GraphView::InitialView GraphView::naturalInitialView() const
     const qreal fit = qMin(across, down);
     if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= kMinWholeZoom))
         return {qMin(fit, 1.25), true};
-    // Too big to read whole: a reading zoom at its top, but no larger than what fits the graph's
-    // breadth (its width top to bottom), so that a wide, short graph (a top level of two nodes and
-    // their inputs) fills the pane instead of being cut at its side with the pane empty below.
+    // Too big to read whole: a reading zoom at its top. A short, wide graph (a top level of two
+    // nodes and their inputs) that would leave the pane empty below it at that zoom gets no more
+    // than fits its breadth (down to half size), instead of being cut at its side.
     const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
-    return {qBound(kMinWholeZoom, tb ? across : down, 0.9), false};
+    const bool shortGraph = (tb ? r.height() * 0.9 <= vp.height() : r.width() * 0.9 <= vp.width());
+    return {shortGraph ? qBound(kMinWholeZoom, tb ? across : down, 0.9) : 0.9, false};
 }
 
 qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }

@@ -977,7 +977,8 @@ void TestUiJourney::outerScopeValuesAreBodyInputs()
                 QCOMPARE(e->label(), QString("3"));
             }
         QVERIFY2(edge, qPrintable(name));
-        QVERIFY(!scene->toolTipFor(in->layoutIndex()).contains('?'));
+        const QString tip = scene->toolTipFor(in->layoutIndex());
+        QVERIFY2(!tip.contains('?') && tip.contains("enclosing graph"), qPrintable(tip));
     }
     // Back up twice with Alt+Up.
     QTest::keyClick(m_window.get(), Qt::Key_Up, Qt::AltModifier);

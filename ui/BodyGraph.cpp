@@ -59,7 +59,7 @@ std::shared_ptr<const Graph> drawableGraph(const std::shared_ptr<const Model>& m
         ValueInfo in;
         in.name = name;
         in.type = outerType(scopes, name);
-        in.docString = "outer scope";
+        in.docString = kOuterScopeDoc;
         if (in.type.known() && !drawn->typeOf(name).known())
             drawn->types[name] = in.type;
         drawn->inputs.push_back(std::move(in));

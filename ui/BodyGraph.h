@@ -10,6 +10,9 @@ namespace netfold {
 /// from enclosing scopes (outer-scope reads of If/Loop/Scan bodies), each with the type it has
 /// in the scope defining it, so the drawing shows where a body's values come from. nullptr when
 /// path leads nowhere.
+/// The doc string of the inputs drawableGraph() adds.
+inline constexpr const char* kOuterScopeDoc = "outer scope";
+
 std::shared_ptr<const Graph> drawableGraph(const std::shared_ptr<const Model>& model, const GraphPath& path);
 
 } // namespace netfold

@@ -1,5 +1,6 @@
 #include "GraphScene.h"
 
+#include "BodyGraph.h"
 #include "ChunkItem.h"
 #include "EdgeItem.h"
 #include "NodeItem.h"
@@ -737,6 +738,10 @@ QString GraphScene::toolTipFor(int layoutIndex) const
     if (ln.kind != LayoutNodeKind::Op) {
         lines << QStringLiteral("<b>%1</b> %2").arg(ln.kind == LayoutNodeKind::Input ? tr("input") : tr("output"),
                                                     typed(ln.name));
+        // A body's outer-scope value, drawn as an input (see BodyGraph.h).
+        for (const ValueInfo& in : m_graph->inputs)
+            if (ln.kind == LayoutNodeKind::Input && in.name == ln.name && in.docString == kOuterScopeDoc)
+                lines << tr("<i>Read from an enclosing graph.</i>");
         return lines.join(QStringLiteral("<br>"));
     }
     const Node* node = nullptr;

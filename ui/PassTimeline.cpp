@@ -294,7 +294,7 @@ void PassTimeline::refresh()
     for (QAction* a : {m_step, m_back, m_run, m_reset})
         a->setEnabled(have && !m_session->busy());
     if (!p) {
-        m_status->setText(tr("No model."));
+        m_status->setText(tr("No model. Open one (File > Open, Ctrl+O) to simplify it step by step."));
         return;
     }
     // The example names the model's own inputs, with its static dims (1 for the others).

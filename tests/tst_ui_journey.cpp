@@ -37,6 +37,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -148,6 +150,7 @@ private slots:
     void optionsPanelIsTheSessionsDefault();
     void representationMovesAreQuiet_data() { sizes(); }
     void representationMovesAreQuiet();
+    void mergedInitializersAreMovedRows();
     void outerScopeValuesAreBodyInputs();
     void emptyWindowSaysHowToOpenAndTakesADrop_data() { sizes(); }
     void emptyWindowSaysHowToOpenAndTakesADrop();
@@ -926,6 +929,11 @@ void TestUiJourney::representationMovesAreQuiet()
     QVERIFY(cv->showMoves());
     for (NodeId id : cv->moves())
         QCOMPARE(left->highlight(id), HighlightState::Moved);
+    // Initializer rows a fold read and dropped are not moves (14 of them here).
+    for (NodeItem* n : left->nodeItems())
+        for (const NodeVisual::Row& r : n->visual().rows)
+            if (!r.value.isEmpty() && r.constant == kNoNode && !after.findInitializer(r.value.toStdString()))
+                QCOMPARE(left->valueHighlight(r.value), HighlightState::None);
     // Its fate in the inspector says what it was.
     const NodeId moved = *cv->moves().begin();
     QVERIFY(clickNode(cv->leftView(), moved));
@@ -938,6 +946,53 @@ void TestUiJourney::representationMovesAreQuiet()
         QCOMPARE(left->highlight(id), HighlightState::None);
     const QString idle = idleProblem();
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+// 8. Initializers merged into an identical one are moved rows (shown with the "moved" box).
+void TestUiJourney::mergedInitializersAreMovedRows()
+{
+    const QString path = m_dir.filePath("dup_inits.onnx");
+    {
+        ModelBuilder b(15, "dups");
+        b.input("x", 1, {1, 4});
+        b.floats("a", {4}, {1, 2, 3, 4});
+        b.floats("b", {4}, {1, 2, 3, 4});
+        b.node("Add", {"x", "a"}, {"y"});
+        b.node("Mul", {"y", "b"}, {"z"});
+        b.output("z");
+        b.save(path.toStdString());
+    }
+    QVERIFY(start(path));
+    QVERIFY(keyAndWait(Qt::Key_F5));
+    CompareView* cv = m_window->compareView();
+    const GraphScene* left = cv->leftView()->graphScene();
+    const Graph& after = cv->rightModel()->graph;
+    QCOMPARE(after.initializers.size(), std::size_t(1));
+    const QString merged = after.findInitializer("a") ? "b" : "a";
+    QCOMPARE(left->valueHighlight(merged), HighlightState::None);
+    auto* box = cv->findChild<QCheckBox*>("showMoves");
+    QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
+    QCOMPARE(left->valueHighlight(merged), HighlightState::Moved);
+    QCOMPARE(left->valueHighlight(merged == "a" ? "b" : "a"), HighlightState::None);
+    // Drawn: the row's band has the quiet colour.
+    const NodeId reader = idOf(cv->leftModel()->graph, merged == "a" ? "Add" : "Mul");
+    NodeItem* item = left->nodeItem(reader);
+    QVERIFY(item);
+    int row = -1;
+    for (int i = 0; i < item->visual().rows.size(); ++i)
+        if (item->visual().rows[i].value == merged)
+            row = i;
+    QVERIFY(row >= 0);
+    QImage image(item->box().size().toSize(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    {
+        QPainter p(&image);
+        QStyleOptionGraphicsItem option;
+        item->paint(&p, &option, nullptr);
+    }
+    const GraphStyle& st = left->style();
+    const QRgb band = image.pixel(int(image.width() - 4), int(st.titleHeight + st.bodyPaddingY + (row + 0.5) * st.rowHeight));
+    QVERIFY2(band != qRgb(255, 255, 255) && band != st.body.rgb(), qPrintable(QColor(band).name()));
 }
 
 // 10. In a body, the values read from enclosing scopes are drawn as its named inputs, with shapes.

@@ -266,10 +266,11 @@ void CompareView::findMoves(std::size_t first, std::size_t last)
     // nothing: it is a move unless a node removed later read its value (then it went into a fold
     // and counts with it).
     m_moved.clear();
+    m_readByRemoved.clear();
     const Pipeline* p = m_session->pipeline();
     if (!p)
         return;
-    std::set<std::string> readByRemoved;
+    std::set<std::string>& readByRemoved = m_readByRemoved;
     for (std::size_t s = first; s < last && s < p->steps().size(); ++s) {
         const Step& step = p->steps()[s];
         if (step.changes.removed.empty())
@@ -382,9 +383,21 @@ void CompareView::applyHighlights()
     GraphScene* rs = m_right->graphScene();
     ls->clearHighlights();
     rs->clearHighlights();
+    ls->setValueHighlights({});
     const Pipeline* p = m_session->pipeline();
     if (!p || !m_rightModel)
         return;
+    // Initializers merged into an identical one or dropped unused: moved rows on the left.
+    QHash<QString, HighlightState> rows;
+    if (m_showMoves) {
+        const std::size_t last = p->position();
+        const std::size_t from = m_cumulative ? 0 : (last > 0 ? last - 1 : 0);
+        for (std::size_t s = from; s < last; ++s)
+            for (const std::string& name : p->steps()[s].changes.removedInitializers)
+                if (!m_readByRemoved.count(name)) // not an input of a fold
+                    rows.insert(QString::fromStdString(name), HighlightState::Moved);
+    }
+    ls->setValueHighlights(rows);
     for (const auto& [id, o] : m_outcomes)
         if (!m_moved.count(id))
             ls->setHighlight(id, stateOf(o.fate));

@@ -141,6 +141,8 @@ private:
     const Graph* m_rightGraph = nullptr;
     std::map<NodeId, Outcome> m_outcomes;
     std::set<NodeId> m_moved;
+    /// Values read by the nodes the highlighted steps removed (other than Constants).
+    std::set<std::string> m_readByRemoved;
     bool m_showMoves = false;
     QCheckBox* m_movesBox = nullptr;
     /// The session generation the sides show (another one: a new model, not a step).

@@ -260,6 +260,8 @@ void GraphScene::measure()
             // Long symbolic dims are elided (the tooltip has the whole type).
             row.text = r.kind == NodeRow::Kind::Type ? elideDims(qs(r.text)) : qs(r.text);
             row.constant = r.constant;
+            if (r.kind == NodeRow::Kind::Initializer || r.kind == NodeRow::Kind::Constant)
+                row.value = qs(r.value);
             if (r.kind == NodeRow::Kind::Subgraph) {
                 row.subgraph = row.label;
                 // Counted as everywhere else: the body's own nodes, and with its bodies where that differs.
@@ -610,6 +612,14 @@ void GraphScene::setHighlight(NodeId id, HighlightState state)
         item->setRowHighlight(id, state);
     if (m_overview && item->parentItem() && item->parentItem()->parentItem())
         item->parentItem()->parentItem()->update();
+}
+
+void GraphScene::setValueHighlights(const QHash<QString, HighlightState>& states)
+{
+    if (states == m_valueHighlights)
+        return;
+    m_valueHighlights = states;
+    update();
 }
 
 void GraphScene::clearHighlights()

@@ -189,7 +189,9 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         const qreal rowTop = m_scene->rowBaseline() - m_scene->rowAscent();
         for (int i = 0; i < v.rows.size(); ++i) {
             const NodeVisual::Row& row = v.rows[i];
-            const HighlightState rs = row.constant != kNoNode ? rowHighlight(row.constant) : HighlightState::None;
+            const HighlightState rs = row.constant != kNoNode ? rowHighlight(row.constant)
+                                      : row.value.isEmpty()      ? HighlightState::None
+                                                                 : m_scene->valueHighlight(row.value);
             if (rs != HighlightState::None) {
                 QColor c = st.stateColor(rs);
                 c.setAlphaF(0.25);

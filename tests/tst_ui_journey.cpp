@@ -1034,6 +1034,12 @@ void TestUiJourney::outerScopeValuesAreBodyInputs()
         QVERIFY2(edge, qPrintable(name));
         const QString tip = scene->toolTipFor(in->layoutIndex());
         QVERIFY2(!tip.contains('?') && tip.contains("enclosing graph"), qPrintable(tip));
+        // Clicked: the inspector tells where it comes from and its type (not "?").
+        const QPoint at = view->mapFromScene(in->mapToScene(QPointF(in->box().center().x(), in->box().top() + 5)));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+        const QString text = m_window->inspector()->plainText();
+        QVERIFY2(text.contains("from the enclosing graph") && text.contains("float") && text.contains("[3]") && !text.contains("?"),
+                 qPrintable(text));
     }
     // Back up twice with Alt+Up.
     QTest::keyClick(m_window.get(), Qt::Key_Up, Qt::AltModifier);

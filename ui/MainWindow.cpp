@@ -355,14 +355,15 @@ void MainWindow::createSimplifyUi()
     connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { statusBar()->showMessage(e, 10000); });
     connect(m_timeline, &PassTimeline::cumulativeChanged, m_compare, &CompareView::setCumulative);
     connect(m_view->graphScene(), &GraphScene::nodeSelected, this, [this](NodeId id) { inspect(false, id); });
+    // Values as drawn: a body's outer-scope inputs with their types (see BodyGraph.h).
     connect(m_view->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) {
-        if (const Graph* g = shownGraph())
+        if (const auto g = graphScene()->graph(); g && m_model)
             m_inspector->showValue(*m_model, *g, v.toStdString());
     });
     connect(m_compare, &CompareView::nodeSelected, this, [this](bool left, NodeId id) { inspect(left, id); });
     connect(m_compare, &CompareView::valueSelected, this, [this](bool left, const QString& v) {
         auto model = left ? m_compare->leftModel() : m_compare->rightModel();
-        const Graph* graph = left ? m_compare->leftGraph() : m_compare->rightGraph();
+        const auto graph = (left ? m_compare->leftView() : m_compare->rightView())->graphScene()->graph();
         if (model && graph)
             m_inspector->showValue(*model, *graph, v.toStdString());
     });

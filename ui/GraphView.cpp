@@ -170,6 +170,10 @@ void GraphView::noteAnchors()
     m_anchorCandidates.clear();
     if (!m_paintedLayout || !isVisible())
         return;
+    // A whole graph in its initial view, untouched: the next version is shown whole too (its
+    // top level with the other side's), not scrolled to keep a node where it was.
+    if (!m_userMoved && m_wholeShown)
+        return;
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QPointF centre = visible.center();
     // The selected node is where the user looks: it comes first when in sight.
@@ -224,6 +228,7 @@ void GraphView::onLayoutStarted()
     m_paintedLayout = false;
     m_userMoved = false;
     m_initialViewSet = false;
+    m_wholeShown = false;
     // Another version of the graph shown: the first node in sight that is still there keeps its
     // place on screen, so stepping through passes does not throw the user back to the top.
     m_anchorIndex = -1;
@@ -272,11 +277,12 @@ GraphView::InitialView GraphView::naturalInitialView() const
     if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= kMinWholeZoom))
         return {qMin(fit, 1.25), true};
     // Too big to read whole: a reading zoom at its top. A short, wide graph (a top level of two
-    // nodes and their inputs) that would leave the pane empty below it at that zoom gets no more
-    // than fits its breadth (down to half size), instead of being cut at its side.
+    // nodes and their inputs) gets no more than fits its breadth (down to half size) when its
+    // length then fits the pane, instead of being cut at its side with the pane empty below.
     const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
-    const bool shortGraph = (tb ? r.height() * 0.9 <= vp.height() : r.width() * 0.9 <= vp.width());
-    return {shortGraph ? qBound(kMinWholeZoom, tb ? across : down, 0.9) : 0.9, false};
+    const qreal z = qBound(kMinWholeZoom, tb ? across : down, 0.9);
+    const bool fitsAlong = tb ? r.height() * z <= vp.height() : r.width() * z <= vp.width();
+    return {fitsAlong ? z : 0.9, false};
 }
 
 qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }
@@ -307,7 +313,8 @@ void GraphView::applyInitialView()
     const InitialView natural = naturalInitialView();
     const qreal z = qMin(natural.zoom, m_zoomCap);
     setTransform(QTransform::fromScale(z, z));
-    if (natural.whole || (r.width() * z <= vp.width() && r.height() * z <= vp.height())) {
+    m_wholeShown = natural.whole || (r.width() * z <= vp.width() && r.height() * z <= vp.height());
+    if (m_wholeShown) {
         centerOn(r.center());
     } else {
         const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;

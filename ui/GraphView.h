@@ -121,6 +121,8 @@ private:
     bool m_paintedLayout = false;
     bool m_userMoved = false;
     bool m_initialViewSet = false;
+    /// The initial view in force shows the whole graph.
+    bool m_wholeShown = false;
     qreal m_pinchStart = 1.0;
     qreal m_zoomCap = kMaxZoom;
     /// maximumViewportSize() at the last resize.

@@ -43,7 +43,9 @@ bool CompareView::exportTo(const QString& path, ExportSides which, QString* erro
         return false;
     }
     const GraphStyle& style = GraphStyle::standard();
-    const QVector<LegendEntry> legend = legendEntries();
+    QVector<LegendEntry> legend = legendEntries();
+    if (m_showMoves)
+        legend.push_back(movedEntry());
     const int header = kLegendHeight + kTitleHeight;
 
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {

@@ -1,5 +1,6 @@
 #include "CompareView.h"
 
+#include "BodyGraph.h"
 #include "BreadcrumbBar.h"
 #include "GraphScene.h"
 #include "GraphStyle.h"
@@ -41,6 +42,7 @@ QWidget* legend(QWidget* parent)
     auto* w = new QWidget(parent);
     auto* row = new QHBoxLayout(w);
     row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(4); // six entries fit a 640-pixel window
     const GraphStyle& style = GraphStyle::standard();
     for (const CompareView::LegendEntry& item : CompareView::legendEntries()) {
         auto* swatch = new QLabel(w);
@@ -61,6 +63,13 @@ QWidget* legend(QWidget* parent)
 }
 
 } // namespace
+
+CompareView::LegendEntry CompareView::movedEntry()
+{
+    return {HighlightState::Moved, tr("moved"),
+            tr("Left: a representation-only change, nothing computed away: a Constant node turned initializer, "
+               "an initializer merged into an identical one or dropped unused. Off by default.")};
+}
 
 QVector<CompareView::LegendEntry> CompareView::legendEntries()
 {
@@ -84,7 +93,24 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
     layout->addWidget(m_crumbs);
     auto* top = new QHBoxLayout;
     top->setContentsMargins(6, 2, 6, 2);
-    top->addWidget(legend(this), 1);
+    QWidget* legendRow = legend(this);
+    {
+        // The quiet category, off by default: a box to show it, with its swatch.
+        auto* row = static_cast<QHBoxLayout*>(legendRow->layout());
+        const LegendEntry moved = movedEntry();
+        auto* swatch = new QLabel(legendRow);
+        swatch->setFixedSize(14, 14);
+        swatch->setStyleSheet(QString("background:%1;border:1px dashed #666;border-radius:3px;")
+                                  .arg(GraphStyle::standard().stateColor(HighlightState::Moved).name()));
+        swatch->setToolTip(moved.tip);
+        m_movesBox = new QCheckBox(moved.name, legendRow);
+        m_movesBox->setObjectName("showMoves");
+        m_movesBox->setToolTip(moved.tip);
+        row->insertWidget(row->count() - 1, swatch);
+        row->insertWidget(row->count() - 1, m_movesBox);
+        connect(m_movesBox, &QCheckBox::toggled, this, &CompareView::setShowMoves);
+    }
+    top->addWidget(legendRow, 1);
     m_syncViewport = new QCheckBox(tr("Sync viewports"), this);
     m_syncViewport->setChecked(true);
     m_syncViewport->setToolTip(tr("Both sides at one scale: zoom and pan together, and centre the other side on the "
@@ -227,6 +253,56 @@ void CompareView::setCumulative(bool cumulative)
     refresh();
 }
 
+void CompareView::setShowMoves(bool on)
+{
+    if (on == m_showMoves)
+        return;
+    m_showMoves = on;
+    m_movesBox->setChecked(on);
+    applyHighlights();
+}
+
+void CompareView::findMoves(std::size_t first, std::size_t last)
+{
+    // A Constant node "folded" by turning it into an initializer (or merged, or dropped) computed
+    // nothing: it is a move unless a node removed later read its value (then it went into a fold
+    // and counts with it).
+    m_moved.clear();
+    m_readByRemoved.clear();
+    const Pipeline* p = m_session->pipeline();
+    if (!p)
+        return;
+    std::set<std::string>& readByRemoved = m_readByRemoved;
+    for (std::size_t s = first; s < last && s < p->steps().size(); ++s) {
+        const Step& step = p->steps()[s];
+        if (step.changes.removed.empty())
+            continue;
+        std::set<NodeId> gone;
+        for (const Removal& r : step.changes.removed)
+            if (r.opType != "Constant")
+                gone.insert(r.node);
+        if (gone.empty())
+            continue;
+        forEachGraph(step.before->graph, [&](const Graph& g) {
+            for (const Node& n : g.nodes)
+                if (gone.count(n.id))
+                    readByRemoved.insert(n.inputs.begin(), n.inputs.end());
+        });
+    }
+    for (std::size_t s = first; s < last && s < p->steps().size(); ++s)
+        for (const Removal& r : p->steps()[s].changes.removed) {
+            if (r.opType != "Constant" || r.fate != Fate::Folded)
+                continue;
+            auto it = m_outcomes.find(r.node);
+            if (it == m_outcomes.end())
+                continue;
+            const Outcome& o = it->second;
+            const bool stillItself = o.intoValue == r.intoValue && !r.intoValue.empty();
+            if (stillItself || (o.intoValue.empty() && !readByRemoved.count(r.intoValue)))
+                m_moved.insert(r.node);
+        }
+}
+
 void CompareView::setViewportSync(bool on) { m_syncViewport->setChecked(on); }
 bool CompareView::viewportSync() const { return m_syncViewport->isChecked(); }
 
@@ -242,6 +318,7 @@ void CompareView::refresh()
         m_rightModel.reset();
         m_leftGraph = m_rightGraph = nullptr;
         m_outcomes.clear();
+        m_moved.clear();
         m_path.clear();
         m_shownPath.clear();
         m_crumbs->hide();
@@ -259,13 +336,14 @@ void CompareView::refresh()
     std::shared_ptr<const Model> right = p->currentPtr();
     const std::size_t first = m_cumulative ? 0 : (pos > 0 ? pos - 1 : 0);
     m_outcomes = pos > 0 ? provenance(*p, first, pos) : std::map<NodeId, Outcome>{};
+    findMoves(first, pos);
     m_leftModel = left;
     m_rightModel = right;
     // A step shows another version of the same graph: the views keep what they show.
     const bool related = sameModel && m_path == m_shownPath;
     m_shownPath = m_path;
-    auto show = [related](GraphView* view, const std::shared_ptr<const Model>& model, const Graph* graph,
-                          const Graph*& shown) {
+    auto show = [this, related](GraphView* view, const std::shared_ptr<const Model>& model, const Graph* graph,
+                                const Graph*& shown) {
         if (graph == shown)
             return;
         shown = graph;
@@ -273,7 +351,8 @@ void CompareView::refresh()
             view->graphScene()->clearGraph();
             return;
         }
-        std::shared_ptr<const Graph> g(model, graph);
+        // A body is drawn with the outer-scope values it reads as inputs of its own.
+        std::shared_ptr<const Graph> g = drawableGraph(model, m_path);
         if (related)
             view->graphScene()->replaceGraph(std::move(g), model->opsetVersion(""));
         else
@@ -306,13 +385,28 @@ void CompareView::applyHighlights()
     GraphScene* rs = m_right->graphScene();
     ls->clearHighlights();
     rs->clearHighlights();
+    ls->setValueHighlights({});
     const Pipeline* p = m_session->pipeline();
     if (!p || !m_rightModel) {
         emit highlightsApplied();
         return;
     }
+    // Initializers merged into an identical one or dropped unused: moved rows on the left.
+    QHash<QString, HighlightState> rows;
+    if (m_showMoves) {
+        const std::size_t last = p->position();
+        const std::size_t from = m_cumulative ? 0 : (last > 0 ? last - 1 : 0);
+        for (std::size_t s = from; s < last; ++s)
+            for (const std::string& name : p->steps()[s].changes.removedInitializers)
+                if (!m_readByRemoved.count(name)) // not an input of a fold
+                    rows.insert(QString::fromStdString(name), HighlightState::Moved);
+    }
+    ls->setValueHighlights(rows);
     for (const auto& [id, o] : m_outcomes)
-        ls->setHighlight(id, stateOf(o.fate));
+        if (!m_moved.count(id))
+            ls->setHighlight(id, stateOf(o.fate));
+        else if (m_showMoves)
+            ls->setHighlight(id, HighlightState::Moved);
     if (!m_rightGraph) {
         emit highlightsApplied();
         return;
@@ -431,6 +525,17 @@ QString CompareView::fateText(bool left, NodeId id) const
         auto it = m_outcomes.find(id);
         if (it != m_outcomes.end()) {
             const Outcome& o = it->second;
+            if (m_moved.count(id)) {
+                if (o.intoValue.empty())
+                    return tr("'%1' (Constant) became an initializer in step %2, later merged into an identical one or "
+                              "dropped unused: a representation move, nothing computed.")
+                        .arg(QString::fromStdString(o.label))
+                        .arg(o.step + 1);
+                return tr("'%1' (Constant) became the initializer '%2' in step %3: a representation move, nothing "
+                          "computed.")
+                    .arg(QString::fromStdString(o.label), QString::fromStdString(o.intoValue))
+                    .arg(o.step + 1);
+            }
             QString text = tr("'%1' (%2) was %3").arg(QString::fromStdString(o.label), QString::fromStdString(o.opType),
                                                       QString(fateName(o.fate)));
             if (!o.intoValue.empty())

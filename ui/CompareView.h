@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 class QCheckBox;
 class QLabel;
@@ -71,6 +72,15 @@ public:
         QString tip;
     };
     static QVector<LegendEntry> legendEntries();
+    /// The quiet entry of representation-only moves (see showMoves()).
+    static LegendEntry movedEntry();
+    /// Also mark representation-only moves (a Constant node turned initializer, merged into an
+    /// identical one, dropped unused): off by default, so that "folded" shows what was computed
+    /// away. The legend's "moved" box toggles it.
+    void setShowMoves(bool on);
+    bool showMoves() const { return m_showMoves; }
+    /// The removed nodes of the highlighted range whose removal only moved a value (see showMoves()).
+    const std::set<NodeId>& moves() const { return m_moved; }
     /// The side titles as shown.
     QString leftTitle() const;
     QString rightTitle() const;
@@ -101,6 +111,8 @@ protected:
 
 private:
     void applyHighlights();
+    /// Which removed nodes of steps [first, last) only moved a value (m_moved).
+    void findMoves(std::size_t first, std::size_t last);
     /// Gives both sides the smaller of their starting zooms.
     void matchStartZooms();
     /// Why side (left: true) has no graph at path(): which node on the way is gone, and how.
@@ -134,6 +146,11 @@ private:
     const Graph* m_leftGraph = nullptr;
     const Graph* m_rightGraph = nullptr;
     std::map<NodeId, Outcome> m_outcomes;
+    std::set<NodeId> m_moved;
+    /// Values read by the nodes the highlighted steps removed (other than Constants).
+    std::set<std::string> m_readByRemoved;
+    bool m_showMoves = false;
+    QCheckBox* m_movesBox = nullptr;
     /// The session generation the sides show (another one: a new model, not a step).
     quint64 m_generation = 0;
     bool m_cumulative = true;

@@ -1,9 +1,11 @@
 #include "GraphScene.h"
 
+#include "BodyGraph.h"
 #include "ChunkItem.h"
 #include "EdgeItem.h"
 #include "NodeItem.h"
 #include "StubItem.h"
+#include "UiText.h"
 #include "layout/DotLayout.h"
 
 #include <QApplication>
@@ -38,7 +40,32 @@ QString elide(const QString& s, int max)
     return s.size() <= max ? s : s.left(max / 2 - 1) + QChar(0x2026) + s.right(max / 2 - 1);
 }
 
+/// Symbolic dim names longer than this are elided in shape texts ("p2o.Dyna…n.0×3×32").
+constexpr int kMaxDimChars = 10;
+
 } // namespace
+
+QString GraphScene::elideDims(const QString& text)
+{
+    // Tokens between the separators of a shape text: "float[a,b]", "a×b", "a x b".
+    QString out;
+    out.reserve(text.size());
+    QString token;
+    auto flush = [&] {
+        out += token.size() > kMaxDimChars ? token.left(kMaxDimChars - 4) + QChar(0x2026) + token.right(3) : token;
+        token.clear();
+    };
+    for (const QChar c : text) {
+        if (c == QChar(0x00d7) || c == u'[' || c == u']' || c == u',' || c == u' ' || c == u'(' || c == u')') {
+            flush();
+            out += c;
+        } else {
+            token += c;
+        }
+    }
+    flush();
+    return out;
+}
 
 GraphScene::GraphScene(QObject* parent)
     : QGraphicsScene(parent), m_style(&GraphStyle::standard()), m_layoutGraph(std::make_shared<LayoutGraph>())
@@ -230,10 +257,18 @@ void GraphScene::measure()
         for (const NodeRow& r : ln.rows) {
             NodeVisual::Row row;
             row.label = qs(r.label);
-            row.text = qs(r.text);
+            // Long symbolic dims are elided (the tooltip has the whole type).
+            row.text = r.kind == NodeRow::Kind::Type ? elideDims(qs(r.text)) : qs(r.text);
             row.constant = r.constant;
+            if (r.kind == NodeRow::Kind::Initializer || r.kind == NodeRow::Kind::Constant)
+                row.value = qs(r.value);
             if (r.kind == NodeRow::Kind::Subgraph) {
                 row.subgraph = row.label;
+                // Counted as everywhere else: the body's own nodes, and with its bodies where that differs.
+                if (const Node* n = m_graph ? m_graph->findNode(ln.id) : nullptr)
+                    for (const Subgraph& sg : n->subgraphs)
+                        if (sg.graph && sg.attribute == r.label)
+                            row.text = nodeCountText(*sg.graph);
                 row.text += QStringLiteral(" \u203A"); // "1 node ›": double-click opens it
             }
             row.labelWidth = row.label.isEmpty() ? 0 : textWidth(st.rowLabelFont, m_rowLabelWidths, row.label);
@@ -346,7 +381,7 @@ void GraphScene::onChunkReady(quint64 generation, const LayoutChunkUpdate& up)
         }
     }
     for (const auto& [index, geometry] : up.edges) {
-        const QString label = qs(lg.edges[index].label);
+        const QString label = elideDims(qs(lg.edges[index].label));
         auto* item = new EdgeItem(this, index, geometry, label,
                                   label.isEmpty() ? 0 : textWidth(m_style->labelFont, m_labelWidths, label), layer);
         m_edgeItems[index] = item;
@@ -579,6 +614,14 @@ void GraphScene::setHighlight(NodeId id, HighlightState state)
         item->parentItem()->parentItem()->update();
 }
 
+void GraphScene::setValueHighlights(const QHash<QString, HighlightState>& states)
+{
+    if (states == m_valueHighlights)
+        return;
+    m_valueHighlights = states;
+    update();
+}
+
 void GraphScene::clearHighlights()
 {
     const auto ids = m_highlights.keys();
@@ -705,6 +748,10 @@ QString GraphScene::toolTipFor(int layoutIndex) const
     if (ln.kind != LayoutNodeKind::Op) {
         lines << QStringLiteral("<b>%1</b> %2").arg(ln.kind == LayoutNodeKind::Input ? tr("input") : tr("output"),
                                                     typed(ln.name));
+        // A body's outer-scope value, drawn as an input (see BodyGraph.h).
+        for (const ValueInfo& in : m_graph->inputs)
+            if (ln.kind == LayoutNodeKind::Input && in.name == ln.name && in.docString == kOuterScopeDoc)
+                lines << tr("<i>Read from an enclosing graph.</i>");
         return lines.join(QStringLiteral("<br>"));
     }
     const Node* node = nullptr;
@@ -745,6 +792,14 @@ void GraphScene::helpEvent(QGraphicsSceneHelpEvent* event)
                            .arg(qs(m_result.stubs[s].value))
                            .toHtmlEscaped();
             break;
+        }
+        if (item->type() == EdgeItem::Type && text.isEmpty() && m_graph) {
+            // The whole shape of the value (labels elide long symbolic dims).
+            const int e = static_cast<EdgeItem*>(item)->edgeIndex();
+            if (e >= 0 && e < int(m_layoutGraph->edges.size())) {
+                const std::string& v = m_layoutGraph->edges[e].value;
+                text = (qs(v) + QStringLiteral(": ") + qs(m_graph->typeOf(v).toString())).toHtmlEscaped();
+            }
         }
     }
     if (text.isEmpty())

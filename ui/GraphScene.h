@@ -101,6 +101,10 @@ public:
     void setHighlight(NodeId id, HighlightState state);
     HighlightState highlight(NodeId id) const { return m_highlights.value(id, HighlightState::None); }
     void clearHighlights();
+    /// Highlights of initializer rows by the value they read (rows of inlined Constants go by
+    /// NodeId, see setHighlight()); replaces the previous ones.
+    void setValueHighlights(const QHash<QString, HighlightState>& states);
+    HighlightState valueHighlight(const QString& value) const { return m_valueHighlights.value(value, HighlightState::None); }
 
     struct SearchHit {
         /// The node (kNoNode for graph inputs and outputs).
@@ -128,6 +132,9 @@ public:
     qreal labelAscent() const { return m_labelAscent; }
     qreal labelBaselineOffset() const { return m_labelBaselineOffset; }
     QString stubText(int stub) const;
+    /// A shape text with symbolic dim names longer than a few characters elided in the middle
+    /// ("p2o.DynamicDimension.0×3" -> "p2o.Dyna…n.0×3"); the tooltips keep the whole text.
+    static QString elideDims(const QString& text);
 
     /// Tells the scene the zoom of its view: far out, chunks draw a cheap overview instead of
     /// their items.
@@ -197,6 +204,7 @@ private:
     QHash<QString, int> m_labelOfValue;
 
     QHash<NodeId, HighlightState> m_highlights;
+    QHash<QString, HighlightState> m_valueHighlights;
     NodeId m_selectedId = kNoNode;
     int m_selectedIndex = -1;
     NodeId m_clickedId = kNoNode;

@@ -146,6 +146,7 @@ GraphStyle GraphStyle::fromJson(const QByteArray& json, QString* error, bool dar
     s.m_states[int(HighlightState::Fused)] = colorOr(states, "fused", "#9467bd");
     s.m_states[int(HighlightState::Added)] = colorOr(states, "added", "#2ca02c");
     s.m_states[int(HighlightState::Changed)] = colorOr(states, "changed", "#1f77b4");
+    s.m_states[int(HighlightState::Moved)] = colorOr(states, "moved", "#9aa3ad");
     return s;
 }
 
@@ -170,6 +171,8 @@ QString GraphStyle::stateName(HighlightState state)
         return QStringLiteral("added");
     case HighlightState::Changed:
         return QStringLiteral("changed");
+    case HighlightState::Moved:
+        return QStringLiteral("moved");
     }
     return {};
 }

@@ -8,7 +8,9 @@
 namespace netfold {
 
 /// Per-node highlight of the compare view (what a pipeline step did to the node).
-enum class HighlightState : quint8 { None, Removed, Folded, Fused, Added, Changed };
+/// Moved is a representation-only change (a Constant node turned initializer, duplicate
+/// initializers merged, unused ones dropped): nothing was computed away.
+enum class HighlightState : quint8 { None, Removed, Folded, Fused, Added, Changed, Moved };
 
 /// Colours, fonts and metrics of the graph view, loaded from a JSON style file
 /// (resources/style/graph-style.json): one category per op family, one colour per diff state.
@@ -69,7 +71,7 @@ private:
     QVector<Category> m_categories;
     QHash<QString, int> m_categoryOfOp;
     QHash<QString, int> m_categoryByName;
-    QColor m_states[6];
+    QColor m_states[7];
     int m_default = 0;
     int m_input = 0;
     int m_output = 0;

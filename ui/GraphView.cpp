@@ -3,10 +3,13 @@
 #include "GraphScene.h"
 #include "NodeItem.h"
 
+#include <QDropEvent>
 #include <QGestureEvent>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QMouseEvent>
 #include <QNativeGestureEvent>
+#include <QPainter>
 #include <QPinchGesture>
 #include <QScrollBar>
 #include <QTimer>
@@ -195,6 +198,10 @@ void GraphView::noteAnchors()
     m_anchorCandidates.clear();
     if (!m_paintedLayout || !isVisible())
         return;
+    // A whole graph in its initial view, untouched: the next version is shown whole too (its
+    // top level with the other side's), not scrolled to keep a node where it was.
+    if (!m_userMoved && m_wholeShown)
+        return;
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QPointF centre = visible.center();
     // The selected node is where the user looks: it comes first when in sight.
@@ -250,6 +257,7 @@ void GraphView::onLayoutStarted()
     m_paintedLayout = false;
     m_userMoved = false;
     m_initialViewSet = false;
+    m_wholeShown = false;
     // Another version of the graph shown: the first node in sight that is still there keeps its
     // place on screen, so stepping through passes does not throw the user back to the top.
     m_anchorIndex = -1;
@@ -293,10 +301,17 @@ GraphView::InitialView GraphView::naturalInitialView() const
     if (r.isEmpty())
         return {1.0, true};
     const QRectF vp = roomRect();
-    const qreal fit = qMin(vp.width() / r.width(), vp.height() / r.height());
-    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= 0.6))
+    const qreal across = vp.width() / r.width(), down = vp.height() / r.height();
+    const qreal fit = qMin(across, down);
+    if (fit >= 0.8 || (m_scene->isLayoutComplete() && fit >= kMinWholeZoom))
         return {qMin(fit, 1.25), true};
-    return {0.9, false};
+    // Too big to read whole: a reading zoom at its top. A short, wide graph (a top level of two
+    // nodes and their inputs) gets no more than fits its breadth (down to half size) when its
+    // length then fits the pane, instead of being cut at its side with the pane empty below.
+    const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
+    const qreal z = qBound(kMinWholeZoom, tb ? across : down, 0.9);
+    const bool fitsAlong = tb ? r.height() * z <= vp.height() : r.width() * z <= vp.width();
+    return {fitsAlong ? z : 0.9, false};
 }
 
 qreal GraphView::initialZoom() const { return naturalInitialView().zoom; }
@@ -327,17 +342,19 @@ void GraphView::applyInitialView()
     const InitialView natural = naturalInitialView();
     const qreal z = qMin(natural.zoom, m_zoomCap);
     setTransform(QTransform::fromScale(z, z));
-    if (natural.whole || (r.width() * z <= vp.width() && r.height() * z <= vp.height())) {
+    m_wholeShown = natural.whole || (r.width() * z <= vp.width() && r.height() * z <= vp.height());
+    if (m_wholeShown) {
         centerOn(r.center());
     } else {
         const bool tb = m_scene->options().direction == LayoutOptions::Direction::TopToBottom;
         QRectF first = r;
         if (NodeItem* n = m_scene->nodeItemAt(0))
             first = n->sceneBoundingRect();
+        // Across the flow: the whole breadth when it fits, else the first node.
         if (tb)
-            centerOn(QPointF(first.center().x(), r.top() + vp.height() / (2 * z)));
+            centerOn(QPointF(r.width() * z <= vp.width() ? r.center().x() : first.center().x(), r.top() + vp.height() / (2 * z)));
         else
-            centerOn(QPointF(r.left() + vp.width() / (2 * z), first.center().y()));
+            centerOn(QPointF(r.left() + vp.width() / (2 * z), r.height() * z <= vp.height() ? r.center().y() : first.center().y()));
     }
     m_scene->setLevelOfDetail(zoom());
     m_initialViewSet = true;
@@ -426,13 +443,70 @@ bool GraphView::viewportEvent(QEvent* event)
     return QGraphicsView::viewportEvent(event);
 }
 
+void GraphView::setEmptyText(const QString& text)
+{
+    m_emptyText = text;
+    viewport()->update();
+}
+
 void GraphView::paintEvent(QPaintEvent* event)
 {
     QGraphicsView::paintEvent(event);
+    if (!m_scene->graph() && !m_emptyText.isEmpty()) {
+        QPainter p(viewport());
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 1.15);
+        p.setFont(f);
+        p.drawText(viewport()->rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
+    }
     if (!m_paintedLayout && m_scene->isLayoutComplete()) {
         m_paintedLayout = true;
         QTimer::singleShot(0, this, &GraphView::layoutPainted);
     }
+}
+
+namespace {
+bool carriesFiles(const QDropEvent* event)
+{
+    const QMimeData* mime = event->mimeData();
+    if (!mime || !mime->hasUrls())
+        return false;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            return true;
+    return false;
+}
+} // namespace
+
+void GraphView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (carriesFiles(event))
+        event->acceptProposedAction();
+    else
+        QGraphicsView::dragEnterEvent(event);
+}
+
+void GraphView::dragMoveEvent(QDragMoveEvent* event)
+{
+    if (carriesFiles(event))
+        event->acceptProposedAction();
+    else
+        QGraphicsView::dragMoveEvent(event);
+}
+
+void GraphView::dropEvent(QDropEvent* event)
+{
+    if (!carriesFiles(event)) {
+        QGraphicsView::dropEvent(event);
+        return;
+    }
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            emit fileDropped(url.toLocalFile());
+            return;
+        }
 }
 
 void GraphView::showEvent(QShowEvent* event)

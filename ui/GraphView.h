@@ -50,11 +50,17 @@ public:
     /// Keeps the starting zoom at most cap (the compare view gives both sides one scale); applies
     /// at once unless the user has moved the view.
     void setInitialZoomCap(qreal cap);
+    /// Text drawn in the middle of the view while its scene has no graph (how to open one).
+    void setEmptyText(const QString& text);
+    QString emptyText() const { return m_emptyText; }
     /// True once the view has painted a complete layout.
     bool hasPaintedLayout() const { return m_paintedLayout; }
 
     static constexpr qreal kMinZoom = 0.0002;
     static constexpr qreal kMaxZoom = 4.0;
+    /// The smallest zoom a graph is first shown whole at (once laid out); a bigger one starts at
+    /// its top, at a reading zoom.
+    static constexpr qreal kMinWholeZoom = 0.5;
 
 signals:
     void zoomChanged(qreal zoom);
@@ -64,6 +70,8 @@ signals:
     void userScrolled(QPoint delta);
     /// The first paint after a layout completed (once per layout).
     void layoutPainted();
+    /// A local file was dropped on the view (the first one of the drop).
+    void fileDropped(const QString& path);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -73,6 +81,11 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    /// Files dragged over the view are the window's to open: the view takes the drag (its
+    /// viewport is where Qt delivers it, the drop included) and tells fileDropped().
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void zoomBy(qreal factor, const QPointF& viewportAnchor);
@@ -115,9 +128,12 @@ private:
     bool m_repinning = false;
 
     GraphScene* m_scene;
+    QString m_emptyText;
     bool m_paintedLayout = false;
     bool m_userMoved = false;
     bool m_initialViewSet = false;
+    /// The initial view in force shows the whole graph.
+    bool m_wholeShown = false;
     qreal m_pinchStart = 1.0;
     qreal m_zoomCap = kMaxZoom;
     /// maximumViewportSize() at the last resize.

@@ -1,5 +1,6 @@
 #include "Inspector.h"
 
+#include "BodyGraph.h"
 #include "GraphStyle.h"
 #include "TensorTableModel.h"
 #include "TensorView.h"
@@ -545,7 +546,12 @@ void Inspector::showValue(const Model& model, const Graph& graph, const std::str
     TensorPtr tensor = init ? init->tensor : producer ? constantTensor(*producer) : nullptr;
 
     QStringList kinds;
-    if (uses.inputs.count(name))
+    bool outer = false;
+    for (const ValueInfo& v : graph.inputs)
+        outer = outer || (v.name == name && v.docString == kOuterScopeDoc);
+    if (outer)
+        kinds << tr("from the enclosing graph");
+    else if (uses.inputs.count(name))
         kinds << tr("graph input");
     if (uses.outputs.count(name))
         kinds << tr("graph output");
@@ -579,7 +585,7 @@ void Inspector::showValue(const Model& model, const Graph& graph, const std::str
     b += row(tr("consumers"), readers.isEmpty() ? "<span class=\"t\">" + tr("none") + "</span>" : readers.join("<br/>"));
     for (const auto* list : {&graph.inputs, &graph.outputs})
         for (const ValueInfo& v : *list)
-            if (v.name == name && !v.docString.empty())
+            if (v.name == name && !v.docString.empty() && !outer)
                 b += row(tr("doc"), esc(v.docString));
 
     if (tensor) {

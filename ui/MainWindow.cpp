@@ -2,6 +2,7 @@
 
 #include "AboutDialog.h"
 #include "AppSettings.h"
+#include "BodyGraph.h"
 #include "BreadcrumbBar.h"
 #include "ChangeNavigator.h"
 #include "CompareView.h"
@@ -71,9 +72,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     m_view = new GraphView(nullptr, this);
     m_view->setObjectName(QStringLiteral("graphView"));
+    m_view->setEmptyText(tr("No model open.\n\nFile > Open (Ctrl+O), drop an .onnx file here, or File > Open Sample."));
     m_session = new SimplifySession(this);
     m_compare = new CompareView(m_session, this);
     m_compare->setObjectName(QStringLiteral("compareView"));
+    // A file dropped on a graph view opens as one dropped on the window.
+    for (GraphView* v : {m_view, m_compare->leftView(), m_compare->rightView()})
+        connect(v, &GraphView::fileDropped, this, [this](const QString& path) {
+            if (confirmDiscard())
+                openFile(path);
+        });
     m_crumbs = new BreadcrumbBar(this);
     auto* single = new QWidget(this);
     auto* singleLayout = new QVBoxLayout(single);
@@ -350,14 +358,15 @@ void MainWindow::createSimplifyUi()
     connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { statusBar()->showMessage(e, 10000); });
     connect(m_timeline, &PassTimeline::cumulativeChanged, m_compare, &CompareView::setCumulative);
     connect(m_view->graphScene(), &GraphScene::nodeSelected, this, [this](NodeId id) { inspect(false, id); });
+    // Values as drawn: a body's outer-scope inputs with their types (see BodyGraph.h).
     connect(m_view->graphScene(), &GraphScene::valueSelected, this, [this](const QString& v) {
-        if (const Graph* g = shownGraph())
+        if (const auto g = graphScene()->graph(); g && m_model)
             m_inspector->showValue(*m_model, *g, v.toStdString());
     });
     connect(m_compare, &CompareView::nodeSelected, this, [this](bool left, NodeId id) { inspect(left, id); });
     connect(m_compare, &CompareView::valueSelected, this, [this](bool left, const QString& v) {
         auto model = left ? m_compare->leftModel() : m_compare->rightModel();
-        const Graph* graph = left ? m_compare->leftGraph() : m_compare->rightGraph();
+        const auto graph = (left ? m_compare->leftView() : m_compare->rightView())->graphScene()->graph();
         if (model && graph)
             m_inspector->showValue(*model, *graph, v.toStdString());
     });
@@ -598,7 +607,7 @@ void MainWindow::updateStatus()
     if (const Pipeline* p = m_session->pipeline(); p && !m_session->busy() && p->position() > 0)
         text += tr("; after step %1: %2").arg(p->position()).arg(nodeCountText(p->current().graph));
     if (const Graph* g = shownGraph(); g && !m_path.empty())
-        text += tr("; showing %1 (%2)").arg(m_crumbs->crumbs().last(), countOf(qint64(g->nodes.size()), tr("node"), tr("nodes")));
+        text += tr("; showing %1 (%2)").arg(m_crumbs->crumbs().last(), nodeCountText(*g));
     const LayoutResult& r = graphScene()->layoutResult();
     if (graphScene()->isLayoutComplete() && r.stats.chunks > 1)
         text += tr("; drawn in %1 chunks, %2 long edges as stubs").arg(r.stats.chunks).arg(r.stats.stubbedEdges);
@@ -659,7 +668,7 @@ bool MainWindow::showInSingleView(const GraphPath& path)
         return false;
     if (path != m_path) {
         m_path = path;
-        graphScene()->setGraph(std::shared_ptr<const Graph>(m_model, g), m_model->opsetVersion(""));
+        graphScene()->setGraph(drawableGraph(m_model, m_path), m_model->opsetVersion(""));
         m_crumbs->setPath(m_model->graph, m_path, m_displayName);
         if (!isComparing())
             m_inspector->clear();

@@ -130,7 +130,9 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const qreal th = hasBody ? st.titleHeight : h;
     const QColor stateColor = st.stateColor(m_state);
     QColor title = cat.title;
-    if (m_state != HighlightState::None)
+    // A representation move is quiet: an outline, the title keeps its colours.
+    const bool quiet = m_state == HighlightState::Moved;
+    if (m_state != HighlightState::None && !quiet)
         title = QColor::fromRgbF(title.redF() * 0.55 + stateColor.redF() * 0.45,
                                  title.greenF() * 0.55 + stateColor.greenF() * 0.45,
                                  title.blueF() * 0.55 + stateColor.blueF() * 0.45);
@@ -177,7 +179,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
     // Title, centred.
     painter->setFont(st.titleFont);
-    painter->setPen(m_state == HighlightState::None ? cat.text : QColor(Qt::white));
+    painter->setPen(m_state == HighlightState::None || quiet ? cat.text : QColor(Qt::white));
     const Text& text = this->text();
     painter->drawStaticText(QPointF((w - v.titleWidth) / 2, m_scene->titleBaseline(th) - m_scene->titleAscent()), text.title);
 
@@ -187,7 +189,9 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         const qreal rowTop = m_scene->rowBaseline() - m_scene->rowAscent();
         for (int i = 0; i < v.rows.size(); ++i) {
             const NodeVisual::Row& row = v.rows[i];
-            const HighlightState rs = row.constant != kNoNode ? rowHighlight(row.constant) : HighlightState::None;
+            const HighlightState rs = row.constant != kNoNode ? rowHighlight(row.constant)
+                                      : row.value.isEmpty()      ? HighlightState::None
+                                                                 : m_scene->valueHighlight(row.value);
             if (rs != HighlightState::None) {
                 QColor c = st.stateColor(rs);
                 c.setAlphaF(0.25);
@@ -208,7 +212,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     }
 
     if (m_state != HighlightState::None) {
-        painter->setPen(QPen(stateColor, 2.5));
+        painter->setPen(QPen(stateColor, quiet ? 1.5 : 2.5, quiet ? Qt::DashLine : Qt::SolidLine));
         painter->drawRoundedRect(m_box.adjusted(-1.5, -1.5, 1.5, 1.5), r + 1, r + 1);
     }
     if (isSelected()) {

@@ -14,6 +14,8 @@ struct NodeVisual {
         QString text;
         /// The inlined Constant shown on this row (kNoNode for initializers and attributes).
         NodeId constant = kNoNode;
+        /// The value an initializer or constant row reads, else empty.
+        QString value;
         /// The graph attribute this row stands for (If/Loop/Scan bodies), else empty.
         QString subgraph;
         qreal labelWidth = 0;

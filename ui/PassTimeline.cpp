@@ -26,6 +26,9 @@
 #include <QVBoxLayout>
 
 #include <cstdlib>
+#include <functional>
+#include <set>
+#include <unordered_map>
 
 namespace netfold {
 
@@ -291,7 +294,7 @@ void PassTimeline::refresh()
     for (QAction* a : {m_step, m_back, m_run, m_reset})
         a->setEnabled(have && !m_session->busy());
     if (!p) {
-        m_status->setText(tr("No model."));
+        m_status->setText(tr("No model. Open one (File > Open, Ctrl+O) to simplify it step by step."));
         return;
     }
     // The example names the model's own inputs, with its static dims (1 for the others).
@@ -354,6 +357,113 @@ void PassTimeline::refresh()
     m_status->setText(text);
 }
 
+namespace {
+
+/// A short text of a small constant: "[1, 64]", "3", "⟨64×3×3⟩" for big ones.
+QString shortValue(const Tensor& t)
+{
+    QStringList dims;
+    for (int64_t d : t.dims())
+        dims << QString::number(d);
+    if (t.numel() > 8)
+        return QStringLiteral("\u27e8%1\u27e9").arg(dims.join(QChar(0x00d7)));
+    QStringList values;
+    try {
+        for (int64_t i = 0; i < t.numel(); ++i)
+            values << QString::number(t.at(i), 'g', 6);
+    } catch (const std::exception&) {
+        return QStringLiteral("\u27e8%1\u27e9").arg(dims.join(QChar(0x00d7)));
+    }
+    return t.dims().empty() && values.size() == 1 ? values.front() : "[" + values.join(", ") + "]";
+}
+
+} // namespace
+
+QString PassTimeline::stepExample(const Step& s)
+{
+    // The first value the step folded, written as the expression of the nodes it came from, read
+    // in the model before the step, and its value after: "Slice(Shape(x), [0], [2]) = [1, 64]".
+    // Otherwise the first node it removed or added, as it reads.
+    std::unordered_map<NodeId, const Node*> before;
+    std::unordered_map<std::string, const Node*> producer;
+    std::unordered_map<std::string, const Initializer*> inits;
+    forEachGraph(s.before->graph, [&](const Graph& g) {
+        for (const Node& n : g.nodes) {
+            before[n.id] = &n;
+            for (const std::string& o : n.outputs)
+                producer[o] = &n;
+        }
+        for (const Initializer& i : g.initializers)
+            inits[i.name] = &i;
+    });
+    std::set<NodeId> removed;
+    for (const Removal& r : s.changes.removed)
+        removed.insert(r.node);
+    std::function<QString(const std::string&, int)> expr = [&](const std::string& value, int depth) -> QString {
+        if (auto it = inits.find(value); it != inits.end() && it->second->tensor && it->second->tensor->numel() <= 8)
+            return shortValue(*it->second->tensor);
+        auto p = producer.find(value);
+        if (p == producer.end() || depth > 4 || !removed.count(p->second->id))
+            return QString::fromStdString(value);
+        const Node& n = *p->second;
+        if (n.opType == "Constant")
+            if (TensorPtr t = n.attrTensor("value"))
+                return shortValue(*t);
+        QStringList args;
+        for (const std::string& in : n.inputs)
+            args << (in.empty() ? QStringLiteral("_") : expr(in, depth + 1));
+        return QString::fromStdString(n.opType) + "(" + args.join(", ") + ")";
+    };
+    auto afterValue = [&](const std::string& value) -> QString {
+        QString text;
+        forEachGraph(s.after->graph, [&](const Graph& g) {
+            if (const Initializer* i = g.findInitializer(value); i && i->tensor && text.isEmpty())
+                text = shortValue(*i->tensor);
+        });
+        return text;
+    };
+    for (const NewConstant& c : s.changes.constants) {
+        auto p = producer.find(c.value);
+        if (p == producer.end() || p->second->opType == "Constant")
+            continue;
+        const QString value = afterValue(c.value);
+        if (!value.isEmpty())
+            return expr(c.value, 0) + " = " + value;
+    }
+    for (const Removal& r : s.changes.removed) {
+        auto it = before.find(r.node);
+        if (it == before.end())
+            continue;
+        const Node& n = *it->second;
+        QString text = QString::fromStdString(n.outputs.empty() ? std::string() : n.outputs.front());
+        QStringList args;
+        for (const std::string& in : n.inputs)
+            args << (in.empty() ? QStringLiteral("_") : expr(in, 1));
+        text += " = " + QString::fromStdString(n.opType) + "(" + args.join(", ") + ")";
+        if (!r.intoValue.empty()) {
+            const QString value = afterValue(r.intoValue);
+            text += QStringLiteral("  ->  ") + QString::fromStdString(r.intoValue) + (value.isEmpty() ? QString() : " = " + value);
+        } else if (r.into != kNoNode) {
+            text += QStringLiteral("  ->  ") + QString(fateName(r.fate)) + " into " + QString::fromStdString([&] {
+                        const Node* into = nullptr;
+                        forEachGraph(s.after->graph, [&](const Graph& g) {
+                            if (!into)
+                                into = g.findNode(r.into);
+                        });
+                        return into ? into->label() + " (" + into->opType + ")" : std::string("node ") + std::to_string(r.into);
+                    }());
+        } else {
+            text += QStringLiteral("  ->  ") + QString(fateName(r.fate));
+        }
+        return text;
+    }
+    if (!s.changes.removedInitializers.empty())
+        return tr("initializer %1 removed").arg(QString::fromStdString(s.changes.removedInitializers.front()));
+    return {};
+}
+
+QString PassTimeline::detailsText() const { return m_details->toPlainText(); }
+
 void PassTimeline::showPassDescription(QTreeWidgetItem* item)
 {
     if (!item)
@@ -375,9 +485,13 @@ void PassTimeline::showStepDetails(QTreeWidgetItem* item)
     const Step& s = p->steps()[static_cast<std::size_t>(index)];
     QString html = "<b>" + QString::fromStdString(s.pass).toHtmlEscaped() + "</b> (round " + QString::number(s.round)
                    + ", " + QString::number(s.milliseconds, 'f', 1) + " ms)<br>";
+    // This step on this model, next to the pass's generic example.
+    if (const QString example = stepExample(s); !example.isEmpty())
+        html += tr("<i>On this model:</i>") + "<pre style=\"white-space: pre-wrap\">" + example.toHtmlEscaped() + "</pre>";
     for (const auto& e : p->passes())
         if (e.pass->info().name == s.pass)
-            html += "<pre style=\"white-space: pre-wrap\">" + QString::fromStdString(e.pass->info().description).toHtmlEscaped() + "</pre>";
+            html += tr("<i>Example:</i>") + "<pre style=\"white-space: pre-wrap\">"
+                    + QString::fromStdString(e.pass->info().description).toHtmlEscaped() + "</pre>";
     html += "<ul>";
     for (const auto& r : s.changes.removed) {
         html += "<li>" + QString::fromStdString(r.label).toHtmlEscaped() + " (" + QString::fromStdString(r.opType) + ") "

@@ -48,6 +48,12 @@ public:
     void restoreOptions(double sizeLimitMB, bool skipFuseBn);
     /// Shows highlights for every step so far (true) or the current step only.
     void setCumulative(bool cumulative);
+    /// What a step did on this model, as one example: the first value it folded as the expression
+    /// it came from and its value ("Concat(Slice(Shape(x), [0], [1]), [64]) = [1, 64]"), else the
+    /// first node it removed and what became of it; "" when it changed nothing drawable.
+    static QString stepExample(const Step& step);
+    /// The step details as shown (for tests).
+    QString detailsText() const;
     /// Wide enough for the longest pass names beside the step numbers.
     QSize sizeHint() const override;
 

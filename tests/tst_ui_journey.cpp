@@ -22,6 +22,7 @@
 #include "TensorView.h"
 
 #include "model/ModelIO.h"
+#include "shape/Open.h"
 #include "passes/Pass.h"
 
 #include <QtTest>
@@ -832,7 +833,18 @@ void TestUiJourney::smallWindowKeepsEverythingReachable()
     QVERIFY(m_window->openFile(sourcePath("resources/models/sample-reshape.onnx")));
     QVERIFY(keyAndWait(Qt::Key_F5));
     m_window->resize(640, 420);
-    QTRY_COMPARE(m_window->size(), QSize(640, 420));
+    // On failure, name what holds the window wider or taller.
+    auto widest = [this] {
+        QStringList parts;
+        for (QWidget* w : m_window->findChildren<QWidget*>())
+            if (w->isVisible() && (w->minimumSizeHint().width() > 300 || w->minimumSizeHint().height() > 200))
+                parts << QString("%1(%2) %3x%4")
+                             .arg(w->metaObject()->className(), w->objectName())
+                             .arg(w->minimumSizeHint().width())
+                             .arg(w->minimumSizeHint().height());
+        return parts.join(", ");
+    };
+    QTRY_VERIFY2(m_window->size() == QSize(640, 420), qPrintable(widest()));
     QVERIFY2(m_window->minimumSizeHint().height() <= 420 && m_window->minimumSizeHint().width() <= 640,
              qPrintable(QString("minimum %1x%2").arg(m_window->minimumSizeHint().width()).arg(m_window->minimumSizeHint().height())));
     QVERIFY(waitLayouts());
@@ -1218,7 +1230,7 @@ void TestUiJourney::constantTensorViewBodyAndSave()
     answerExportDialogs(0, saved);
     key(Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_VERIFY2(QFile::exists(saved), qPrintable(m_window->lastError()));
-    const Model back = loadModel(saved.toStdString());
+    const Model back = openModel(saved.toStdString());
     QCOMPARE(back.graph.nodes.size(), m_window->session()->after()->graph.nodes.size());
     QVERIFY(back.graph.nodes.size() < g.nodes.size());
     const QString idle = idleProblem();

@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -417,7 +418,14 @@ ChangeNavigator* installChangeNavigator(MainWindow* window)
     auto* navigator = new ChangeNavigator(window->session(), window->compareView(), window);
     auto* dock = new QDockWidget(ChangeNavigator::tr("Changes"), window);
     dock->setObjectName(QStringLiteral("changesDock"));
-    dock->setWidget(navigator);
+    // As the Passes dock: in a small window it shrinks and its content scrolls (tabified docks
+    // hold their area at the widest of their minimum sizes).
+    auto* scroll = new QScrollArea(dock);
+    scroll->setObjectName(QStringLiteral("changesScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(navigator);
+    dock->setWidget(scroll);
     window->addDockWidget(Qt::RightDockWidgetArea, dock);
     // A tab beside the Passes (which stay in front), brought forward when one goes to a change.
     if (auto* passes = window->findChild<QDockWidget*>(QStringLiteral("timelineDock"))) {

@@ -297,8 +297,10 @@ void CompareView::findMoves(std::size_t first, std::size_t last)
             if (it == m_outcomes.end())
                 continue;
             const Outcome& o = it->second;
+            // Its value lives on as an initializer (itself, or the duplicate it was merged into)
+            // or was dropped unused; no node computed with it.
             const bool stillItself = o.intoValue == r.intoValue && !r.intoValue.empty();
-            if (stillItself || (o.intoValue.empty() && !readByRemoved.count(r.intoValue)))
+            if (stillItself || (o.intoNode == kNoNode && !readByRemoved.count(r.intoValue)))
                 m_moved.insert(r.node);
         }
 }

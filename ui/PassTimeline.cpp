@@ -57,36 +57,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-
-    m_step = new QAction(tr("Step"), this);
-    m_step->setShortcut(Qt::Key_F10);
-    m_step->setToolTip(tr("Run the next pass that changes the model (F10)"));
-    m_back = new QAction(tr("Back"), this);
-    m_back->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F10));
-    m_back->setToolTip(tr("Undo the last step (Shift+F10)"));
-    m_run = new QAction(tr("Run to end"), this);
-    m_run->setShortcut(Qt::Key_F5);
-    m_run->setToolTip(tr("Run until nothing changes (F5)"));
-    m_reset = new QAction(tr("Reset"), this);
-    m_reset->setToolTip(tr("Back to the original model"));
-    m_cancel = new QAction(tr("Cancel"), this);
-    m_cancel->setEnabled(false);
-    connect(m_step, &QAction::triggered, session, &SimplifySession::step);
-    connect(m_back, &QAction::triggered, session, &SimplifySession::back);
-    connect(m_run, &QAction::triggered, session, &SimplifySession::runToEnd);
-    connect(m_reset, &QAction::triggered, session, &SimplifySession::reset);
-    connect(m_cancel, &QAction::triggered, session, &SimplifySession::cancel);
-
-    auto* buttons = new QHBoxLayout;
-    for (QAction* a : {m_back, m_step, m_run, m_reset, m_cancel}) {
-        auto* b = new QToolButton(this);
-        b->setDefaultAction(a);
-        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        buttons->addWidget(b);
-    }
-    buttons->addStretch();
-    layout->addLayout(buttons);
-
+    layout->addLayout(buildActions());
     auto* scopeRow = new QHBoxLayout;
     scopeRow->addWidget(new QLabel(tr("Highlight:"), this));
     m_scope = new QComboBox(this);
@@ -107,6 +78,54 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName("timelineSplitter");
+    buildStepList(split);
+    buildPassList(split);
+    m_details = new QTextBrowser(split);
+    m_details->setObjectName("passDetails");
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 3);
+    split->setStretchFactor(2, 2);
+    layout->addWidget(split, 1);
+    layout->addWidget(buildOptions());
+    connectSession();
+    refresh();
+}
+
+QLayout* PassTimeline::buildActions()
+{
+    m_step = new QAction(tr("Step"), this);
+    m_step->setShortcut(Qt::Key_F10);
+    m_step->setToolTip(tr("Run the next pass that changes the model (F10)"));
+    m_back = new QAction(tr("Back"), this);
+    m_back->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F10));
+    m_back->setToolTip(tr("Undo the last step (Shift+F10)"));
+    m_run = new QAction(tr("Run to end"), this);
+    m_run->setShortcut(Qt::Key_F5);
+    m_run->setToolTip(tr("Run until nothing changes (F5)"));
+    m_reset = new QAction(tr("Reset"), this);
+    m_reset->setToolTip(tr("Back to the original model"));
+    m_cancel = new QAction(tr("Cancel"), this);
+    m_cancel->setEnabled(false);
+    connect(m_step, &QAction::triggered, m_session, &SimplifySession::step);
+    connect(m_back, &QAction::triggered, m_session, &SimplifySession::back);
+    connect(m_run, &QAction::triggered, m_session, &SimplifySession::runToEnd);
+    connect(m_reset, &QAction::triggered, m_session, &SimplifySession::reset);
+    connect(m_cancel, &QAction::triggered, m_session, &SimplifySession::cancel);
+
+    auto* buttons = new QHBoxLayout;
+    for (QAction* a : {m_back, m_step, m_run, m_reset, m_cancel}) {
+        auto* b = new QToolButton(this);
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch();
+    return buttons;
+
+}
+
+void PassTimeline::buildStepList(QSplitter* split)
+{
     m_steps = new QTreeWidget(split);
     m_steps->setObjectName("stepList");
     // Numbers take what they need, the pass name the rest (elided in the middle: the ends of
@@ -137,6 +156,10 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
             },
             Qt::QueuedConnection);
     });
+}
+
+void PassTimeline::buildPassList(QSplitter* split)
+{
     m_passes = new QTreeWidget(split);
     m_passes->setObjectName("passList");
     m_passes->setHeaderLabels({tr("Pass"), tr("Steps")});
@@ -152,13 +175,10 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     });
     connect(m_passes, &QTreeWidget::currentItemChanged, this,
             [this](QTreeWidgetItem* item) { showPassDescription(item); });
-    m_details = new QTextBrowser(split);
-    m_details->setObjectName("passDetails");
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 3);
-    split->setStretchFactor(2, 2);
-    layout->addWidget(split, 1);
+}
 
+QGroupBox* PassTimeline::buildOptions()
+{
     auto* options = new QGroupBox(tr("Options"), this);
     auto* form = new QFormLayout(options);
     m_sizeLimit = new QDoubleSpinBox(options);
@@ -178,20 +198,23 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     auto* apply = new QPushButton(tr("Apply options"), options);
     connect(apply, &QPushButton::clicked, this, &PassTimeline::applyOptions);
     form->addRow(apply);
-    layout->addWidget(options);
+    return options;
 
-    connect(session, &SimplifySession::changed, this, &PassTimeline::refresh);
-    connect(session, &SimplifySession::busyChanged, this, [this](bool busy) {
+}
+
+void PassTimeline::connectSession()
+{
+    connect(m_session, &SimplifySession::changed, this, &PassTimeline::refresh);
+    connect(m_session, &SimplifySession::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
         m_cancel->setEnabled(busy);
         for (QAction* a : {m_step, m_back, m_run, m_reset})
             a->setEnabled(!busy && m_session->hasModel());
     });
-    connect(session, &SimplifySession::progress, this, [this](int steps, const QString& pass) {
+    connect(m_session, &SimplifySession::progress, this, [this](int steps, const QString& pass) {
         m_status->setText(tr("Running... step %1: %2").arg(steps).arg(pass));
     });
-    connect(session, &SimplifySession::failed, this, [this](const QString& e) { m_status->setText(e); });
-    refresh();
+    connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { m_status->setText(e); });
 }
 
 QSize PassTimeline::sizeHint() const

@@ -7,9 +7,12 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QProgressBar;
+class QSplitter;
 class QTextBrowser;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -69,6 +72,13 @@ public slots:
     void refresh();
 
 private:
+    // The constructor's parts: the Step/Back/Run/Reset/Cancel row, the two lists in the splitter,
+    // the options box, and the session's signals.
+    QLayout* buildActions();
+    void buildStepList(QSplitter* split);
+    void buildPassList(QSplitter* split);
+    QGroupBox* buildOptions();
+    void connectSession();
     void fillPasses();
     void showPassDescription(QTreeWidgetItem* item);
     void showStepDetails(QTreeWidgetItem* item);

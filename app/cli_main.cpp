@@ -57,31 +57,49 @@ bool loadOption(const std::string& a, LoadOptions& load)
     return false;
 }
 
-int cmdInfo(const std::vector<std::string>& args)
-{
-    std::string path;
-    bool json = false;
+/// An option, not a value: "-5" is a number.
+bool isOption(const std::string& a) { return a.size() > 1 && a[0] == '-' && !std::isdigit(static_cast<unsigned char>(a[1])); }
+
+/// The arguments of info and diff: model paths, --json and the load options. help is set (and
+/// nothing else read) for --help. Throws Error for an unknown option.
+struct ModelArgs {
+    std::vector<std::string> paths;
+    bool json = false, help = false;
     LoadOptions load;
-    load.requireExternalData = true;
+};
+
+ModelArgs parseModelArgs(const std::vector<std::string>& args, const std::string& command)
+{
+    ModelArgs m;
+    m.load.requireExternalData = true;
     for (const auto& a : args) {
         if (a == "--json")
-            json = true;
-        else if (loadOption(a, load))
+            m.json = true;
+        else if (loadOption(a, m.load))
             continue;
-        else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli info MODEL [--json] [--graph-only] [--allow-external-data-anywhere]\n";
-            return 0;
-        } else if (!a.empty() && a[0] == '-')
-            return fail("Unknown option " + quote(a) + " for info.");
-        else if (path.empty())
-            path = a;
+        else if (a == "--help" || a == "-h")
+            m.help = true;
+        else if (isOption(a))
+            throw Error("Unknown option " + quote(a) + " for " + command + ".");
         else
-            return fail("info takes one model, got " + quote(path) + " and " + quote(a) + ".");
+            m.paths.push_back(a);
     }
-    if (path.empty())
+    return m;
+}
+
+int cmdInfo(const std::vector<std::string>& args)
+{
+    const ModelArgs m = parseModelArgs(args, "info");
+    if (m.help) {
+        std::cout << "usage: netfold-cli info MODEL [--json] [--graph-only] [--allow-external-data-anywhere]\n";
+        return 0;
+    }
+    if (m.paths.empty())
         return fail("info needs a model file.");
-    Model model = openModel(path, load);
-    if (json)
+    if (m.paths.size() > 1)
+        return fail("info takes one model, got " + quote(m.paths[0]) + " and " + quote(m.paths[1]) + ".");
+    Model model = openModel(m.paths[0], m.load);
+    if (m.json)
         std::cout << modelInfoJson(model).dump(2) << "\n";
     else
         std::cout << modelInfoText(model);
@@ -198,8 +216,6 @@ std::string overwriteProblem(const Model& model, const std::string& name, const 
                    + ": dim " + std::to_string(k) + " is fixed at " + std::to_string(t.dims[k].value) + tail;
     return {};
 }
-
-bool isOption(const std::string& a) { return a.size() > 1 && a[0] == '-' && !std::isdigit(static_cast<unsigned char>(a[1])); }
 
 int cmdListPasses(bool json)
 {
@@ -538,23 +554,14 @@ int cmdSimplify(const std::vector<std::string>& args)
 
 int cmdDiff(const std::vector<std::string>& args)
 {
-    std::vector<std::string> paths;
-    bool json = false;
-    LoadOptions load;
-    load.requireExternalData = true;
-    for (const auto& a : args) {
-        if (a == "--json")
-            json = true;
-        else if (loadOption(a, load))
-            continue;
-        else if (a == "--help" || a == "-h") {
-            std::cout << "usage: netfold-cli diff A B [--json] [--graph-only] [--allow-external-data-anywhere]\n";
-            return 0;
-        } else if (isOption(a))
-            return fail("Unknown option " + quote(a) + " for diff.");
-        else
-            paths.push_back(a);
+    const ModelArgs m = parseModelArgs(args, "diff");
+    if (m.help) {
+        std::cout << "usage: netfold-cli diff A B [--json] [--graph-only] [--allow-external-data-anywhere]\n";
+        return 0;
     }
+    const std::vector<std::string>& paths = m.paths;
+    const LoadOptions& load = m.load;
+    const bool json = m.json;
     if (paths.size() != 2)
         return fail("diff needs two models.");
     const Model a = openModel(paths[0], load);

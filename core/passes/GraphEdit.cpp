@@ -26,19 +26,12 @@ bool nameUsed(const Graph& g, const std::string& name)
     return false;
 }
 
-void renameOuterReads(Graph& g, const std::string& from, const std::string& to)
+void renameOuterReads(Graph& g, const std::string& from, const std::string& to);
+
+/// Node inputs named from read to instead, in g and in the bodies that read from (bodies get
+/// their own copy: graphs are shared between pipeline steps).
+void renameReads(Graph& g, const std::string& from, const std::string& to)
 {
-    // Inside a subgraph a name declared locally shadows the outer one.
-    for (const auto& v : g.inputs)
-        if (v.name == from)
-            return;
-    for (const auto& i : g.initializers)
-        if (i.name == from)
-            return;
-    for (const auto& n : g.nodes)
-        for (const auto& o : n.outputs)
-            if (o == from)
-                return;
     for (auto& n : g.nodes) {
         for (auto& in : n.inputs)
             if (in == from)
@@ -52,6 +45,22 @@ void renameOuterReads(Graph& g, const std::string& from, const std::string& to)
             }
         }
     }
+}
+
+void renameOuterReads(Graph& g, const std::string& from, const std::string& to)
+{
+    // Inside a subgraph a name declared locally shadows the outer one.
+    for (const auto& v : g.inputs)
+        if (v.name == from)
+            return;
+    for (const auto& i : g.initializers)
+        if (i.name == from)
+            return;
+    for (const auto& n : g.nodes)
+        for (const auto& o : n.outputs)
+            if (o == from)
+                return;
+    renameReads(g, from, to);
     for (auto& o : g.outputs)
         if (o.name == from)
             o.name = to;
@@ -88,19 +97,7 @@ TensorPtr constantValue(const Graph& graph, const GraphIndex& index, const std::
 
 void replaceUses(Graph& graph, const std::string& from, const std::string& to)
 {
-    for (auto& n : graph.nodes) {
-        for (auto& in : n.inputs)
-            if (in == from)
-                in = to;
-        for (auto& sg : n.subgraphs) {
-            auto reads = outerScopeReads(*sg.graph);
-            if (std::find(reads.begin(), reads.end(), from) != reads.end()) {
-                auto copy = std::make_shared<Graph>(*sg.graph);
-                renameOuterReads(*copy, from, to);
-                sg.graph = std::move(copy);
-            }
-        }
-    }
+    renameReads(graph, from, to);
 }
 
 bool bypass(Graph& graph, int nodeIndex, const std::string& input, const std::string& output, std::string* why)

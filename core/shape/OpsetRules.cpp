@@ -327,14 +327,9 @@ void pad(InferenceContext& ctx)
     setShape(ctx, 0, out);
 }
 
-/// Resize-18/19: scales or sizes over all axes or the `axes` attribute, aspect-ratio policy.
-void resize(InferenceContext& ctx)
+/// The `axes` attribute (normalised), or every axis of a rank-`rank` input when it is absent.
+Ints axesAttrOrAll(InferenceContext& ctx, int64_t rank)
 {
-    setElem(ctx, 0, elemOf(ctx, 0));
-    const auto* in = shapeOf(ctx, 0);
-    if (!in)
-        return;
-    const int64_t rank = in->dim_size();
     Ints axes;
     if (auto a = attrInts(ctx, "axes")) {
         for (auto x : *a)
@@ -343,6 +338,18 @@ void resize(InferenceContext& ctx)
         for (int64_t i = 0; i < rank; ++i)
             axes.push_back(i);
     }
+    return axes;
+}
+
+/// Resize-18/19: scales or sizes over all axes or the `axes` attribute, aspect-ratio policy.
+void resize(InferenceContext& ctx)
+{
+    setElem(ctx, 0, elemOf(ctx, 0));
+    const auto* in = shapeOf(ctx, 0);
+    if (!in)
+        return;
+    const int64_t rank = in->dim_size();
+    const Ints axes = axesAttrOrAll(ctx, rank);
     TensorShapeProto out = *in;
     auto sizes = knownInts(ctx, 3);
     auto scales = knownFloats(ctx, 2);
@@ -540,14 +547,7 @@ void centerCropPad(InferenceContext& ctx)
     if (!in)
         return;
     const int64_t rank = in->dim_size();
-    Ints axes;
-    if (auto a = attrInts(ctx, "axes")) {
-        for (auto x : *a)
-            axes.push_back(normAxis(x, rank));
-    } else {
-        for (int64_t i = 0; i < rank; ++i)
-            axes.push_back(i);
-    }
+    const Ints axes = axesAttrOrAll(ctx, rank);
     TensorShapeProto out = *in;
     auto shape = knownInts(ctx, 1);
     if (shape && shape->size() != axes.size())

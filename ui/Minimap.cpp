@@ -65,8 +65,11 @@ void Minimap::place()
     const QRectF graph = scene->sceneRect();
     const QRectF visible = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
     const bool room = vp.width() >= 2 * kWidth && vp.height() >= 2 * kHeight;
-    const bool whole = visible.contains(graph.adjusted(1, 1, -1, -1));
-    const bool show = m_user && room && !graph.isEmpty() && !whole && scene->isLayoutComplete();
+    // Only where an overview helps: the view shows under two thirds of the graph's length or
+    // breadth (a graph a little taller than the view is scrolled, not mapped; the map would
+    // cover its last nodes).
+    const bool mostlyShown = visible.width() >= graph.width() * 2 / 3 && visible.height() >= graph.height() * 2 / 3;
+    const bool show = m_user && room && !graph.isEmpty() && !mostlyShown && scene->isLayoutComplete();
     if (show) {
         const QPoint at(vp.right() - kWidth - 8 + 1, vp.bottom() - kHeight - 8 + 1);
         if (pos() != at)

@@ -179,15 +179,23 @@ Outputs col2Im(KernelContext& ctx)
     const auto pads = intsOr(ctx, "pads", 2 * r, 0);
     std::vector<int64_t> blocks(r);
     int64_t blockSize = 1, count = 1;
+    // Hostile sizes: every step checked, so nothing wraps (the product checks below bound memory).
+    auto checked = [&](bool overflow) {
+        if (overflow)
+            ctx.fail("image_shape, block_shape, dilations, strides and pads give sizes larger than int64 holds");
+    };
     for (std::size_t a = 0; a < r; ++a) {
-        if (block[a] <= 0 || dil[a] <= 0 || strides[a] <= 0)
-            ctx.fail("block_shape, dilations and strides must be positive");
-        blockSize *= block[a];
-        const int64_t span = dil[a] * (block[a] - 1) + 1;
-        blocks[a] = (image[a] + pads[a] + pads[a + r] - span) / strides[a] + 1;
-        if (blocks[a] <= 0)
+        if (block[a] <= 0 || dil[a] <= 0 || strides[a] <= 0 || image[a] < 0)
+            ctx.fail("block_shape, dilations and strides must be positive and image_shape not negative");
+        checked(__builtin_mul_overflow(blockSize, block[a], &blockSize));
+        int64_t span = 0, padded = 0;
+        checked(__builtin_mul_overflow(dil[a], block[a] - 1, &span) || __builtin_add_overflow(span, 1, &span));
+        checked(__builtin_add_overflow(image[a], pads[a], &padded) || __builtin_add_overflow(padded, pads[a + r], &padded)
+                || __builtin_sub_overflow(padded, span, &padded));
+        blocks[a] = padded / strides[a] + 1;
+        if (padded < 0 || blocks[a] <= 0)
             ctx.fail("the blocks do not fit in the padded image");
-        count *= blocks[a];
+        checked(__builtin_mul_overflow(count, blocks[a], &count));
     }
     const int64_t n = x.dims()[0];
     if (x.dims()[1] % blockSize != 0 || x.dims()[2] != count)
@@ -196,9 +204,12 @@ Outputs col2Im(KernelContext& ctx)
     const int64_t c = x.dims()[1] / blockSize;
     std::vector<int64_t> outDims{n, c};
     outDims.insert(outDims.end(), image.begin(), image.end());
-    const int64_t imageSize = product(image);
+    const int64_t imageSize = checkedNumel(image, "Col2Im's image");
+    int64_t total = 0;
+    checked(__builtin_mul_overflow(n * c, imageSize, &total));
+    Output out(ctx, x.dtype(), outDims); // refuses an output over the evaluation's limits
     const auto v = readAs<double>(x);
-    std::vector<double> acc(static_cast<std::size_t>(n * c * imageSize), 0.0);
+    std::vector<double> acc(static_cast<std::size_t>(total), 0.0);
     std::vector<int64_t> kIdx(r), bIdx(r);
     for (int64_t img = 0; img < n * c; ++img)
         for (int64_t k = 0; k < blockSize; ++k) {
@@ -223,7 +234,6 @@ Outputs col2Im(KernelContext& ctx)
                         v[static_cast<std::size_t>((img * blockSize + k) * count + l)];
             }
         }
-    Output out(ctx, x.dtype(), outDims);
     out.putAll(acc);
     return {out.finish()};
 }

@@ -343,7 +343,9 @@ Outputs pad(KernelContext& ctx)
         ctx.fail("pads has " + std::to_string(pads.size()) + " entries for rank " + std::to_string(rank));
     std::vector<int64_t> dims(rank);
     for (std::size_t a = 0; a < rank; ++a) {
-        dims[a] = x.dims()[a] + pads[a] + pads[a + rank];
+        if (__builtin_add_overflow(x.dims()[a], pads[a], &dims[a])
+            || __builtin_add_overflow(dims[a], pads[a + rank], &dims[a]))
+            ctx.fail("pads " + dimsString(pads) + " make axis " + std::to_string(a) + " larger than int64 holds");
         if (dims[a] < 0)
             ctx.fail("pads " + dimsString(pads) + " remove more than axis " + std::to_string(a) + " holds");
         if (mode != "constant" && x.dims()[a] == 0 && dims[a] > 0)

@@ -1,5 +1,7 @@
 #include "shape/OpsetRules.h"
 
+#include "util/Error.h"
+
 #include <onnx/defs/schema.h>
 #include <onnx/defs/shape_inference.h>
 #include <onnx/defs/tensor_proto_util.h>
@@ -8,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace netfold {
@@ -1050,6 +1053,11 @@ bool inferWithOpsetRule(const std::string& op, int sinceVersion, InferenceContex
     const auto* schema = knownSchema(op, r->sameAs);
     if (!schema || !schema->has_type_and_shape_inference_function())
         return false;
+    // ONNX's functions read required attributes without looking (the checker runs first there):
+    // a file without one would crash them (Scan's num_scan_inputs, found by fuzzing).
+    for (const auto& [name, attr] : schema->attributes())
+        if (attr.required && !ctx.getAttribute(name))
+            throw std::runtime_error("Attribute " + quote(name) + " is required by " + quote(op) + "; outputs not inferred.");
     schema->GetTypeAndShapeInferenceFunction()(ctx);
     return true;
 }

@@ -168,6 +168,16 @@ TensorPtr resizeTo(const KernelContext& ctx, const Tensor& x, const std::vector<
                    const std::vector<float>& scales, const ResizeMode& mode)
 {
     Output out(ctx, x.dtype(), outDims);
+    if (out.numel() == 0)
+        return out.finish();
+    // Axes resize one at a time: the values in between are at most max(in, out) per axis (as
+    // doubles), and each axis holds a weight list per output index. Both are checked against
+    // the output limit before anything is allocated (a zero-size or shrinking axis elsewhere
+    // must not let one axis grow without bound).
+    std::vector<int64_t> widest(x.dims().size());
+    for (std::size_t a = 0; a < widest.size(); ++a)
+        widest[a] = std::max(x.dims()[a], outDims[a]);
+    ctx.checkOutput(dtype::Double, widest);
     std::vector<double> v = readAs<double>(x);
     std::vector<int64_t> dims = x.dims();
     for (std::size_t a = 0; a < dims.size(); ++a)

@@ -1035,6 +1035,29 @@ const Rule* find(const std::string& op, int since)
 
 } // namespace
 
+namespace {
+
+/// ONNX's inference and propagation functions read required attributes and inputs without
+/// looking (the checker runs before them there): a file without one would crash them (Scan's
+/// body, found by fuzzing). Throws naming what is missing.
+template <typename Context>
+void requireAttributes(const onnx::OpSchema& schema, const std::string& op, Context& ctx)
+{
+    for (const auto& [name, attr] : schema.attributes())
+        if (attr.required && !ctx.getAttribute(name))
+            throw std::runtime_error("Attribute " + quote(name) + " is required by " + quote(op)
+                                     + "; outputs not inferred.");
+    // Likewise required inputs given as "" (Shape's data, found by fuzzing): no type to read.
+    const auto& formal = schema.inputs();
+    for (std::size_t i = 0; i < formal.size(); ++i)
+        if (formal[i].GetOption() == onnx::OpSchema::Single
+            && (i >= ctx.getNumInputs() || !ctx.getInputType(i)))
+            throw std::runtime_error("Input " + std::to_string(i) + " (" + formal[i].GetName() + ") of "
+                                     + quote(op) + " is required but missing; outputs not inferred.");
+}
+
+} // namespace
+
 bool hasOpsetRule(const std::string& op, int sinceVersion)
 {
     const Rule* r = find(op, sinceVersion);
@@ -1053,11 +1076,7 @@ bool inferWithOpsetRule(const std::string& op, int sinceVersion, InferenceContex
     const auto* schema = knownSchema(op, r->sameAs);
     if (!schema || !schema->has_type_and_shape_inference_function())
         return false;
-    // ONNX's functions read required attributes without looking (the checker runs first there):
-    // a file without one would crash them (Scan's num_scan_inputs, found by fuzzing).
-    for (const auto& [name, attr] : schema->attributes())
-        if (attr.required && !ctx.getAttribute(name))
-            throw std::runtime_error("Attribute " + quote(name) + " is required by " + quote(op) + "; outputs not inferred.");
+    requireAttributes(*schema, op, ctx);
     schema->GetTypeAndShapeInferenceFunction()(ctx);
     return true;
 }
@@ -1073,8 +1092,10 @@ void propagateWithOpsetRule(const std::string& op, int sinceVersion, DataPropaga
     }
     if (!r->infer) {
         const auto* schema = knownSchema(op, r->sameAs);
-        if (schema && schema->has_data_propagation_function())
+        if (schema && schema->has_data_propagation_function()) {
+            requireAttributes(*schema, op, ctx);
             schema->GetDataPropagationFunction()(ctx);
+        }
     }
 }
 

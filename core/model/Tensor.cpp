@@ -430,6 +430,10 @@ int64_t Tensor::intAt(int64_t i) const
 
 std::vector<int64_t> Tensor::toInt64() const
 {
+    // Read one element first: a tensor whose data cannot be read (missing external data) says
+    // so before a vector of its declared size is allocated.
+    if (m_numel > 0)
+        (void)intAt(0);
     std::vector<int64_t> v(static_cast<std::size_t>(m_numel));
     for (int64_t i = 0; i < m_numel; ++i)
         v[static_cast<std::size_t>(i)] = intAt(i);
@@ -438,6 +442,8 @@ std::vector<int64_t> Tensor::toInt64() const
 
 std::vector<double> Tensor::toDouble() const
 {
+    if (m_numel > 0)
+        (void)at(0); // as toInt64: unreadable data is an Error before the allocation
     std::vector<double> v(static_cast<std::size_t>(m_numel));
     for (int64_t i = 0; i < m_numel; ++i)
         v[static_cast<std::size_t>(i)] = at(i);

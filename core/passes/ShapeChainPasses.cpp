@@ -227,7 +227,7 @@ TensorPtr vecTensor(const SymVec& v, int32_t dt)
     case dtype::UInt32: hi = UINT32_MAX; break;
     case dtype::UInt16: hi = UINT16_MAX; break;
     case dtype::UInt8: hi = UINT8_MAX; break;
-    case dtype::UInt64: hi = static_cast<double>(INT64_MAX); break;
+    case dtype::UInt64: hi = 9007199254740992.0; break; // 2^53: exact through double
     default: return nullptr;
     }
     std::vector<double> values;

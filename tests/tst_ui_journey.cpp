@@ -55,39 +55,6 @@ using namespace netfold::test;
 
 namespace {
 
-/// Counts the events a busy GUI thread churns through (what the hang of issue 9 looped on).
-class EventCounter : public QObject {
-public:
-    int total = 0;
-    QMap<QString, int> byKind;
-    bool eventFilter(QObject* object, QEvent* event) override
-    {
-        switch (event->type()) {
-        case QEvent::Show:
-        case QEvent::Hide:
-        case QEvent::LayoutRequest:
-        case QEvent::Paint:
-        case QEvent::UpdateRequest:
-            ++total;
-            ++byKind[QString("%1/%2 %3").arg(object->metaObject()->className(), object->objectName()).arg(int(event->type()))];
-            break;
-        default:
-            break;
-        }
-        return false;
-    }
-    QString report() const
-    {
-        QStringList parts;
-        for (auto it = byKind.begin(); it != byKind.end(); ++it)
-            parts << QString("%1 x%2").arg(it.key()).arg(it.value());
-        return QString("%1 events in 1 s: %2").arg(total).arg(parts.mid(0, 12).join(", "));
-    }
-};
-
-/// At most this many show/hide/layout/paint events in a second counts as idle (a blinking text
-/// cursor, a last repaint).
-constexpr int kIdleMax = 8;
 
 /// A model whose top level is tiny (Equal + If) and whose work is in the If's branches: each
 /// branch a long chain of foldable shape arithmetic feeding a Reshape of the outer input.
@@ -185,8 +152,6 @@ private:
     bool waitLayouts();
     /// Clicks the title bar of a node as drawn in view (scrolling it into sight first).
     bool clickNode(GraphView* view, NodeId id);
-    /// The event loop is idle within a second and stays so for one; "" or what it churned through.
-    QString idleProblem();
     /// Visible widgets that matter, outside the window or their dock; "" or their names.
     QString outsideProblem();
     /// Answers the export dialogs that the next action opens: the side (in the side by side), the file.
@@ -278,16 +243,6 @@ bool TestUiJourney::clickNode(GraphView* view, NodeId id)
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
     QCoreApplication::processEvents();
     return true;
-}
-
-QString TestUiJourney::idleProblem()
-{
-    QTest::qWait(1000);
-    EventCounter counter;
-    qApp->installEventFilter(&counter);
-    QTest::qWait(1000);
-    qApp->removeEventFilter(&counter);
-    return counter.total <= kIdleMax ? QString() : counter.report();
 }
 
 QString TestUiJourney::outsideProblem()

@@ -35,37 +35,6 @@ using namespace netfold::test;
 
 namespace {
 
-/// Counts the show/hide/layout/paint events a busy GUI thread churns through.
-class EventCounter : public QObject {
-public:
-    int total = 0;
-    QMap<QString, int> byKind;
-    bool eventFilter(QObject* object, QEvent* event) override
-    {
-        switch (event->type()) {
-        case QEvent::Show:
-        case QEvent::Hide:
-        case QEvent::LayoutRequest:
-        case QEvent::Paint:
-        case QEvent::UpdateRequest:
-            ++total;
-            ++byKind[QString("%1/%2 %3").arg(object->metaObject()->className(), object->objectName()).arg(int(event->type()))];
-            break;
-        default:
-            break;
-        }
-        return false;
-    }
-    QString report() const
-    {
-        QStringList parts;
-        for (auto it = byKind.begin(); it != byKind.end(); ++it)
-            parts << QString("%1 x%2").arg(it.key()).arg(it.value());
-        return QString("%1 events in 1 s: %2").arg(total).arg(parts.mid(0, 12).join(", "));
-    }
-};
-
-constexpr int kIdleMax = 8;
 /// How far (in pixels) a centred node's box centre may be from the viewport's centre.
 constexpr qreal kCentredPx = 3;
 
@@ -102,7 +71,6 @@ private:
     /// "" when entry is shown: its foci selected (or, as context, nothing selected) and centred on
     /// both sides; otherwise what is wrong.
     QString shownProblem(int entry);
-    QString idleProblem();
     /// Clicks an entry of the list as a person does (scrolling it into sight first).
     void clickEntry(int entry);
     ChangeNavigator* nav() const { return m_window->changeNavigator(); }
@@ -192,16 +160,6 @@ QString TestUiNavigator::shownProblem(int entry)
     if (!problems.isEmpty())
         return QString("entry %1 '%2': %3").arg(entry).arg(QString::fromStdString(e.text), problems.join("; "));
     return {};
-}
-
-QString TestUiNavigator::idleProblem()
-{
-    QTest::qWait(1000);
-    EventCounter counter;
-    qApp->installEventFilter(&counter);
-    QTest::qWait(1000);
-    qApp->removeEventFilter(&counter);
-    return counter.total <= kIdleMax ? QString() : counter.report();
 }
 
 void TestUiNavigator::clickChangesTab()

@@ -1,5 +1,9 @@
 #pragma once
 // Helpers for the UI tests (they link Qt Widgets; the rest of tests/support does not).
+#include <QApplication>
+#include <QEvent>
+#include <QMap>
+#include <QStringList>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
@@ -35,6 +39,52 @@ inline bool clickAnchor(QTextBrowser* browser, const QString& href)
         }
     }
     return false;
+}
+
+/// Counts the show/hide/layout/paint events a busy GUI thread churns through (what the hang of
+/// issue 9 looped on).
+class EventCounter : public QObject {
+public:
+    int total = 0;
+    QMap<QString, int> byKind;
+    bool eventFilter(QObject* object, QEvent* event) override
+    {
+        switch (event->type()) {
+        case QEvent::Show:
+        case QEvent::Hide:
+        case QEvent::LayoutRequest:
+        case QEvent::Paint:
+        case QEvent::UpdateRequest:
+            ++total;
+            ++byKind[QString("%1/%2 %3").arg(object->metaObject()->className(), object->objectName()).arg(int(event->type()))];
+            break;
+        default:
+            break;
+        }
+        return false;
+    }
+    QString report() const
+    {
+        QStringList parts;
+        for (auto it = byKind.begin(); it != byKind.end(); ++it)
+            parts << QString("%1 x%2").arg(it.key()).arg(it.value());
+        return QString("%1 events in 1 s: %2").arg(total).arg(parts.mid(0, 12).join(", "));
+    }
+};
+
+/// At most this many show/hide/layout/paint events in a second counts as idle (a blinking text
+/// cursor, a last repaint).
+constexpr int kIdleMax = 8;
+
+/// The event loop is idle within a second and stays so for one: "" or what it churned through.
+inline QString idleProblem()
+{
+    QTest::qWait(1000);
+    EventCounter counter;
+    qApp->installEventFilter(&counter);
+    QTest::qWait(1000);
+    qApp->removeEventFilter(&counter);
+    return counter.total <= kIdleMax ? QString() : counter.report();
 }
 
 } // namespace netfold::test

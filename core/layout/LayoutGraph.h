@@ -8,13 +8,15 @@
 
 namespace netfold {
 
-/// What a drawn node stands for.
-enum class LayoutNodeKind : uint8_t { Op, Input, Output };
+/// What a drawn node stands for: an operator, a graph input or output, or a collapsed name
+/// scope (layout/Groups.h).
+enum class LayoutNodeKind : uint8_t { Op, Input, Output, Group };
 
 /// One line inside a node box (as Netron draws them): an initializer or inlined constant input,
-/// an attribute, a subgraph or, for graph inputs and outputs, the value's type.
+/// an attribute, a subgraph, for graph inputs and outputs the value's type, for a collapsed
+/// group its node count.
 struct NodeRow {
-    enum class Kind : uint8_t { Initializer, Constant, Attribute, Subgraph, Type };
+    enum class Kind : uint8_t { Initializer, Constant, Attribute, Subgraph, Type, Count };
     Kind kind = Kind::Initializer;
     /// "W", "shape", "kernel_shape"; empty for Type rows.
     std::string label;
@@ -35,9 +37,12 @@ struct LayoutNode {
     std::string title;
     std::string opType;
     std::string domain;
-    /// Node name (Op) or value name (Input, Output).
+    /// Node name (Op), value name (Input, Output) or scope path (Group: "encoder/layers.0").
     std::string name;
     std::vector<NodeRow> rows;
+    /// Group only: the ScopeTree index and the graph nodes inside (inlined Constants included).
+    int group = -1;
+    std::vector<NodeId> members;
     /// Width and height in points (1/72 inch); measured by the caller before layout.
     double width = 0;
     double height = 0;

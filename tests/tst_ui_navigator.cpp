@@ -12,6 +12,7 @@
 #include "MainWindow.h"
 #include "Minimap.h"
 #include "NodeItem.h"
+#include "NodeVisual.h"
 #include "PassTimeline.h"
 #include "SimplifySession.h"
 
@@ -150,6 +151,8 @@ QString TestUiNavigator::shownProblem(int entry)
             problems << QString("%1: node %2 not drawn").arg(side).arg(focus);
             continue;
         }
+        if (item->visual().kind == LayoutNodeKind::Group)
+            problems << QString("%1: node %2 still inside the collapsed group %3").arg(side).arg(focus).arg(item->visual().title);
         const QPointF at = view->mapFromScene(item->mapRectToScene(item->box()).center());
         const QPointF centre = QRectF(view->viewport()->rect()).center();
         if (std::abs(at.x() - centre.x()) > kCentredPx || std::abs(at.y() - centre.y()) > kCentredPx)
@@ -205,6 +208,10 @@ void TestUiNavigator::visitsEveryChangeInOrder_data()
     QTest::newRow("sample 640x420") << sample << QSize(640, 420);
     QTest::newRow("transformer 1280x800") << transformer << QSize(1280, 800);
     QTest::newRow("transformer 640x420") << transformer << QSize(640, 420);
+    // Opens with its six layers collapsed: going to a change opens the group it is in.
+    const QString grouped = dataPath("groups/transformer6_dyn.onnx");
+    QTest::newRow("grouped transformer 1280x800") << grouped << QSize(1280, 800);
+    QTest::newRow("grouped transformer 640x420") << grouped << QSize(640, 420);
 }
 
 void TestUiNavigator::visitsEveryChangeInOrder()

@@ -173,6 +173,12 @@ CompareView::CompareView(SimplifySession* session, QWidget* parent)
         connect(v, &GraphView::userZoomed, this, [this, v](qreal z) { onUserZoomed(v, z); });
         connect(v, &GraphView::userScrolled, this, [this, v](QPoint d) { onUserScrolled(v, d); });
     }
+    // Both sides collapse the same name scopes. Queued: the change may come from an item's event
+    // handler, and laying a side out again deletes its items.
+    for (auto [from, to] : {std::pair{m_left, m_right}, std::pair{m_right, m_left}})
+        connect(from->graphScene(), &GraphScene::collapsedGroupsChanged, this,
+                [from = from, to = to] { to->graphScene()->setCollapsedGroups(from->graphScene()->collapsedGroups()); },
+                Qt::QueuedConnection);
     connect(m_syncViewport, &QCheckBox::toggled, this, &CompareView::shareZoom);
     connect(split, &QSplitter::splitterMoved, this, &CompareView::matchStartZooms);
     for (GraphView* v : {m_left, m_right})
@@ -362,6 +368,10 @@ void CompareView::refresh()
     };
     show(m_left, left, resolvePath(left->graph, m_path), m_leftGraph);
     show(m_right, right, resolvePath(right->graph, m_path), m_rightGraph);
+    // The sides may show different versions of a graph shown anew: both take the groups the
+    // before side opened with.
+    if (!related && m_leftGraph && m_rightGraph)
+        m_right->graphScene()->setCollapsedGroups(m_left->graphScene()->collapsedGroups());
     m_crumbs->setPath(m_leftGraph ? left->graph : right->graph, m_path, m_rootName);
 
     auto nodes = [](const Graph* g) { return g ? nodeCountText(*g) : tr("no such body"); };
@@ -619,6 +629,17 @@ void CompareView::onRightSelected(NodeId id)
 
 bool CompareView::showChange(NodeId left, bool selectLeft, NodeId right, bool selectRight)
 {
+    // Open what hides either node on both sides at once (one layout per side, not one for each
+    // side's node and another when the sides sync their groups).
+    GraphScene* leftScene = m_left->graphScene();
+    GraphScene* rightScene = m_right->graphScene();
+    std::set<std::string> open = leftScene->collapsedGroups();
+    for (auto [scene, id, graph] : {std::tuple{leftScene, left, m_leftGraph}, std::tuple{rightScene, right, m_rightGraph}})
+        if (graph && id != kNoNode)
+            for (const std::string& g : scene->groupsHiding(id))
+                open.erase(g);
+    leftScene->setCollapsedGroups(open);
+    rightScene->setCollapsedGroups(open);
     m_syncing = true;
     m_left->graphScene()->selectNode(selectLeft && m_leftGraph ? left : kNoNode);
     m_right->graphScene()->selectNode(selectRight && m_rightGraph ? right : kNoNode);

@@ -68,7 +68,8 @@ QString GraphScene::elideDims(const QString& text)
 }
 
 GraphScene::GraphScene(QObject* parent)
-    : QGraphicsScene(parent), m_style(&GraphStyle::standard()), m_layoutGraph(std::make_shared<LayoutGraph>())
+    : QGraphicsScene(parent), m_style(&GraphStyle::standard()), m_layoutGraph(std::make_shared<LayoutGraph>()),
+      m_flatGraph(m_layoutGraph), m_scopes(std::make_shared<ScopeTree>())
 {
     // Chunk items bound their children, so a flat list of a few hundred top-level items is
     // cheaper than a BSP tree over tens of thousands of items.
@@ -161,6 +162,13 @@ void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool re
     }
     if (!m_graph)
         return;
+    m_flatValid = false;
+    if (!same && !related) {
+        // A graph shown anew opens with its default groups, decided here (not when a hidden view
+        // lays it out) so that the sides of the compare view decide on the same version.
+        buildFlatGraph();
+        m_collapsed = defaultCollapsed(*m_scopes);
+    }
     // Scenes whose views are all hidden (the compare view behind the main view) wait until one
     // is shown, or until someone waits for the layout.
     m_pending = true;
@@ -187,11 +195,12 @@ void GraphScene::ensureLayout()
     m_pending = false;
     m_clock.start();
     m_itemNs = 0;
-    LayoutGraphOptions lo;
-    lo.attributes = m_options.attributes;
-    lo.initializers = m_options.initializers;
-    lo.opset = m_opset;
-    auto lg = std::make_shared<LayoutGraph>(buildLayoutGraph(*m_graph, lo));
+    if (!m_flatValid)
+        buildFlatGraph();
+    // Without collapsed groups the flat graph is the one drawn (measure() sizes its boxes).
+    auto lg = m_collapsed.empty()
+                  ? std::const_pointer_cast<LayoutGraph>(m_flatGraph)
+                  : std::make_shared<LayoutGraph>(groupLayoutGraph(*m_flatGraph, *m_scopes, m_collapsed));
     m_layoutGraph = lg;
     const qint64 built = m_clock.nsecsElapsed();
     measure();
@@ -213,6 +222,115 @@ void GraphScene::ensureLayout()
         }
     }
     startLayout();
+}
+
+void GraphScene::buildFlatGraph()
+{
+    LayoutGraphOptions lo;
+    lo.attributes = m_options.attributes;
+    lo.initializers = m_options.initializers;
+    lo.opset = m_opset;
+    auto flat = std::make_shared<LayoutGraph>(buildLayoutGraph(*m_graph, lo));
+    m_scopes = std::make_shared<ScopeTree>(buildScopeTree(*flat));
+    m_flatGraph = std::move(flat);
+    m_flatValid = true;
+}
+
+void GraphScene::relayoutGroups()
+{
+    if (!m_graph)
+        return;
+    // The same graph again: selection, highlights and the views' places are kept; so is the
+    // drawable graph without groups.
+    std::shared_ptr<const LayoutGraph> flat = m_flatGraph;
+    std::shared_ptr<const ScopeTree> scopes = m_scopes;
+    const bool valid = m_flatValid;
+    emit graphAboutToChange();
+    m_groupAnchor = kNoNode;
+    std::shared_ptr<const Graph> graph = m_graph;
+    const NodeId selected = m_selectedId;
+    reset();
+    m_graph = std::move(graph);
+    m_keepView = true;
+    m_selectedId = selected;
+    m_selectedIndex = -1;
+    m_flatGraph = std::move(flat);
+    m_scopes = std::move(scopes);
+    m_flatValid = valid;
+    m_pending = true;
+    m_running = true;
+    if (!viewsHidden())
+        ensureLayout();
+}
+
+void GraphScene::setCollapsedGroups(const std::set<std::string>& scopes)
+{
+    if (scopes == m_collapsed)
+        return;
+    m_collapsed = scopes;
+    relayoutGroups();
+    emit collapsedGroupsChanged();
+}
+
+void GraphScene::expandGroup(const std::string& path)
+{
+    std::set<std::string> s = m_collapsed;
+    s.erase(path);
+    for (const LayoutNode& ln : m_layoutGraph->nodes)
+        if (ln.kind == LayoutNodeKind::Group && ln.name == path)
+            m_groupAnchor = ln.entry;
+    setCollapsedGroups(s);
+    m_groupAnchor = kNoNode;
+}
+
+void GraphScene::collapseGroup(const std::string& path)
+{
+    std::set<std::string> s = m_collapsed;
+    // A group drawn inside it means nothing once it is collapsed.
+    for (auto it = s.begin(); it != s.end();)
+        it = it->rfind(path + "/", 0) == 0 ? s.erase(it) : std::next(it);
+    s.insert(path);
+    m_groupAnchor = m_selectedId;
+    setCollapsedGroups(s);
+    m_groupAnchor = kNoNode;
+}
+
+void GraphScene::collapseAllGroups()
+{
+    GroupOptions o;
+    o.autoAbove = 0;
+    o.minVisible = 0;
+    setCollapsedGroups(defaultCollapsed(*m_scopes, o));
+}
+
+void GraphScene::expandAllGroups() { setCollapsedGroups({}); }
+
+std::vector<std::string> GraphScene::groupsHiding(NodeId id) const
+{
+    if (!m_flatValid || m_collapsed.empty() || id == kNoNode)
+        return {};
+    return scopesHiding(*m_flatGraph, *m_scopes, m_collapsed, id);
+}
+
+std::vector<std::string> GraphScene::groupsAround(NodeId id) const
+{
+    std::vector<std::string> out;
+    const int i = m_flatGraph->findNode(id);
+    if (i < 0 || std::size_t(i) >= m_scopes->groupOfNode.size())
+        return out;
+    for (int g = m_scopes->groupOfNode[std::size_t(i)]; g >= 0; g = m_scopes->groups[std::size_t(g)].parent)
+        out.push_back(m_scopes->groups[std::size_t(g)].path);
+    return out;
+}
+
+std::array<int, 7> GraphScene::groupBadges(int layoutIndex) const
+{
+    std::array<int, 7> counts{};
+    if (layoutIndex < 0 || layoutIndex >= int(m_layoutGraph->nodes.size()))
+        return counts;
+    for (NodeId id : m_layoutGraph->nodes[std::size_t(layoutIndex)].members)
+        ++counts[std::size_t(m_highlights.value(id, HighlightState::None))];
+    return counts;
 }
 
 void GraphScene::setOptions(const Options& options)
@@ -250,6 +368,7 @@ void GraphScene::measure()
         v.title = elide(qs(ln.title), kMaxTitleChars);
         v.category = ln.kind == LayoutNodeKind::Input    ? st.inputCategory()
                      : ln.kind == LayoutNodeKind::Output ? st.outputCategory()
+                     : ln.kind == LayoutNodeKind::Group  ? st.groupCategory()
                                                          : st.categoryOf(qs(ln.opType));
         v.titleWidth = textWidth(st.titleFont, m_titleWidths, v.title);
         qreal w = v.titleWidth;
@@ -275,6 +394,12 @@ void GraphScene::measure()
             const qreal textW = textWidth(st.rowFont, m_rowWidths, row.text);
             w = qMax(w, row.labelWidth + (row.label.isEmpty() ? 0 : 4) + textW);
             v.rows.push_back(row);
+        }
+        if (ln.kind == LayoutNodeKind::Group) {
+            // A row for the step's badges ("-12 folded +1 added"), drawn from the highlights.
+            NodeVisual::Row badges;
+            v.rows.push_back(badges);
+            w = qMax(w, textWidth(st.rowFont, m_rowWidths, QStringLiteral("\u2212888 folded  +88 added")));
         }
         v.width = std::ceil(qMax(st.minWidth, w + 2 * st.paddingX));
         v.height = v.rows.isEmpty() ? st.titleHeight
@@ -379,6 +504,8 @@ void GraphScene::onChunkReady(quint64 generation, const LayoutChunkUpdate& up)
             if (h != m_highlights.constEnd())
                 item->setRowHighlight(row.constant, *h);
         }
+        if (v.kind == LayoutNodeKind::Group)
+            item->update(); // badges read the highlights when painted
     }
     for (const auto& [index, geometry] : up.edges) {
         const QString label = elideDims(qs(lg.edges[index].label));
@@ -534,7 +661,7 @@ void GraphScene::selectLayoutNode(int layoutIndex, NodeId id)
     }
     if (indexChanged && layoutIndex >= 0 && id == kNoNode) {
         const LayoutNode& ln = m_layoutGraph->nodes[layoutIndex];
-        if (ln.kind != LayoutNodeKind::Op)
+        if (ln.kind == LayoutNodeKind::Input || ln.kind == LayoutNodeKind::Output)
             emit valueSelected(qs(ln.name));
     }
 }
@@ -578,6 +705,21 @@ void GraphScene::selectNode(NodeId id)
         }
         return;
     }
+    {
+        // Inside a collapsed group: open what hides it (and lay out again) to show it.
+        const std::vector<std::string> hiding = groupsHiding(id);
+        if (!hiding.empty()) {
+            if (id != m_selectedId) {
+                m_selectedId = id;
+                emit nodeSelected(id);
+            }
+            std::set<std::string> s = m_collapsed;
+            for (const std::string& h : hiding)
+                s.erase(h);
+            setCollapsedGroups(s);
+            return;
+        }
+    }
     const int index = m_layoutGraph->findNode(id);
     if (index < 0)
         return;
@@ -606,7 +748,9 @@ void GraphScene::setHighlight(NodeId id, HighlightState state)
     NodeItem* item = nodeItem(id);
     if (!item)
         return;
-    if (item->nodeId() == id)
+    if (item->visual().kind == LayoutNodeKind::Group)
+        item->update(); // a member: the badges change
+    else if (item->nodeId() == id)
         item->setHighlight(state);
     else
         item->setRowHighlight(id, state);
@@ -745,6 +889,17 @@ QString GraphScene::toolTipFor(int layoutIndex) const
         return (qs(v) + QStringLiteral(": ") + qs(t.toString())).toHtmlEscaped();
     };
     QStringList lines;
+    if (ln.kind == LayoutNodeKind::Group) {
+        lines << QStringLiteral("<b>%1</b>").arg(qs(ln.name).toHtmlEscaped());
+        lines << (ln.rows.empty() ? QString() : qs(ln.rows[0].text));
+        const std::array<int, 7> badges = groupBadges(layoutIndex);
+        for (HighlightState h : {HighlightState::Folded, HighlightState::Fused, HighlightState::Removed,
+                                 HighlightState::Added, HighlightState::Changed, HighlightState::Moved})
+            if (badges[std::size_t(h)])
+                lines << QStringLiteral("%1 %2").arg(badges[std::size_t(h)]).arg(GraphStyle::stateName(h));
+        lines << tr("<i>Double-click to expand.</i>");
+        return lines.join(QStringLiteral("<br>"));
+    }
     if (ln.kind != LayoutNodeKind::Op) {
         lines << QStringLiteral("<b>%1</b> %2").arg(ln.kind == LayoutNodeKind::Input ? tr("input") : tr("output"),
                                                     typed(ln.name));

@@ -1,6 +1,7 @@
 #pragma once
 #include "GraphStyle.h"
 #include "NodeVisual.h"
+#include "layout/Groups.h"
 #include "layout/LayoutEngine.h"
 #include "layout/LayoutGraph.h"
 #include "model/Graph.h"
@@ -11,8 +12,11 @@
 #include <QHash>
 #include <QVector>
 
+#include <array>
 #include <atomic>
 #include <memory>
+#include <set>
+#include <string>
 
 class QIODevice;
 
@@ -97,6 +101,8 @@ public:
     void selectNode(NodeId id);
     /// The selected NodeId (an inlined Constant's id when its row was clicked), or kNoNode.
     NodeId selectedNode() const { return m_selectedId; }
+    /// The selected drawn node (LayoutGraph index; a collapsed group too), or -1.
+    int selectedIndex() const { return m_selectedIndex; }
     /// Per-node highlight for the compare view; inlined Constants highlight their row.
     void setHighlight(NodeId id, HighlightState state);
     HighlightState highlight(NodeId id) const { return m_highlights.value(id, HighlightState::None); }
@@ -136,6 +142,31 @@ public:
     /// ("p2o.DynamicDimension.0×3" -> "p2o.Dyna…n.0×3"); the tooltips keep the whole text.
     static QString elideDims(const QString& text);
 
+    /// Name scopes drawn as one collapsed box each (paths as in layout/Groups.h: "enc/layers.3").
+    /// A graph shown anew opens with defaultCollapsed() (big graphs only); another version of it
+    /// keeps the set.
+    const std::set<std::string>& collapsedGroups() const { return m_collapsed; }
+    /// Draws exactly these scopes collapsed: lays the graph out again keeping the view, and emits
+    /// collapsedGroupsChanged() when the set changed.
+    void setCollapsedGroups(const std::set<std::string>& scopes);
+    void expandGroup(const std::string& path);
+    void collapseGroup(const std::string& path);
+    /// Collapses the outermost groups worth a box (whatever the graph's size) / opens every group.
+    void collapseAllGroups();
+    void expandAllGroups();
+    /// While graphAboutToChange() is emitted for a group opened or closed: the node the views
+    /// should keep in its place on screen (the opened group's first node, the node a group was
+    /// closed around), even when they showed the whole graph; kNoNode otherwise.
+    NodeId groupAnchor() const { return m_groupAnchor; }
+    /// The name scopes of the shown graph (empty before the first layout).
+    const ScopeTree& scopes() const { return *m_scopes; }
+    /// The collapsed groups that hide a node (to open to show it); empty when it is drawn.
+    std::vector<std::string> groupsHiding(NodeId id) const;
+    /// The groups around a node, innermost first (paths), for "Collapse ..." menus.
+    std::vector<std::string> groupsAround(NodeId id) const;
+    /// Counts of a collapsed group's members per highlight (what the step did inside it).
+    std::array<int, 7> groupBadges(int layoutIndex) const;
+
     /// Tells the scene the zoom of its view: far out, chunks draw a cheap overview instead of
     /// their items.
     void setLevelOfDetail(qreal zoom);
@@ -167,6 +198,8 @@ signals:
     void chunkAdded(int chunk, int chunkCount);
     /// The layout ended: ok is false when it was cancelled or failed (error says why).
     void layoutFinished(bool ok, const QString& error);
+    /// The collapsed groups changed (a double-click, a menu, a selection inside a collapsed group).
+    void collapsedGroupsChanged();
     /// A view should bring this drawn node into sight (stub clicked, search hit, ...).
     void centerRequested(int layoutIndex);
     /// The user asked to open a node's graph attribute (double-click on an If/Loop/Scan node).
@@ -177,6 +210,10 @@ protected:
 
 private:
     void show(std::shared_ptr<const Graph> graph, int64_t opset, bool related);
+    /// The drawable graph without groups and its scopes, for the current graph and options.
+    void buildFlatGraph();
+    /// Lays the same graph out again for other collapsed groups.
+    void relayoutGroups();
     void startLayout();
     void reset();
     bool viewsHidden() const;
@@ -193,6 +230,12 @@ private:
     std::shared_ptr<const Graph> m_graph;
     int64_t m_opset = 0;
     std::shared_ptr<const LayoutGraph> m_layoutGraph;
+    /// The drawable graph before grouping, and its scopes; valid while m_flatValid.
+    std::shared_ptr<const LayoutGraph> m_flatGraph;
+    std::shared_ptr<const ScopeTree> m_scopes;
+    bool m_flatValid = false;
+    std::set<std::string> m_collapsed;
+    NodeId m_groupAnchor = kNoNode;
     std::vector<NodeVisual> m_visuals;
     QVector<QVector<int>> m_edgesOf;
     LayoutResult m_result;

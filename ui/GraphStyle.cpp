@@ -139,6 +139,7 @@ GraphStyle GraphStyle::fromJson(const QByteArray& json, QString* error, bool dar
     s.m_default = ensure("default", "#1a1a1a", "#ffffff");
     s.m_input = ensure("input", "#f0f0f0", "#000000");
     s.m_output = ensure("output", "#f0f0f0", "#000000");
+    s.m_group = ensure("group", "#d7e3f4", "#1b2b45");
 
     s.m_states[int(HighlightState::None)] = QColor();
     s.m_states[int(HighlightState::Removed)] = colorOr(states, "removed", "#d62728");

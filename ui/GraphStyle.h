@@ -38,6 +38,8 @@ public:
     int categoryCount() const { return m_categories.size(); }
     int inputCategory() const { return m_input; }
     int outputCategory() const { return m_output; }
+    /// Category of a collapsed name-scope group's box.
+    int groupCategory() const { return m_group; }
     QColor stateColor(HighlightState state) const;
     /// Lower-case name of a state ("removed"); "" for None.
     static QString stateName(HighlightState state);
@@ -75,6 +77,7 @@ private:
     int m_default = 0;
     int m_input = 0;
     int m_output = 0;
+    int m_group = 0;
 };
 
 } // namespace netfold

@@ -2,6 +2,7 @@
 
 #include "GraphScene.h"
 #include "NodeItem.h"
+#include "NodeVisual.h"
 
 #include <QDropEvent>
 #include <QGestureEvent>
@@ -161,13 +162,42 @@ void GraphView::centerOnNode(NodeId id, bool select)
     if (select)
         m_scene->selectNode(id);
     NodeItem* item = m_scene->nodeItem(id);
-    if (item)
+    m_centreWhenDrawn = kNoNode;
+    if (item && item->nodeId() == id)
         centerOnLayoutNode(item->layoutIndex());
+    else if (m_scene->isLayoutRunning()) {
+        m_centreWhenDrawn = id;
+        m_centreZoom = -1;
+    } else if (item)
+        centerOnLayoutNode(item->layoutIndex());
+}
+
+bool GraphView::centreWhenDrawn()
+{
+    const NodeId id = m_centreWhenDrawn;
+    if (id == kNoNode)
+        return false;
+    NodeItem* item = m_scene->nodeItem(id);
+    if (!item)
+        return false;
+    m_centreWhenDrawn = kNoNode;
+    if (m_centreZoom < 0)
+        centerOnLayoutNode(item->layoutIndex());
+    else
+        centerExactly(id, m_centreZoom);
+    return true;
 }
 
 bool GraphView::centerExactly(NodeId id, qreal z)
 {
     NodeItem* item = m_scene->nodeItem(id);
+    m_centreWhenDrawn = kNoNode;
+    if ((!item || item->visual().kind == LayoutNodeKind::Group) && m_scene->isLayoutRunning()) {
+        // Not drawn yet (its group is being opened): centred when it is.
+        m_centreWhenDrawn = id;
+        m_centreZoom = z;
+        return true;
+    }
     if (!item)
         return false;
     m_userMoved = true;
@@ -198,17 +228,32 @@ void GraphView::noteAnchors()
     m_anchorCandidates.clear();
     if (!m_paintedLayout || !isVisible())
         return;
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    // A group opened or closed: its node stays where the user double-clicked, whatever else.
+    if (const NodeId g = m_scene->groupAnchor(); g != kNoNode)
+        if (const NodeItem* n = m_scene->nodeItem(g)) {
+            const QRectF r = n->box().translated(n->pos());
+            if (visible.intersects(r)) {
+                m_anchorCandidates.push_back({g, viewportTransform().map(r.center())});
+                m_anchorTransform = transform();
+                return;
+            }
+        }
     // A whole graph in its initial view, untouched: the next version is shown whole too (its
     // top level with the other side's), not scrolled to keep a node where it was.
     if (!m_userMoved && m_wholeShown)
         return;
-    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QPointF centre = visible.center();
     // The selected node is where the user looks: it comes first when in sight.
     const NodeItem* selected = m_scene->nodeItem(m_scene->selectedNode());
     std::vector<std::pair<qreal, Anchor>> seen;
     for (const NodeItem* n : m_scene->nodeItems()) {
-        if (!n || n->nodeId() == kNoNode)
+        if (!n)
+            continue;
+        // A collapsed group is anchored by its entry node (the group again in the next version,
+        // or that node once the group is open).
+        const NodeId id = n->nodeId() != kNoNode ? n->nodeId() : m_scene->layoutGraph().nodes[std::size_t(n->layoutIndex())].entry;
+        if (id == kNoNode)
             continue;
         // The box, not the bounding rect: outlines of selection and highlights come and go.
         const QRectF r = n->box().translated(n->pos());
@@ -216,7 +261,7 @@ void GraphView::noteAnchors()
             continue;
         const QPointF d = r.center() - centre;
         const qreal rank = n == selected ? -1 : d.x() * d.x() + d.y() * d.y();
-        seen.push_back({rank, {n->nodeId(), viewportTransform().map(r.center())}});
+        seen.push_back({rank, {id, viewportTransform().map(r.center())}});
     }
     std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     // Step after step without the user moving: the anchor in force keeps its intended place
@@ -274,6 +319,8 @@ void GraphView::onLayoutStarted()
 
 void GraphView::onChunkAdded(int chunk, int)
 {
+    if (centreWhenDrawn())
+        return;
     if (m_userMoved)
         return;
     if (m_anchorIndex >= 0)
@@ -284,6 +331,11 @@ void GraphView::onChunkAdded(int chunk, int)
 
 void GraphView::onLayoutFinished(bool)
 {
+    if (centreWhenDrawn()) {
+        viewport()->update();
+        return;
+    }
+    m_centreWhenDrawn = kNoNode;
     // The scene has its final size now: place the anchor again (scrolling may have been clamped).
     // It stays the anchor until the user moves the view: scroll bars that come and go with the
     // scene's size resize the viewport afterwards.

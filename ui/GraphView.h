@@ -38,8 +38,9 @@ public:
     void centerOnNode(NodeId id, bool select = true);
     void centerOnLayoutNode(int layoutIndex);
     /// Puts node id's box in the middle of the viewport at zoom, even near the edge of the graph
-    /// (the view's scene rect grows for it until the next layout); selects nothing. False when the
-    /// node is not drawn.
+    /// (the view's scene rect grows for it until the next layout); selects nothing. While a layout
+    /// runs (a collapsed group being opened to show the node), it is done when the node is drawn.
+    /// False when the node is not drawn and no layout runs.
     bool centerExactly(NodeId id, qreal zoom);
     /// Scrolls so that scenePos is in the middle, as a user's move (the minimap's click).
     void panTo(const QPointF& scenePos);
@@ -126,6 +127,11 @@ private:
     /// above or below changed height) while it still is, until the next layout.
     NodeId m_pinned = kNoNode;
     bool m_repinning = false;
+    /// A centerExactly() / centerOnNode() waiting for its node to be drawn (zoom < 0: keep the zoom).
+    NodeId m_centreWhenDrawn = kNoNode;
+    qreal m_centreZoom = -1;
+    /// Does the waiting centring once the node is drawn; true when it was done.
+    bool centreWhenDrawn();
 
     GraphScene* m_scene;
     QString m_emptyText;

@@ -240,6 +240,8 @@ void MainWindow::createViewMenu()
     up->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
     up->setToolTip(tr("Back up from an If/Loop/Scan body (double-click such a node to open it)"));
     view->addSeparator();
+    createGroupActions(view);
+    view->addSeparator();
 
     auto* direction = new QActionGroup(this);
     QAction* vertical = view->addAction(tr("&Vertical Layout"));
@@ -290,6 +292,41 @@ void MainWindow::createViewMenu()
     view->addAction(m_searchDock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+}
+
+void MainWindow::createGroupActions(QMenu* view)
+{
+    // Name-scope groups. In the side by side they act on the side with a selection (the left one
+    // first); the other side follows (see CompareView).
+    auto scene = [this] {
+        if (!isComparing())
+            return graphScene();
+        GraphScene* left = m_compare->leftView()->graphScene();
+        GraphScene* right = m_compare->rightView()->graphScene();
+        return left->selectedIndex() < 0 && right->selectedIndex() >= 0 ? right : left;
+    };
+    QAction* expand = view->addAction(tr("E&xpand Group"), this, [scene] {
+        GraphScene* s = scene();
+        const int i = s->selectedIndex();
+        if (i >= 0 && s->layoutGraph().nodes[std::size_t(i)].kind == LayoutNodeKind::Group)
+            s->expandGroup(s->layoutGraph().nodes[std::size_t(i)].name);
+    });
+    expand->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Down));
+    expand->setToolTip(tr("Show the nodes of the selected group (or double-click it)"));
+    QAction* collapse = view->addAction(tr("&Collapse Group"), this, [scene] {
+        GraphScene* s = scene();
+        // The innermost scope around the selection not drawn collapsed yet: pressed again, the
+        // next one out.
+        for (const std::string& g : s->groupsAround(s->selectedNode()))
+            if (!s->collapsedGroups().count(g)) {
+                s->collapseGroup(g);
+                break;
+            }
+    });
+    collapse->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Up));
+    collapse->setToolTip(tr("Draw the name scope around the selected node as one box"));
+    view->addAction(tr("Expand &All Groups"), this, [scene] { scene()->expandAllGroups(); });
+    view->addAction(tr("Collapse All &Groups"), this, [scene] { scene()->collapseAllGroups(); });
 }
 
 void MainWindow::createSimplifyUi()

@@ -110,6 +110,7 @@ private:
     void chooseFile();
     void chooseExport();
     void fillNodeList();
+    void createGroupActions(QMenu* view);
     void createViewMenu();
     void applyOption(const std::function<void()>& change);
     void onNodeListItem(QTreeWidgetItem* item);

@@ -3,7 +3,9 @@
 #include "GraphScene.h"
 #include "NodeVisual.h"
 
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
@@ -128,11 +130,14 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const qreal w = m_box.width(), h = m_box.height();
     const bool hasBody = !v.rows.isEmpty();
     const qreal th = hasBody ? st.titleHeight : h;
-    const QColor stateColor = st.stateColor(m_state);
+    const bool group = v.kind == LayoutNodeKind::Group;
+    // A collapsed group is outlined in the colour of what happened to most of its changed members.
+    const HighlightState state = group ? groupState() : m_state;
+    const QColor stateColor = st.stateColor(state);
     QColor title = cat.title;
     // A representation move is quiet: an outline, the title keeps its colours.
-    const bool quiet = m_state == HighlightState::Moved;
-    if (m_state != HighlightState::None && !quiet)
+    const bool quiet = state == HighlightState::Moved;
+    if (state != HighlightState::None && !quiet && !group)
         title = QColor::fromRgbF(title.redF() * 0.55 + stateColor.redF() * 0.45,
                                  title.greenF() * 0.55 + stateColor.greenF() * 0.45,
                                  title.blueF() * 0.55 + stateColor.blueF() * 0.45);
@@ -147,7 +152,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
             painter->drawRect(QRectF(0, th, w, h - th));
         }
         painter->setBrush(Qt::NoBrush);
-        if (isSelected() || m_state != HighlightState::None) {
+        if (isSelected() || state != HighlightState::None) {
             painter->setPen(QPen(isSelected() ? st.selection : stateColor, 0));
             painter->drawRect(m_box.adjusted(-2, -2, 2, 2));
         } else {
@@ -179,7 +184,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
     // Title, centred.
     painter->setFont(st.titleFont);
-    painter->setPen(m_state == HighlightState::None || quiet ? cat.text : QColor(Qt::white));
+    painter->setPen(state == HighlightState::None || quiet || group ? cat.text : QColor(Qt::white));
     const Text& text = this->text();
     painter->drawStaticText(QPointF((w - v.titleWidth) / 2, m_scene->titleBaseline(th) - m_scene->titleAscent()), text.title);
 
@@ -209,9 +214,11 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
             painter->drawStaticText(QPointF(x, y + rowTop), text.texts[i]);
             y += st.rowHeight;
         }
+        if (group)
+            paintBadges(painter, th + st.bodyPaddingY + st.rowHeight);
     }
 
-    if (m_state != HighlightState::None) {
+    if (state != HighlightState::None) {
         painter->setPen(QPen(stateColor, quiet ? 1.5 : 2.5, quiet ? Qt::DashLine : Qt::SolidLine));
         painter->drawRoundedRect(m_box.adjusted(-1.5, -1.5, 1.5, 1.5), r + 1, r + 1);
     }
@@ -221,8 +228,96 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     }
 }
 
+HighlightState NodeItem::groupState() const
+{
+    const std::array<int, 7> counts = m_scene->groupBadges(m_index);
+    HighlightState best = HighlightState::None;
+    int most = 0;
+    for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
+                             HighlightState::Added, HighlightState::Changed, HighlightState::Moved})
+        if (counts[std::size_t(h)] > most) {
+            most = counts[std::size_t(h)];
+            best = h;
+        }
+    // Moves alone stay quiet; with real changes they do not decide the colour.
+    if (best == HighlightState::Moved)
+        for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
+                                 HighlightState::Added, HighlightState::Changed})
+            if (counts[std::size_t(h)] > 0)
+                return h;
+    return best;
+}
+
+HighlightState NodeItem::paintBadges(QPainter* painter, qreal top)
+{
+    const GraphStyle& st = m_scene->style();
+    const std::array<int, 7> counts = m_scene->groupBadges(m_index);
+    painter->setFont(st.rowFont);
+    const QFontMetricsF fm(st.rowFont);
+    qreal x = st.paddingX;
+    const qreal baseline = top + m_scene->rowBaseline();
+    for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
+                             HighlightState::Added, HighlightState::Changed, HighlightState::Moved}) {
+        const int n = counts[std::size_t(h)];
+        if (!n)
+            continue;
+        const QChar sign = h == HighlightState::Added ? u'+' : h == HighlightState::Changed || h == HighlightState::Moved ? u'~' : QChar(0x2212);
+        const QString badge = QStringLiteral("%1%2 %3").arg(sign).arg(n).arg(GraphStyle::stateName(h));
+        painter->setPen(st.stateColor(h));
+        painter->drawText(QPointF(x, baseline), badge);
+        x += fm.horizontalAdvance(badge) + 6;
+        if (x > m_box.width())
+            break;
+    }
+    return groupState();
+}
+
+namespace {
+/// Runs f on the scene after the event being handled: a relayout deletes every item, this one too.
+template <typename F> void later(GraphScene* scene, F f)
+{
+    QMetaObject::invokeMethod(scene, std::move(f), Qt::QueuedConnection);
+}
+} // namespace
+
+void NodeItem::contextMenuEvent(QGraphicsSceneContextMenuEvent* event)
+{
+    const NodeVisual& v = visual();
+    QMenu menu;
+    if (v.kind == LayoutNodeKind::Group) {
+        const std::string path = m_scene->layoutGraph().nodes[std::size_t(m_index)].name;
+        menu.addAction(QObject::tr("Expand '%1'").arg(v.title), [scene = m_scene, path] { later(scene, [scene, path] { scene->expandGroup(path); }); });
+    } else if (v.id != kNoNode) {
+        for (const std::string& path : m_scene->groupsAround(v.id)) {
+            const QString shown = QString::fromStdString(path);
+            menu.addAction(QObject::tr("Collapse '%1'").arg(shown.section(u'/', -1)),
+                           [scene = m_scene, path] { later(scene, [scene, path] { scene->collapseGroup(path); }); })
+                ->setToolTip(shown);
+        }
+    }
+    if (!m_scene->scopes().groups.empty()) {
+        if (!menu.isEmpty())
+            menu.addSeparator();
+        menu.addAction(QObject::tr("Expand All Groups"), [scene = m_scene] { later(scene, [scene] { scene->expandAllGroups(); }); });
+        menu.addAction(QObject::tr("Collapse All Groups"), [scene = m_scene] { later(scene, [scene] { scene->collapseAllGroups(); }); });
+    }
+    if (menu.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->accept();
+    menu.exec(event->screenPos());
+}
+
 void NodeItem::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event)
 {
+    if (visual().kind == LayoutNodeKind::Group) {
+        event->accept();
+        later(m_scene, [scene = m_scene, path = m_scene->layoutGraph().nodes[std::size_t(m_index)].name] {
+            scene->expandGroup(path);
+        });
+        return;
+    }
     const QString attribute = subgraphAt(event->pos());
     if (attribute.isEmpty() || nodeId() == kNoNode) {
         QGraphicsItem::mouseDoubleClickEvent(event);

@@ -54,6 +54,8 @@ public:
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override;
+    /// Expand a collapsed group, or collapse a group around the node.
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent* event) override;
 
 private:
     /// Laid-out text, made on the first detailed paint (only nodes that are seen pay for it).
@@ -63,6 +65,11 @@ private:
         QVector<QStaticText> texts;
     };
     const Text& text();
+    /// A collapsed group's badges ("−12 folded  +1 added") in the highlight colours, on its
+    /// second row; returns the state most of its changed members are in (None when unchanged).
+    HighlightState paintBadges(QPainter* painter, qreal top);
+    /// The state most of a collapsed group's changed members are in.
+    HighlightState groupState() const;
 
     GraphScene* m_scene;
     std::unique_ptr<Text> m_text;

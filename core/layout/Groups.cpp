@@ -356,6 +356,25 @@ LayoutGraph groupLayoutGraph(const LayoutGraph& flat, const ScopeTree& tree, con
     }
     for (LayoutNode& ln : out.nodes)
         std::sort(ln.members.begin(), ln.members.end());
+    // Entries: the earliest node of each group a value from outside flows into.
+    std::vector<int> entryOf(m, -1);
+    for (const LayoutEdge& fe : flat.edges) {
+        const int b = c.boxOf[static_cast<std::size_t>(fe.to)];
+        if (c.groupOfBox[static_cast<std::size_t>(b)] < 0 || c.boxOf[static_cast<std::size_t>(fe.from)] == b)
+            continue;
+        int& e = entryOf[static_cast<std::size_t>(b)];
+        if (e < 0 || fe.to < e)
+            e = fe.to;
+    }
+    for (std::size_t b = 0; b < m; ++b) {
+        LayoutNode& ln = out.nodes[static_cast<std::size_t>(position[b])];
+        if (ln.kind != LayoutNodeKind::Group)
+            continue;
+        const int e = entryOf[b] >= 0 ? entryOf[b] : c.firstOfBox[b];
+        ln.entry = flat.nodes[static_cast<std::size_t>(e)].id;
+        if (ln.entry == kNoNode && !ln.members.empty())
+            ln.entry = ln.members.front();
+    }
     for (const auto& [name, i] : flat.inputOf)
         out.inputOf.emplace(name, newIndex(i));
     for (const auto& [name, i] : flat.outputOf)

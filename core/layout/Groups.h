@@ -69,7 +69,7 @@ std::set<std::string> defaultCollapsed(const ScopeTree& tree, const GroupOptions
 
 /// The drawable graph with every collapsed group (the outermost one where they nest) drawn as one
 /// Group node: title the scope's last component, name its path, a row with its node count,
-/// members the NodeIds inside. Edges between groups carry the value and its shape label; edges
+/// members the NodeIds inside, entry where the block begins. Edges between groups carry the value and its shape label; edges
 /// inside a group are dropped. A group whose collapse would close a cycle (a path leaving it and
 /// coming back through another collapsed box) stays open, so the result is acyclic and in
 /// topological order. `applied` receives the scopes actually drawn collapsed.

@@ -40,9 +40,12 @@ struct LayoutNode {
     /// Node name (Op), value name (Input, Output) or scope path (Group: "encoder/layers.0").
     std::string name;
     std::vector<NodeRow> rows;
-    /// Group only: the ScopeTree index and the graph nodes inside (inlined Constants included).
+    /// Group only: the ScopeTree index, the graph nodes inside (inlined Constants included,
+    /// sorted), and its entry: the first node in graph order that a value from outside the group
+    /// flows into (where the block begins when it is drawn open).
     int group = -1;
     std::vector<NodeId> members;
+    NodeId entry = kNoNode;
     /// Width and height in points (1/72 inch); measured by the caller before layout.
     double width = 0;
     double height = 0;

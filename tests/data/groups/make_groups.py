@@ -8,10 +8,16 @@ batch_first) between two Linear layers, exported by torch.onnx (opset 15, dynami
 seq, do_constant_folding=False): node names carry the module path
 (/enc/layers.3/self_attn/MatMul), and every layer brings its Shape/Gather/Unsqueeze/Concat
 helpers, so it is big enough to open with its layers collapsed.
+
+vit_tiny.onnx: torchvision's VisionTransformer with vit_b_16's structure (12 encoder layers,
+patch 16, class token, the same module names: /encoder/layers/encoder_layer_3/self_attention/...)
+but tiny widths (hidden 16, 2 heads, MLP 32) and 32x32 images, exported by torch.onnx (opset 15,
+dynamic batch): the graph of vit_b_16 (1,692 nodes) in 0.5 MB instead of 346.
 """
 import os
 
 import torch
+import torchvision
 from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,6 +47,14 @@ def main():
                       input_names=["tokens"], output_names=["hidden"],
                       dynamic_axes={"tokens": {0: "batch", 1: "seq"}, "hidden": {0: "batch", 1: "seq"}},
                       do_constant_folding=False)
+
+    torch.manual_seed(0)
+    vit = torchvision.models.VisionTransformer(image_size=32, patch_size=16, num_layers=12, num_heads=2,
+                                               hidden_dim=16, mlp_dim=32, num_classes=10).eval()
+    # Grad mode on here too (no fused attention fast path).
+    torch.onnx.export(vit, (torch.rand(1, 3, 32, 32),), os.path.join(HERE, "vit_tiny.onnx"), opset_version=15,
+                      input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
 
 
 if __name__ == "__main__":

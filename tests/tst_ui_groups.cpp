@@ -1,0 +1,340 @@
+// Groups by name scope on the real main window, driven with the mouse and keys at 1280x800 and
+// 640x420: big exports open with their blocks collapsed (a 6-layer transformer, a ViT with
+// vit_b_16's structure), a double-click opens a block where it was on screen, a step keeps the
+// groups and the view, collapsed groups carry the step's badges in the highlight colours, the
+// context menu and Ctrl+Shift+Up/Down collapse and expand; the event loop goes idle afterwards.
+#include "TestSupport.h"
+#include "UiTestSupport.h"
+
+#include "CompareView.h"
+#include "GraphScene.h"
+#include "GraphView.h"
+#include "MainWindow.h"
+#include "NodeItem.h"
+#include "NodeVisual.h"
+#include "SimplifySession.h"
+
+#include <QtTest>
+
+#include <QMenu>
+
+using namespace netfold;
+using namespace netfold::test;
+
+namespace {
+
+/// Collapsed-group items of a scene by scope path.
+QMap<QString, NodeItem*> groupItems(GraphScene* scene)
+{
+    QMap<QString, NodeItem*> out;
+    for (NodeItem* n : scene->nodeItems())
+        if (n->visual().kind == LayoutNodeKind::Group)
+            out.insert(QString::fromStdString(scene->layoutGraph().nodes[std::size_t(n->layoutIndex())].name), n);
+    return out;
+}
+
+/// Where an item's box centre is in its view's viewport.
+QPointF onScreen(GraphView* view, NodeItem* item) { return view->mapFromScene(item->mapRectToScene(item->box()).center()); }
+
+
+} // namespace
+
+class TestUiGroups : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("netfold-tests");
+    }
+    void cleanup() { m_window.reset(); }
+
+    void opensWithBlocksCollapsed_data();
+    void opensWithBlocksCollapsed();
+    void doubleClickOpensAGroupInPlace_data() { sizes(); }
+    void doubleClickOpensAGroupInPlace();
+    void stepKeepsGroupsAndShowsBadges_data() { sizes(); }
+    void stepKeepsGroupsAndShowsBadges();
+    void menuAndKeysCollapseAndExpand();
+
+private:
+    void sizes()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1280x800") << QSize(1280, 800);
+        QTest::newRow("640x420") << QSize(640, 420);
+    }
+    bool start(const QString& path, QSize size)
+    {
+        m_window = std::make_unique<MainWindow>();
+        if (!showExposed(*m_window, size.width(), size.height()))
+            return false;
+        m_window->activateWindow();
+        if (!QTest::qWaitForWindowActive(m_window.get()) || !m_window->openFile(path))
+            return false;
+        return waitLayouts();
+    }
+    bool waitLayouts()
+    {
+        // Group changes are queued (they may come from an item's own event handler).
+        for (int round = 0; round < 3; ++round) {
+            QCoreApplication::processEvents();
+            for (GraphView* v : {m_window->graphView(), m_window->compareView()->leftView(), m_window->compareView()->rightView()})
+                if (v->isVisible() && !v->graphScene()->waitForLayout())
+                    return false;
+        }
+        QCoreApplication::processEvents();
+        return true;
+    }
+    void key(int k, Qt::KeyboardModifiers mods = Qt::NoModifier)
+    {
+        if (!m_window->isActiveWindow()) {
+            m_window->activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        }
+        QTest::keyClick(m_window.get(), Qt::Key(k), mods);
+    }
+    /// Scrolls item into the middle of its view as a person would (scroll bars), then returns its
+    /// viewport position.
+    QPoint bringIntoSight(GraphView* view, NodeItem* item)
+    {
+        if (!view->viewport()->rect().contains(onScreen(view, item).toPoint()))
+            view->centerOn(item);
+        return onScreen(view, item).toPoint();
+    }
+
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestUiGroups::opensWithBlocksCollapsed_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<QString>("prefix");
+    QTest::addColumn<int>("blocks");
+    for (QSize size : {QSize(1280, 800), QSize(640, 420)}) {
+        const QString at = QString(" %1x%2").arg(size.width()).arg(size.height());
+        QTest::newRow(qPrintable("transformer" + at)) << "groups/transformer6_dyn.onnx" << size << "enc/layers." << 6;
+        QTest::newRow(qPrintable("vit" + at)) << "groups/vit_tiny.onnx" << size << "encoder/layers/encoder_layer_" << 12;
+    }
+}
+
+void TestUiGroups::opensWithBlocksCollapsed()
+{
+    QFETCH(QString, file);
+    QFETCH(QSize, size);
+    QFETCH(QString, prefix);
+    QFETCH(int, blocks);
+    QVERIFY(start(dataPath(file), size));
+    GraphScene* scene = m_window->graphScene();
+    const QMap<QString, NodeItem*> groups = groupItems(scene);
+    QStringList expected;
+    for (int i = 0; i < blocks; ++i)
+        expected << prefix + QString::number(i);
+    for (const QString& block : expected)
+        QVERIFY2(groups.contains(block), qPrintable(block + " is not a collapsed group"));
+    // Besides the blocks, at most small helpers such as the final LayerNorm ("encoder/ln").
+    QVERIFY2(groups.size() <= blocks + 1, qPrintable(groups.keys().join(", ")));
+    // Titled by the scope's last part with the node count; the counts add up to the layers.
+    int inGroups = 0;
+    for (NodeItem* n : groups) {
+        const NodeVisual& v = n->visual();
+        QVERIFY(groups.key(n).endsWith(v.title));
+        QVERIFY(v.rows.size() >= 1 && v.rows[0].text.endsWith(" nodes"));
+        inGroups += v.rows[0].text.section(' ', 0, 0).toInt();
+    }
+    const Graph& g = *scene->graph();
+    int scoped = 0;
+    for (const Node& n : g.nodes)
+        if (n.name.rfind("/" + prefix.toStdString(), 0) == 0 || n.name.rfind("/encoder/ln/", 0) == 0)
+            ++scoped;
+    QVERIFY2(inGroups >= scoped, qPrintable(QString("%1 in groups, %2 named in them").arg(inGroups).arg(scoped)));
+    // Few boxes: everything drawn is a group or a top-level node.
+    QVERIFY(scene->nodeItems().size() < int(g.nodes.size()) / 10);
+    // The block boxes are readable in the initial view of the big window.
+    GraphView* view = m_window->graphView();
+    if (size.width() >= 1280)
+        QVERIFY2(view->zoom() >= NodeItem::kTextLod, qPrintable(QString::number(view->zoom())));
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+void TestUiGroups::doubleClickOpensAGroupInPlace()
+{
+    QFETCH(QSize, size);
+    QVERIFY(start(dataPath("groups/transformer6_dyn.onnx"), size));
+    GraphScene* scene = m_window->graphScene();
+    GraphView* view = m_window->graphView();
+    NodeItem* layer3 = groupItems(scene).value("enc/layers.3");
+    QVERIFY(layer3);
+    const QPoint at = bringIntoSight(view, layer3);
+    QVERIFY(view->viewport()->rect().contains(at));
+    const QPointF before = onScreen(view, layer3);
+    // Where the block begins: the first node the previous layer's output flows into.
+    const NodeId first = scene->layoutGraph().nodes[std::size_t(layer3->layoutIndex())].entry;
+    QVERIFY(first != kNoNode);
+    QVERIFY(scene->graph()->findNode(first)->name.rfind("/enc/layers.3/", 0) == 0);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTRY_VERIFY(!scene->collapsedGroups().count("enc/layers.3"));
+    QVERIFY(waitLayouts());
+    const QMap<QString, NodeItem*> groups = groupItems(scene);
+    QVERIFY(!groups.contains("enc/layers.3"));
+    QCOMPARE(groups.size(), 5);
+    // Its nodes are drawn one by one; the first stands where the group was.
+    NodeItem* firstItem = scene->nodeItem(first);
+    QVERIFY(firstItem && firstItem->visual().kind != LayoutNodeKind::Group);
+    const QPointF after = onScreen(view, firstItem);
+    QVERIFY2(QLineF(before, after).length() < 4,
+             qPrintable(QString("group at %1,%2; its first node now at %3,%4").arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+    int drawn = 0;
+    for (NodeItem* n : scene->nodeItems())
+        if (n->visual().id != kNoNode && scene->graph()->findNode(n->visual().id)->name.rfind("/enc/layers.3/", 0) == 0)
+            ++drawn;
+    QVERIFY(drawn > 40);
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+void TestUiGroups::stepKeepsGroupsAndShowsBadges()
+{
+    QFETCH(QSize, size);
+    QVERIFY(start(dataPath("groups/transformer6_dyn.onnx"), size));
+    // F10 until the side by side shows a step that folded something inside the layers.
+    CompareView* compare = m_window->compareView();
+    GraphView* left = compare->leftView();
+    GraphView* right = compare->rightView();
+    bool folded = false;
+    for (int i = 0; i < 12 && !folded; ++i) {
+        QPointF leftBefore, rightBefore;
+        NodeItem* l2 = m_window->isComparing() ? groupItems(left->graphScene()).value("enc/layers.2") : nullptr;
+        NodeItem* r2 = m_window->isComparing() ? groupItems(right->graphScene()).value("enc/layers.2") : nullptr;
+        const bool inSight = l2 && r2 && left->viewport()->rect().contains(onScreen(left, l2).toPoint()) &&
+                             right->viewport()->rect().contains(onScreen(right, r2).toPoint());
+        if (inSight) {
+            leftBefore = onScreen(left, l2);
+            rightBefore = onScreen(right, r2);
+        }
+        key(Qt::Key_F10);
+        QVERIFY(QTest::qWaitFor([&] { return !m_window->session()->busy(); }, 60000));
+        QVERIFY(waitLayouts());
+        QVERIFY(m_window->isComparing());
+        // Both sides keep the six layers collapsed.
+        QCOMPARE(groupItems(left->graphScene()).size(), 6);
+        QCOMPARE(groupItems(right->graphScene()).size(), 6);
+        // A block in sight stays where it was on both sides.
+        if (inSight) {
+            const QPointF l = onScreen(left, groupItems(left->graphScene()).value("enc/layers.2"));
+            const QPointF r = onScreen(right, groupItems(right->graphScene()).value("enc/layers.2"));
+            QVERIFY2(QLineF(l, leftBefore).length() < 4 && QLineF(r, rightBefore).length() < 4,
+                     qPrintable(QString("step %1 moved layers.2: left %2,%3 -> %4,%5; right %6,%7 -> %8,%9")
+                                    .arg(i + 1).arg(leftBefore.x()).arg(leftBefore.y()).arg(l.x()).arg(l.y())
+                                    .arg(rightBefore.x()).arg(rightBefore.y()).arg(r.x()).arg(r.y())));
+        }
+        NodeItem* g = groupItems(left->graphScene()).value("enc/layers.2");
+        const std::array<int, 7> badges = left->graphScene()->groupBadges(g->layoutIndex());
+        folded = badges[std::size_t(HighlightState::Folded)] + badges[std::size_t(HighlightState::Removed)] > 0;
+    }
+    QVERIFY2(folded, "no step removed nodes inside layers.2");
+    // The badge is painted: the folded (or removed) colour on the group's badge row on screen.
+    NodeItem* g = groupItems(left->graphScene()).value("enc/layers.2");
+    left->centerOn(g);
+    QCoreApplication::processEvents();
+    const GraphStyle& st = left->graphScene()->style();
+    const std::array<int, 7> badges = left->graphScene()->groupBadges(g->layoutIndex());
+    const HighlightState state = badges[std::size_t(HighlightState::Folded)] ? HighlightState::Folded : HighlightState::Removed;
+    const QColor want = st.stateColor(state);
+    const QRect box = left->mapFromScene(g->mapRectToScene(g->box())).boundingRect();
+    const QImage shot = left->viewport()->grab(box).toImage();
+    int matching = 0;
+    for (int y = 0; y < shot.height(); ++y)
+        for (int x = 0; x < shot.width(); ++x) {
+            const QColor c = shot.pixelColor(x, y);
+            if (std::abs(c.red() - want.red()) < 40 && std::abs(c.green() - want.green()) < 40 && std::abs(c.blue() - want.blue()) < 40)
+                ++matching;
+        }
+    QVERIFY2(matching > 20, qPrintable(QString("%1 pixels of %2 in the group's box").arg(matching).arg(want.name())));
+    // The tooltip says it in words.
+    QVERIFY(left->graphScene()->toolTipFor(g->layoutIndex()).contains(GraphStyle::stateName(state)));
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+void TestUiGroups::menuAndKeysCollapseAndExpand()
+{
+    QVERIFY(start(dataPath("groups/transformer6_dyn.onnx"), QSize(1280, 800)));
+    GraphScene* scene = m_window->graphScene();
+    GraphView* view = m_window->graphView();
+    // The context menu of a group: "Expand 'layers.1'", chosen with the keyboard.
+    NodeItem* layer1 = groupItems(scene).value("enc/layers.1");
+    QVERIFY(layer1);
+    const QPoint at = bringIntoSight(view, layer1);
+    QString chosen;
+    QTimer::singleShot(200, [&chosen] {
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        chosen = menu->actions().value(0) ? menu->actions()[0]->text() : QString();
+        QTest::keyClick(menu, Qt::Key_Down);
+        QTest::keyClick(menu, Qt::Key_Return);
+    });
+    QContextMenuEvent menuEvent(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &menuEvent);
+    QCOMPARE(chosen, QString("Expand 'layers.1'"));
+    QTRY_VERIFY(!scene->collapsedGroups().count("enc/layers.1"));
+    QVERIFY(waitLayouts());
+
+    // Click a node inside it, then Ctrl+Shift+Up collapses the innermost scope around it, again
+    // for the next one out; Ctrl+Shift+Down on the selected group opens it.
+    NodeId attn = kNoNode;
+    for (const Node& n : scene->graph()->nodes)
+        if (n.name.rfind("/enc/layers.1/self_attn/", 0) == 0 && n.opType == "MatMul") {
+            attn = n.id;
+            break;
+        }
+    NodeItem* item = scene->nodeItem(attn);
+    QVERIFY(item && item->visual().kind == LayoutNodeKind::Op);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, bringIntoSight(view, item));
+    QCOMPARE(scene->selectedNode(), attn);
+    key(Qt::Key_Up, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(waitLayouts());
+    QVERIFY(scene->collapsedGroups().count("enc/layers.1/self_attn"));
+    NodeItem* group = scene->nodeItem(attn);
+    QVERIFY(group && group->visual().kind == LayoutNodeKind::Group && group->visual().title == "self_attn");
+    // The selection stays on the node, now drawn by its group.
+    QCOMPARE(scene->selectedNode(), attn);
+    key(Qt::Key_Up, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(waitLayouts());
+    QVERIFY(scene->collapsedGroups().count("enc/layers.1"));
+    QVERIFY(!scene->collapsedGroups().count("enc/layers.1/self_attn"));
+    QCOMPARE(scene->nodeItem(attn)->visual().title, QString("layers.1"));
+    // Select the group with a click and open it with Ctrl+Shift+Down.
+    group = scene->nodeItem(attn);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, bringIntoSight(view, group));
+    QCOMPARE(scene->selectedIndex(), group->layoutIndex());
+    key(Qt::Key_Down, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(waitLayouts());
+    QVERIFY(!scene->collapsedGroups().count("enc/layers.1"));
+    QVERIFY(scene->nodeItem(attn)->visual().kind == LayoutNodeKind::Op);
+
+    // View > Expand All Groups / Collapse All Groups.
+    auto trigger = [this](const QString& text) {
+        for (QAction* a : m_window->findChildren<QAction*>())
+            if (a->text().remove('&') == text) {
+                a->trigger();
+                return true;
+            }
+        return false;
+    };
+    QVERIFY(trigger("Expand All Groups"));
+    QVERIFY(waitLayouts());
+    QVERIFY(scene->collapsedGroups().empty());
+    QVERIFY(groupItems(scene).isEmpty());
+    QVERIFY(trigger("Collapse All Groups"));
+    QVERIFY(waitLayouts());
+    QCOMPARE(groupItems(scene).size(), 6);
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+QTEST_MAIN(TestUiGroups)
+#include "tst_ui_groups.moc"

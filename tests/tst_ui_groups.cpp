@@ -56,6 +56,7 @@ private slots:
     void stepKeepsGroupsAndShowsBadges_data() { sizes(); }
     void stepKeepsGroupsAndShowsBadges();
     void menuAndKeysCollapseAndExpand();
+    void farOutGroupTitlesStayReadable();
 
 private:
     void sizes()
@@ -332,6 +333,38 @@ void TestUiGroups::menuAndKeysCollapseAndExpand()
     QVERIFY(trigger("Collapse All Groups"));
     QVERIFY(waitLayouts());
     QCOMPARE(groupItems(scene).size(), 6);
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+void TestUiGroups::farOutGroupTitlesStayReadable()
+{
+    QVERIFY(start(dataPath("groups/vit_tiny.onnx"), QSize(1280, 800)));
+    GraphView* view = m_window->graphView();
+    GraphScene* scene = m_window->graphScene();
+    // Fit to window (Ctrl+0): the whole ViT is too tall for node text.
+    key(Qt::Key_0, Qt::ControlModifier);
+    QCoreApplication::processEvents();
+    QVERIFY2(view->zoom() < NodeItem::kTextLod, qPrintable(QString::number(view->zoom())));
+    const QImage shot = view->viewport()->grab().toImage();
+    const QColor ink = scene->style().rowLabel;
+    const QColor back = scene->style().background;
+    for (const QString& block : {QString("encoder/layers/encoder_layer_0"), QString("encoder/layers/encoder_layer_11")}) {
+        NodeItem* g = groupItems(scene).value(block);
+        QVERIFY(g);
+        const QRect box = view->mapFromScene(g->mapRectToScene(g->box())).boundingRect();
+        QVERIFY(view->viewport()->rect().contains(box));
+        // Beside the box, at screen size: text pixels of the title colour (not just the background).
+        const QRect beside(box.right() + 4, box.top() - 4, 110, box.height() + 8);
+        int inked = 0;
+        for (int y = beside.top(); y <= beside.bottom(); ++y)
+            for (int x = beside.left(); x <= beside.right() && x < shot.width(); ++x) {
+                const QColor c = shot.pixelColor(x, y);
+                if (std::abs(c.lightness() - ink.lightness()) < 60 && std::abs(c.lightness() - back.lightness()) > 80)
+                    ++inked;
+            }
+        QVERIFY2(inked > 60, qPrintable(QString("%1: %2 title pixels beside its box").arg(block).arg(inked)));
+    }
     const QString idle = idleProblem();
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
 }

@@ -130,6 +130,7 @@ void GraphScene::reset()
     m_edgesOf.clear();
     m_result = LayoutResult();
     m_layoutGraph = std::make_shared<LayoutGraph>();
+    m_groupNodes.clear();
     m_graph.reset();
     m_bounds = QRectF();
     m_overview = false;
@@ -202,6 +203,10 @@ void GraphScene::ensureLayout()
                   ? std::const_pointer_cast<LayoutGraph>(m_flatGraph)
                   : std::make_shared<LayoutGraph>(groupLayoutGraph(*m_flatGraph, *m_scopes, m_collapsed));
     m_layoutGraph = lg;
+    m_groupNodes.clear();
+    for (int i = 0; i < int(lg->nodes.size()); ++i)
+        if (lg->nodes[std::size_t(i)].kind == LayoutNodeKind::Group)
+            m_groupNodes.push_back(i);
     const qint64 built = m_clock.nsecsElapsed();
     measure();
     if (m_timing)

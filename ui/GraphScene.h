@@ -160,6 +160,8 @@ public:
     NodeId groupAnchor() const { return m_groupAnchor; }
     /// The name scopes of the shown graph (empty before the first layout).
     const ScopeTree& scopes() const { return *m_scopes; }
+    /// Drawn nodes (LayoutGraph indices) that are collapsed groups.
+    const QVector<int>& groupNodes() const { return m_groupNodes; }
     /// The collapsed groups that hide a node (to open to show it); empty when it is drawn.
     std::vector<std::string> groupsHiding(NodeId id) const;
     /// The groups around a node, innermost first (paths), for "Collapse ..." menus.
@@ -236,6 +238,7 @@ private:
     bool m_flatValid = false;
     std::set<std::string> m_collapsed;
     NodeId m_groupAnchor = kNoNode;
+    QVector<int> m_groupNodes;
     std::vector<NodeVisual> m_visuals;
     QVector<QVector<int>> m_edgesOf;
     LayoutResult m_result;

@@ -3,8 +3,10 @@
 #include "GraphScene.h"
 #include "NodeItem.h"
 #include "NodeVisual.h"
+#include "GraphStyle.h"
 
 #include <QDropEvent>
+#include <QFontMetricsF>
 #include <QGestureEvent>
 #include <QKeyEvent>
 #include <QMimeData>
@@ -501,9 +503,64 @@ void GraphView::setEmptyText(const QString& text)
     viewport()->update();
 }
 
+void GraphView::paintGroupTitles()
+{
+    const QVector<int>& groups = m_scene->groupNodes();
+    if (groups.isEmpty() || zoom() >= NodeItem::kTextLod)
+        return;
+    const GraphStyle& st = m_scene->style();
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    QPainter p(viewport());
+    QFont font = st.titleFont;
+    p.setFont(font);
+    const QFontMetricsF fm(font);
+    const QColor back = st.background;
+    for (int index : groups) {
+        NodeItem* item = m_scene->nodeItemAt(index);
+        if (!item)
+            continue;
+        const QRectF box = item->mapRectToScene(item->box());
+        if (!visible.intersects(box.adjusted(0, -20 / zoom(), 400 / zoom(), 20 / zoom())))
+            continue;
+        const QRectF onScreen = mapFromScene(box).boundingRect();
+        const NodeVisual& v = item->visual();
+        struct Part {
+            QString text;
+            QColor colour;
+        };
+        // Title, then what the step did, then the size: the diff is what a narrow view must show.
+        QVector<Part> parts{{v.title, st.rowLabel}};
+        const std::array<int, 7> badges = m_scene->groupBadges(index);
+        for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
+                                 HighlightState::Added, HighlightState::Changed})
+            if (const int n = badges[std::size_t(h)])
+                parts.push_back({QStringLiteral("%1%2 %3")
+                                     .arg(h == HighlightState::Added ? QChar(u'+') : h == HighlightState::Changed ? QChar(u'~') : QChar(0x2212))
+                                     .arg(n)
+                                     .arg(GraphStyle::stateName(h)),
+                                 st.stateColor(h)});
+        if (!v.rows.isEmpty())
+            parts.push_back({v.rows[0].text, st.rowText});
+        qreal x = onScreen.right() + 6;
+        const qreal baseline = onScreen.center().y() + (fm.ascent() - fm.descent()) / 2;
+        qreal width = 0;
+        for (const Part& part : parts)
+            width += fm.horizontalAdvance(part.text) + 8;
+        QColor halo = back;
+        halo.setAlphaF(0.85);
+        p.fillRect(QRectF(x - 3, baseline - fm.ascent() - 1, width, fm.height() + 2), halo);
+        for (const Part& part : parts) {
+            p.setPen(part.colour);
+            p.drawText(QPointF(x, baseline), part.text);
+            x += fm.horizontalAdvance(part.text) + 8;
+        }
+    }
+}
+
 void GraphView::paintEvent(QPaintEvent* event)
 {
     QGraphicsView::paintEvent(event);
+    paintGroupTitles();
     if (!m_scene->graph() && !m_emptyText.isEmpty()) {
         QPainter p(viewport());
         p.setPen(palette().color(QPalette::PlaceholderText));

@@ -89,6 +89,9 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    /// Far out (node text no longer drawn), collapsed groups keep a readable title beside their
+    /// box: "layers.3  138 nodes  -12 folded", drawn at screen size over the scene.
+    void paintGroupTitles();
     void zoomBy(qreal factor, const QPointF& viewportAnchor);
     /// Runs a user's move; tells userScrolled() how far it scrolled.
     template <typename F> void scrolling(F move);

@@ -9,6 +9,7 @@
 #include "CompareView.h"
 #include "GraphScene.h"
 #include "GraphView.h"
+#include "GroupFrameItem.h"
 #include "MainWindow.h"
 #include "NodeItem.h"
 #include "NodeVisual.h"
@@ -57,6 +58,7 @@ private slots:
     void stepKeepsGroupsAndShowsBadges();
     void menuAndKeysCollapseAndExpand();
     void farOutGroupTitlesStayReadable();
+    void groupsOpenedBeforeASimplifyStayOpen();
 
 private:
     void sizes()
@@ -187,11 +189,27 @@ void TestUiGroups::doubleClickOpensAGroupInPlace()
     const QPointF after = onScreen(view, firstItem);
     QVERIFY2(QLineF(before, after).length() < 4,
              qPrintable(QString("group at %1,%2; its first node now at %3,%4").arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+    // The open block is framed, its tab titled, every node of it inside the frame.
+    QCOMPARE(scene->groupFrames().size(), 1);
+    GroupFrameItem* frame = scene->groupFrames()[0];
+    QCOMPARE(frame->path(), std::string("enc/layers.3"));
     int drawn = 0;
     for (NodeItem* n : scene->nodeItems())
-        if (n->visual().id != kNoNode && scene->graph()->findNode(n->visual().id)->name.rfind("/enc/layers.3/", 0) == 0)
+        if (n->visual().id != kNoNode && scene->graph()->findNode(n->visual().id)->name.rfind("/enc/layers.3/", 0) == 0) {
             ++drawn;
+            QVERIFY(frame->frame().contains(n->mapRectToScene(n->box())));
+        }
     QVERIFY(drawn > 40);
+    for (NodeItem* other : groupItems(scene))
+        QVERIFY(!frame->frame().intersects(other->mapRectToScene(other->box())));
+    // A double-click on its tab collapses it again.
+    if (!view->viewport()->rect().contains(view->mapFromScene(frame->tab().center())))
+        view->centerOn(frame->tab().center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(frame->tab().center()));
+    QTRY_VERIFY(scene->collapsedGroups().count("enc/layers.3"));
+    QVERIFY(waitLayouts());
+    QCOMPARE(groupItems(scene).size(), 6);
+    QVERIFY(scene->groupFrames().isEmpty());
     const QString idle = idleProblem();
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
 }
@@ -367,6 +385,28 @@ void TestUiGroups::farOutGroupTitlesStayReadable()
     }
     const QString idle = idleProblem();
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
+// A block opened in the single view is still open in the side by side the first step shows.
+void TestUiGroups::groupsOpenedBeforeASimplifyStayOpen()
+{
+    QVERIFY(start(dataPath("groups/transformer6_dyn.onnx"), QSize(1280, 800)));
+    GraphScene* scene = m_window->graphScene();
+    GraphView* view = m_window->graphView();
+    NodeItem* layer3 = groupItems(scene).value("enc/layers.3");
+    QVERIFY(layer3);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, bringIntoSight(view, layer3));
+    QTRY_VERIFY(!scene->collapsedGroups().count("enc/layers.3"));
+    QVERIFY(waitLayouts());
+    key(Qt::Key_F10);
+    QVERIFY(QTest::qWaitFor([&] { return !m_window->session()->busy(); }, 60000));
+    QVERIFY(waitLayouts());
+    QVERIFY(m_window->isComparing());
+    for (GraphView* side : {m_window->compareView()->leftView(), m_window->compareView()->rightView()}) {
+        QVERIFY(!side->graphScene()->collapsedGroups().count("enc/layers.3"));
+        QVERIFY(!groupItems(side->graphScene()).contains("enc/layers.3"));
+        QCOMPARE(groupItems(side->graphScene()).size(), 5);
+    }
 }
 
 QTEST_MAIN(TestUiGroups)

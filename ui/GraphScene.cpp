@@ -3,6 +3,7 @@
 #include "BodyGraph.h"
 #include "ChunkItem.h"
 #include "EdgeItem.h"
+#include "GroupFrameItem.h"
 #include "NodeItem.h"
 #include "StubItem.h"
 #include "UiText.h"
@@ -131,6 +132,7 @@ void GraphScene::reset()
     m_result = LayoutResult();
     m_layoutGraph = std::make_shared<LayoutGraph>();
     m_groupNodes.clear();
+    m_frames.clear();
     m_graph.reset();
     m_bounds = QRectF();
     m_overview = false;
@@ -169,6 +171,7 @@ void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool re
         // lays it out) so that the sides of the compare view decide on the same version.
         buildFlatGraph();
         m_collapsed = defaultCollapsed(*m_scopes);
+        m_everCollapsed = m_collapsed;
     }
     // Scenes whose views are all hidden (the compare view behind the main view) wait until one
     // is shown, or until someone waits for the layout.
@@ -273,6 +276,7 @@ void GraphScene::setCollapsedGroups(const std::set<std::string>& scopes)
     if (scopes == m_collapsed)
         return;
     m_collapsed = scopes;
+    m_everCollapsed.insert(scopes.begin(), scopes.end());
     relayoutGroups();
     emit collapsedGroupsChanged();
 }
@@ -309,6 +313,60 @@ void GraphScene::collapseAllGroups()
 }
 
 void GraphScene::expandAllGroups() { setCollapsedGroups({}); }
+
+void GraphScene::addGroupFrames()
+{
+    if (m_everCollapsed.empty() || !m_flatValid)
+        return;
+    const ScopeTree& tree = *m_scopes;
+    std::vector<char> framed(tree.groups.size(), 0);
+    bool any = false;
+    for (const std::string& path : m_everCollapsed) {
+        const int g = tree.find(path);
+        if (g >= 0 && !m_collapsed.count(path)) {
+            framed[std::size_t(g)] = 1;
+            any = true;
+        }
+    }
+    if (!any)
+        return;
+    std::vector<QRectF> around(tree.groups.size());
+    const LayoutGraph& lg = *m_layoutGraph;
+    for (int i = 0; i < int(lg.nodes.size()); ++i) {
+        const LayoutNode& ln = lg.nodes[std::size_t(i)];
+        NodeItem* item = m_nodeItems.value(i);
+        if (!item)
+            continue;
+        // Nodes nothing flows into (torch's Identity of a weight, counted in the scope it feeds)
+        // sit wherever dot puts sources: they would stretch the frame over other blocks.
+        bool fed = false;
+        for (int e : std::as_const(m_edgesOf[i]))
+            fed = fed || lg.edges[std::size_t(e)].to == i;
+        if (!fed)
+            continue;
+        int g = -1;
+        if (ln.kind == LayoutNodeKind::Group)
+            g = ln.group;
+        else if (ln.kind == LayoutNodeKind::Op)
+            if (const int f = m_flatGraph->findNode(ln.id); f >= 0 && std::size_t(f) < tree.groupOfNode.size())
+                g = tree.groupOfNode[std::size_t(f)];
+        const QRectF box = item->mapRectToScene(item->box());
+        for (; g >= 0; g = tree.groups[std::size_t(g)].parent)
+            if (framed[std::size_t(g)])
+                around[std::size_t(g)] = around[std::size_t(g)].isNull() ? box : around[std::size_t(g)] | box;
+    }
+    for (std::size_t g = 0; g < tree.groups.size(); ++g) {
+        if (!framed[g] || around[g].isNull())
+            continue;
+        const ScopeGroup& G = tree.groups[g];
+        auto* frame = new GroupFrameItem(this, G.path,
+                                         QStringLiteral("%1  %2 nodes  \u25B4").arg(qs(G.title)).arg(G.nodeCount), around[g]);
+        addItem(frame);
+        m_frames.push_back(frame);
+        m_bounds |= frame->boundingRect();
+    }
+    setSceneRect(m_bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin));
+}
 
 std::vector<std::string> GraphScene::groupsHiding(NodeId id) const
 {
@@ -565,6 +623,8 @@ void GraphScene::onLayoutDone(quint64 generation, std::shared_ptr<LayoutResult> 
               m_clock.nsecsElapsed() / 1e6, m_result.stats.totalMs, m_result.stats.planMs, m_result.stats.dotMs,
               m_result.stats.chunks, m_result.stats.cacheHits, m_itemNs / 1e6);
     m_complete = ok;
+    if (ok)
+        addGroupFrames();
     emit layoutFinished(ok, m_result.cancelled ? tr("Layout cancelled.") : QString::fromStdString(m_result.error));
 }
 

@@ -26,6 +26,7 @@ class NodeItem;
 class EdgeItem;
 class StubItem;
 class ChunkItem;
+class GroupFrameItem;
 
 /// The drawing of one graph: one NodeItem per drawn node (graph inputs and outputs included,
 /// Constants inside their consumers), one EdgeItem per (value, consumer), stubs for long edges.
@@ -95,6 +96,8 @@ public:
     QVector<EdgeItem*> edgeItems() const;
     QVector<StubItem*> stubItems() const { return m_stubItems; }
     int chunkCount() const { return m_chunkItems.size(); }
+    /// Frames of the open groups that were collapsed before (after a layout completes).
+    QVector<GroupFrameItem*> groupFrames() const { return m_frames; }
 
     /// Selects the node drawing id (for an inlined Constant: its consumer, with the row marked);
     /// kNoNode clears. Emits nodeSelected once when the selection changes.
@@ -239,6 +242,10 @@ private:
     std::set<std::string> m_collapsed;
     NodeId m_groupAnchor = kNoNode;
     QVector<int> m_groupNodes;
+    /// Scopes collapsed at some time for this graph: open ones get a frame (GroupFrameItem).
+    std::set<std::string> m_everCollapsed;
+    QVector<GroupFrameItem*> m_frames;
+    void addGroupFrames();
     std::vector<NodeVisual> m_visuals;
     QVector<QVector<int>> m_edgesOf;
     LayoutResult m_result;

@@ -401,6 +401,17 @@ void MainWindow::createSimplifyUi()
             m_inspector->showValue(*m_model, *g, v.toStdString());
     });
     connect(m_compare, &CompareView::nodeSelected, this, [this](bool left, NodeId id) { inspect(left, id); });
+    // The single view and the side by side show one model: groups opened or closed in one are
+    // so in the other (when they show the same graph; queued, as between the two sides).
+    GraphScene* single = m_view->graphScene();
+    GraphScene* before = m_compare->leftView()->graphScene();
+    for (auto [from, to] : {std::pair{single, before}, std::pair{before, single}})
+        connect(from, &GraphScene::collapsedGroupsChanged, this,
+                [this, from = from, to = to] {
+                    if (m_path == m_compare->path())
+                        to->setCollapsedGroups(from->collapsedGroups());
+                },
+                Qt::QueuedConnection);
     connect(m_compare, &CompareView::valueSelected, this, [this](bool left, const QString& v) {
         auto model = left ? m_compare->leftModel() : m_compare->rightModel();
         const auto graph = (left ? m_compare->leftView() : m_compare->rightView())->graphScene()->graph();

@@ -87,9 +87,10 @@ int main(int argc, char** argv)
     QCommandLineOption fit("fit", "With --screenshot: fit the whole graph in the window before saving.");
     QCommandLineOption horizontal("horizontal", "Lay the graph out left to right.");
     QCommandLineOption noCache("no-layout-cache", "Lay out every chunk afresh (for cold benchmarks).");
+    QCommandLineOption noGroups("no-groups", "Draw every node: big graphs open without their name-scope groups collapsed.");
     QCommandLineOption simplify("simplify", "Run the whole simplification and show the graphs before and after side by "
                                             "side (with --screenshot: save that view).");
-    parser.addOptions({screenshot, size, fit, horizontal, noCache, simplify});
+    parser.addOptions({screenshot, size, fit, horizontal, noCache, noGroups, simplify});
     parser.process(app);
 
     netfold::MainWindow window;
@@ -102,6 +103,8 @@ int main(int argc, char** argv)
         options.direction = netfold::LayoutOptions::Direction::LeftToRight;
     if (parser.isSet(noCache))
         options.layoutCache = false;
+    if (parser.isSet(noGroups))
+        options.groups = false;
     scene->setOptions(options);
 
     const QStringList args = parser.positionalArguments();

@@ -170,7 +170,7 @@ void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool re
         // A graph shown anew opens with its default groups, decided here (not when a hidden view
         // lays it out) so that the sides of the compare view decide on the same version.
         buildFlatGraph();
-        m_collapsed = defaultCollapsed(*m_scopes);
+        m_collapsed = m_options.groups ? defaultCollapsed(*m_scopes) : std::set<std::string>();
         m_everCollapsed = m_collapsed;
     }
     // Scenes whose views are all hidden (the compare view behind the main view) wait until one

@@ -45,6 +45,9 @@ public:
         bool edgeLabels = true;
         /// Reuse chunk layouts across runs (off for cold benchmarks).
         bool layoutCache = true;
+        /// Open big graphs with their name-scope groups collapsed (layout/Groups.h); off: every
+        /// node drawn until the user collapses a group.
+        bool groups = true;
     };
 
     explicit GraphScene(QObject* parent = nullptr);

@@ -11,6 +11,7 @@
 
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableWidget>
 
 using namespace netfold;
@@ -24,6 +25,7 @@ private slots:
     void originalFailingIsNotAVerdict();
     void badShapeIsRefused();
     void countsIncludeBodies();
+    void cancelButtonStopsAVerification();
 
 private:
     std::shared_ptr<const Model> m_before;
@@ -109,6 +111,42 @@ void TestUiVerify::countsIncludeBodies()
     }
     QVERIFY(conv);
     QVERIFY(total);
+}
+
+// A Loop that runs until the iteration cap (seconds): the button turns into Cancel while it runs,
+// and a click on it stops the check soon after, reported as cancelled, never as a verdict.
+void TestUiVerify::cancelButtonStopsAVerification()
+{
+    auto model = std::make_shared<const Model>(openModel(dataPath("hostile/loop_forever.onnx").toStdString()));
+    SummaryPanel panel;
+    panel.resize(400, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setModels(model, model);
+    QPushButton* button = nullptr;
+    for (QPushButton* b : panel.findChildren<QPushButton*>())
+        if (b->text().startsWith("Verify"))
+            button = b;
+    QVERIFY(button);
+    QSignalSpy spy(&panel, &SummaryPanel::verifyFinished);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(button->text(), QString("Cancel verification"));
+    QTest::qWait(200);
+    QVERIFY2(spy.isEmpty(), "finished before the cancel");
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(spy.wait(30000));
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("%1 ms after Cancel").arg(clock.elapsed())));
+    QVERIFY(!spy.takeFirst().at(0).toBool());
+    QVERIFY(panel.lastVerify().cancelled);
+    QCOMPARE(panel.verifyTable()->rowCount(), 0);
+    bool said = false;
+    for (QLabel* l : panel.findChildren<QLabel*>())
+        said = said || l->text() == "Verification cancelled: nothing was compared.";
+    QVERIFY(said);
+    QCOMPARE(button->text(), QString("Verify on random inputs"));
+    QVERIFY(button->isEnabled());
 }
 
 QTEST_MAIN(TestUiVerify)

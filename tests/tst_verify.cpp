@@ -9,6 +9,9 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace netfold;
 using namespace netfold::test;
 
@@ -38,6 +41,7 @@ private slots:
     void simplifiedFailingWhereOriginalRunsIsAFailure();
     void userShapeIsUsedAndChecked();
     void hugeInputIsNotAllocated();
+    void cancelStopsWithoutAVerdict();
 };
 
 void TestVerify::symbolicDimGrowsUntilTheOriginalRuns()
@@ -107,6 +111,35 @@ void TestVerify::hugeInputIsNotAllocated()
     QCOMPARE(r.attempts, 0);
     QVERIFY2(QString::fromStdString(r.reason).contains("134217728 elements, too many to make random values for (X[1099511627776])"),
              qPrintable(QString::fromStdString(r.reason)));
+}
+
+// A check of a Loop that would run for a minute (no iteration cap, 60 s) stops within a couple
+// of seconds of the cancel flag, reporting it as cancelled: no verdict on either model.
+void TestVerify::cancelStopsWithoutAVerdict()
+{
+    const Model m = openModel(dataPath("hostile/loop_forever.onnx").toStdString());
+    VerifyOptions options;
+    options.runs = 1;
+    options.maxIterations = 0;
+    options.maxSeconds = 60;
+    std::atomic<bool> cancel{false};
+    options.cancel = &cancel;
+    VerifyResult r;
+    QElapsedTimer clock;
+    clock.start();
+    std::thread worker([&] { r = verifyModels(m, m, options); });
+    QTest::qWait(300);
+    QVERIFY2(!r.cancelled && r.reason.empty(), "finished before the cancel");
+    cancel = true;
+    worker.join();
+    const qint64 ms = clock.elapsed();
+    QVERIFY2(ms < 3000, qPrintable(QString("took %1 ms").arg(ms)));
+    QVERIFY(r.cancelled);
+    QVERIFY(!r.ran);
+    QVERIFY(!r.ok);
+    QVERIFY2(QString::fromStdString(r.reason).startsWith("cannot check: cancelled while running the original model"),
+             r.reason.c_str());
+    QVERIFY(r.error.empty());
 }
 
 QTEST_GUILESS_MAIN(TestVerify)

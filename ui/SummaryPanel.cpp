@@ -43,7 +43,12 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
 
     m_verifyButton = new QPushButton(tr("Verify on random inputs"), this);
     m_verifyButton->setToolTip(tr("Run both models with netfold's evaluator on the same random inputs and compare"));
-    connect(m_verifyButton, &QPushButton::clicked, this, &SummaryPanel::verify);
+    connect(m_verifyButton, &QPushButton::clicked, this, [this] {
+        if (m_watcher.isRunning())
+            cancelVerify();
+        else
+            verify();
+    });
     layout->addWidget(m_verifyButton);
     m_verifyShapes = new QLineEdit(this);
     m_verifyShapes->setObjectName("verifyShapes");
@@ -64,8 +69,11 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
     connect(&m_watcher, &QFutureWatcher<VerifyResult>::finished, this, [this] {
         m_result = m_watcher.result();
         m_verifyButton->setEnabled(true);
+        m_verifyButton->setText(tr("Verify on random inputs"));
         m_verify->setRowCount(0);
-        if (!m_result.ran) {
+        if (m_result.cancelled && !m_result.ran) {
+            m_verifyStatus->setText(tr("Verification cancelled: nothing was compared."));
+        } else if (!m_result.ran) {
             // Nothing was compared: say why (no kernel, or the original itself does not run).
             m_verifyStatus->setText(tr("Not verified, %1.").arg(QString::fromStdString(m_result.reason)));
         } else {
@@ -81,6 +89,8 @@ SummaryPanel::SummaryPanel(QWidget* parent) : QWidget(parent)
                                              .arg(m_result.runs)
                                              .arg(QString::fromStdString(m_result.shapesText()))
                                        : tr("The outputs differ.");
+            if (m_result.cancelled)
+                text = tr("Cancelled after %1 random input(s); %2").arg(m_result.runs).arg(text);
             if (!m_result.error.empty())
                 text += " " + QString::fromStdString(m_result.error);
             m_verifyStatus->setText(text);
@@ -128,11 +138,25 @@ void SummaryPanel::setModels(std::shared_ptr<const Model> before, std::shared_pt
     m_counts->resizeColumnsToContents();
 }
 
+SummaryPanel::~SummaryPanel()
+{
+    cancelVerify();
+    m_watcher.waitForFinished();
+}
+
+void SummaryPanel::cancelVerify()
+{
+    if (m_cancel && m_watcher.isRunning()) {
+        *m_cancel = true;
+        m_verifyButton->setEnabled(false);
+        m_verifyStatus->setText(tr("Cancelling..."));
+    }
+}
+
 void SummaryPanel::verify()
 {
     if (!m_before || !m_after || m_watcher.isRunning())
         return;
-    m_verifyButton->setEnabled(false);
     m_verifyStatus->setText(tr("Running both models..."));
     VerifyOptions options;
     options.runs = 3;
@@ -153,7 +177,13 @@ void SummaryPanel::verify()
         options.inputShapes[name] = dims;
     }
     auto before = m_before, after = m_after;
-    m_watcher.setFuture(QtConcurrent::run([before, after, options] { return verifyModels(*before, *after, options); }));
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    options.cancel = m_cancel.get();
+    m_verifyButton->setText(tr("Cancel verification"));
+    m_watcher.setFuture(QtConcurrent::run([before, after, options, cancel = m_cancel] {
+        (void)cancel; // keeps the flag options.cancel points at alive
+        return verifyModels(*before, *after, options);
+    }));
 }
 
 } // namespace netfold

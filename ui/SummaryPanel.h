@@ -21,6 +21,8 @@ class SummaryPanel : public QWidget {
     Q_OBJECT
 public:
     explicit SummaryPanel(QWidget* parent = nullptr);
+    /// Stops a running verification and waits for it.
+    ~SummaryPanel() override;
 
     /// Shows counts for a before/after pair (after may equal before).
     void setModels(std::shared_ptr<const Model> before, std::shared_ptr<const Model> after);
@@ -32,8 +34,10 @@ public:
     const VerifyResult& lastVerify() const { return m_result; }
 
 public slots:
-    /// Runs the verification in the background.
+    /// Runs the verification in the background (its button turns into Cancel meanwhile).
     void verify();
+    /// Stops a running verification at the next node; it reports "cancelled", no verdict.
+    void cancelVerify();
 
 signals:
     void verifyFinished(bool ok);
@@ -47,6 +51,7 @@ private:
     QLineEdit* m_verifyShapes;
     QPushButton* m_verifyButton;
     QFutureWatcher<VerifyResult> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
     VerifyResult m_result;
 };
 

@@ -186,6 +186,7 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
     budget.maxBytes = options.maxBytes ? options.maxBytes : defaultCheckBudget(original, simplified);
     budget.maxIterations = options.maxIterations;
     budget.maxSeconds = options.maxSeconds;
+    budget.cancel = options.cancel;
     EvalOptions evalOptions;
     evalOptions.budget = &budget;
     const auto start = std::chrono::steady_clock::now();
@@ -196,6 +197,7 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
         return evaluateGraph(m, m.graph, feeds, {}, evalOptions);
     };
     VerifyResult result;
+    auto cancelled = [&options] { return options.cancel && options.cancel->load(); };
     std::set<std::string> missing;
     for (const auto& op : missingKernels(original.graph))
         missing.insert(op);
@@ -323,6 +325,12 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
             if (firstError.empty())
                 firstError = clause(e.what());
         }
+        if (cancelled()) {
+            result.cancelled = true;
+            result.inputShapes = shapes;
+            result.reason = "cannot check: cancelled while running the original model on input " + result.shapesText();
+            return result;
+        }
     }
     if (!found) {
         if (result.attempts == 0) {
@@ -348,6 +356,10 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
                 feeds = makeFeeds(result.inputShapes);
                 a = evaluate(original, feeds);
             } catch (const std::exception& e) {
+                if (cancelled()) {
+                    result.cancelled = true;
+                    break;
+                }
                 // Not the simplified model's fault: stop with what was measured.
                 result.error = "the original model fails on random input " + std::to_string(r + 1) + " ("
                                + result.shapesText() + "): " + clause(e.what()) + "; compared on "
@@ -359,6 +371,18 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
         try {
             b = evaluate(simplified, feeds);
         } catch (const std::exception& e) {
+            if (cancelled()) {
+                // Stopped by the user, not a failure of the simplified model.
+                result.cancelled = true;
+                if (result.runs == 0) {
+                    result.ran = false;
+                    result.outputs.clear();
+                    result.reason = "cannot check: cancelled while running the simplified model on input "
+                                    + result.shapesText();
+                    return result;
+                }
+                break;
+            }
             result.error = "the simplified model fails on input " + result.shapesText()
                            + " where the original runs: " + clause(e.what());
             result.ok = false;

@@ -1,6 +1,7 @@
 #pragma once
 #include "model/Graph.h"
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct VerifyOptions {
     int64_t maxIterations = 1000000;
     /// Wall-clock seconds for the whole check.
     double maxSeconds = 120;
+    /// Set (from another thread) to stop the check at the next node: the result is then
+    /// cancelled, never a verdict against either model.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct VerifyResult {
@@ -50,6 +54,8 @@ struct VerifyResult {
     std::vector<std::string> blockers; ///< ops that have no kernel
     std::vector<OutputDiff> outputs;   ///< measured outputs only (empty when !ran)
     int runs = 0;                      ///< random inputs both models were compared on
+    /// Stopped through VerifyOptions::cancel: what was compared before stays in outputs and runs.
+    bool cancelled = false;
     /// A failure after the comparison started (the simplified model failing where the original
     /// runs counts against it; the original failing on a later input ends the check).
     std::string error;

@@ -10,6 +10,7 @@
 #include "GraphScene.h"
 #include "GraphView.h"
 #include "GroupFrameItem.h"
+#include "Inspector.h"
 #include "MainWindow.h"
 #include "NodeItem.h"
 #include "NodeVisual.h"
@@ -17,7 +18,9 @@
 
 #include <QtTest>
 
+#include <QDockWidget>
 #include <QMenu>
+#include <QTextBrowser>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -59,6 +62,7 @@ private slots:
     void menuAndKeysCollapseAndExpand();
     void farOutGroupTitlesStayReadable();
     void groupsOpenedBeforeASimplifyStayOpen();
+    void inspectorScopeBreadcrumbCollapses();
 
 private:
     void sizes()
@@ -407,6 +411,38 @@ void TestUiGroups::groupsOpenedBeforeASimplifyStayOpen()
         QVERIFY(!groupItems(side->graphScene()).contains("enc/layers.3"));
         QCOMPARE(groupItems(side->graphScene()).size(), 5);
     }
+}
+
+// The inspector shows a node's scope as a breadcrumb; clicking a part collapses that group.
+void TestUiGroups::inspectorScopeBreadcrumbCollapses()
+{
+    QVERIFY(start(dataPath("groups/transformer6_dyn.onnx"), QSize(1280, 800)));
+    GraphScene* scene = m_window->graphScene();
+    GraphView* view = m_window->graphView();
+    NodeItem* layer2 = groupItems(scene).value("enc/layers.2");
+    QVERIFY(layer2);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, bringIntoSight(view, layer2));
+    QTRY_VERIFY(!scene->collapsedGroups().count("enc/layers.2"));
+    QVERIFY(waitLayouts());
+    NodeId softmax = kNoNode;
+    for (const Node& n : scene->graph()->nodes)
+        if (n.name.rfind("/enc/layers.2/self_attn/", 0) == 0 && n.opType == "Softmax")
+            softmax = n.id;
+    NodeItem* item = scene->nodeItem(softmax);
+    QVERIFY(item && item->visual().kind == LayoutNodeKind::Op);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, bringIntoSight(view, item));
+    QCOMPARE(scene->selectedNode(), softmax);
+    Inspector* insp = m_window->inspector();
+    m_window->findChild<QDockWidget*>("inspectorDock")->raise();
+    QTRY_VERIFY(insp->plainText().contains(QString::fromUtf8("enc \u203A layers.2 \u203A self_attn")));
+    const int link = insp->links().indexOf("scope:enc/layers.2");
+    QVERIFY2(link >= 0, qPrintable(insp->links().join(' ')));
+    QVERIFY(clickAnchor(insp->browser(), QString("nf:%1").arg(link)));
+    QTRY_VERIFY(scene->collapsedGroups().count("enc/layers.2"));
+    QVERIFY(waitLayouts());
+    QCOMPARE(scene->nodeItem(softmax)->visual().title, QString("layers.2"));
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
 }
 
 QTEST_MAIN(TestUiGroups)

@@ -1,5 +1,7 @@
 #include "Inspector.h"
 
+#include "layout/Groups.h"
+
 #include "BodyGraph.h"
 #include "GraphStyle.h"
 #include "TensorTableModel.h"
@@ -217,6 +219,7 @@ QString Inspector::Link::target() const
     case Value: return "value:" + name;
     case Subgraph: return QStringLiteral("subgraph:%1:").arg(node) + name;
     case Tensor: return "tensor:" + name;
+    case Scope: return "scope:" + name;
     }
     return {};
 }
@@ -322,6 +325,17 @@ void Inspector::showNode(const Model& model, const Graph& graph, NodeId id)
 
     QString b = kTable;
     b += row(tr("name"), node->name.empty() ? "<span class=\"t\">" + tr("(unnamed)") + "</span>" : esc(node->name));
+    // The name scope as a breadcrumb: each part collapses that group in the view.
+    if (const std::vector<std::string> scopes = nameScopes(node->name); !scopes.empty()) {
+        QStringList parts;
+        std::string path;
+        for (const std::string& part : scopes) {
+            path += (path.empty() ? "" : "/") + part;
+            const QString p = QString::fromStdString(path);
+            parts << link({Link::Scope, kNoNode, p, {}}, esc(part), tr("Collapse '%1' in the view").arg(p));
+        }
+        b += row(tr("scope"), parts.join(QStringLiteral(" \u203A ")));
+    }
     b += row(tr("id"), QStringLiteral("#%1").arg(id));
     b += row(tr("domain"), domain.empty() ? QStringLiteral("ai.onnx") : esc(domain));
     b += row(tr("opset"), opset > 0 ? QString::number(opset) : "<span class=\"w\">" + tr("not imported") + "</span>");
@@ -641,6 +655,7 @@ void Inspector::onAnchor(const QUrl& url)
     case Link::Value: emit valueActivated(l.name); break;
     case Link::Subgraph: emit openSubgraph(l.node, l.name); break;
     case Link::Tensor: openTensor(l.name, l.tensor); break;
+    case Link::Scope: emit scopeActivated(l.name); break;
     }
 }
 

@@ -53,7 +53,7 @@ public:
     /// The text shown, without markup (for tests and copying).
     QString plainText() const;
     /// The links on the page, as "node:<id>", "value:<name>", "subgraph:<id>:<attribute>",
-    /// "tensor:<name>", in page order.
+    /// "tensor:<name>", "scope:<path>", in page order.
     QStringList links() const;
     /// Follows a link given as in links(); false when there is no such link.
     bool activateLink(const QString& target);
@@ -70,12 +70,14 @@ signals:
     void valueActivated(const QString& name);
     /// A graph attribute link (If/Loop/Scan body) was followed.
     void openSubgraph(netfold::NodeId id, const QString& attribute);
+    /// A part of the node's name scope was clicked (a breadcrumb): collapse that group.
+    void scopeActivated(const QString& path);
     /// A tensor link or the Open Tensor button was used.
     void tensorRequested(const QString& name, netfold::TensorPtr tensor);
 
 private:
     struct Link {
-        enum Kind { Node, Value, Subgraph, Tensor } kind;
+        enum Kind { Node, Value, Subgraph, Tensor, Scope } kind;
         NodeId node = kNoNode;
         QString name;
         TensorPtr tensor;

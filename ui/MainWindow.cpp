@@ -428,6 +428,16 @@ void MainWindow::createSimplifyUi()
     // Into If/Loop/Scan bodies and back: the inspector's graph attributes, a double-click on the
     // node, the breadcrumbs, Alt+Up. Both views show the same body where they can.
     connect(m_inspector, &Inspector::openSubgraph, this, &MainWindow::openSubgraph);
+    connect(m_inspector, &Inspector::scopeActivated, this, [this](const QString& path) {
+        // The inspected node's view: the side by side's side with the selection, or the single view.
+        GraphScene* scene = graphScene();
+        if (isComparing()) {
+            GraphScene* left = m_compare->leftView()->graphScene();
+            GraphScene* right = m_compare->rightView()->graphScene();
+            scene = left->selectedIndex() < 0 && right->selectedIndex() >= 0 ? right : left;
+        }
+        scene->collapseGroup(path.toStdString());
+    });
     connect(graphScene(), &GraphScene::subgraphRequested, this, &MainWindow::openSubgraph);
     connect(m_crumbs, &BreadcrumbBar::crumbActivated, this,
             [this](int depth) { openGraphPath(GraphPath(m_path.begin(), m_path.begin() + depth)); });

@@ -74,12 +74,7 @@ private:
     bool start(const QString& path, QSize size)
     {
         m_window = std::make_unique<MainWindow>();
-        if (!showExposed(*m_window, size.width(), size.height()))
-            return false;
-        m_window->activateWindow();
-        if (!QTest::qWaitForWindowActive(m_window.get()) || !m_window->openFile(path))
-            return false;
-        return waitLayouts();
+        return showAndOpen(*m_window, path, size.width(), size.height()) && waitLayouts();
     }
     bool waitLayouts()
     {

@@ -105,12 +105,7 @@ void TestUiNavigator::sizes()
 bool TestUiNavigator::start(const QString& path, QSize size)
 {
     m_window = std::make_unique<MainWindow>();
-    if (!showExposed(*m_window, size.width(), size.height()))
-        return false;
-    m_window->activateWindow();
-    if (!QTest::qWaitForWindowActive(m_window.get()) || !m_window->openFile(path))
-        return false;
-    return m_window->graphScene()->waitForLayout();
+    return showAndOpen(*m_window, path, size.width(), size.height()) && m_window->graphScene()->waitForLayout();
 }
 
 bool TestUiNavigator::keyAndWait(int k, Qt::KeyboardModifiers mods)

@@ -20,6 +20,16 @@ inline bool showExposed(QWidget& widget, int width, int height)
     return QTest::qWaitForWindowExposed(&widget);
 }
 
+/// Shows a main window at a size, makes it the active window and opens a model in it; false when
+/// any of that fails (the caller waits for the layouts it needs).
+template <typename Window> bool showAndOpen(Window& window, const QString& path, int width, int height)
+{
+    if (!showExposed(window, width, height))
+        return false;
+    window.activateWindow();
+    return QTest::qWaitForWindowActive(&window) && window.openFile(path);
+}
+
 /// Clicks the on-screen anchor whose href is href; false when the browser has no such anchor.
 inline bool clickAnchor(QTextBrowser* browser, const QString& href)
 {

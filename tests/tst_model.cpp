@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <map>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -61,6 +63,7 @@ private slots:
     void saveNeverOverwritesInput();
     void saveFailureLeavesNothing();
     void shapesInferred();
+    void reusedInferenceIsExact();
     void newerOpsetsLoadWithNotes();
     void customDomainNoted();
     void subgraphsAreNested();
@@ -283,6 +286,73 @@ void TestModel::shapesInferred()
     QVERIFY(m.graph.inferenceNotes.empty());
     const Model huge = openModel(dataPath("bad/huge_dim.onnx").toStdString());
     QVERIFY(huge.graph.typeOf(huge.graph.nodes[0].outputs[0]).hasShape);
+}
+
+namespace {
+
+/// Every type and inference note of a graph and its bodies, as text.
+void describeInference(const Graph& g, const std::string& path, std::map<std::string, std::string>& out)
+{
+    for (const auto& [name, type] : g.types)
+        out[path + "type " + name] = type.toString() + " kind=" + type.kind + (type.hasShape ? " shaped" : "");
+    for (const auto& o : g.outputs)
+        out[path + "output " + o.name] = o.type.toString();
+    for (const auto& [id, note] : g.inferenceNotes)
+        out[path + "note " + std::to_string(id)] = note;
+    for (const auto& n : g.nodes)
+        for (const auto& sg : n.subgraphs)
+            describeInference(*sg.graph, path + std::to_string(n.id) + "/" + sg.attribute + "/", out);
+}
+
+} // namespace
+
+void TestModel::reusedInferenceIsExact()
+{
+    // Nodes alike in op, attributes, input types and the input values inference reads reuse the
+    // first one's result (repeated blocks are inferred once): the types and notes must be exactly
+    // those of inferring every node, for every model in tests/data (fuzz finds, hostile and
+    // real models included) ...
+    int models = 0, reused = 0;
+    QDirIterator it(dataPath(""), {"*.onnx"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        Model raw;
+        try {
+            raw = loadModel(file.toStdString());
+        } catch (const std::exception&) {
+            continue; // files the loader refuses are another test's business
+        }
+        Model each = raw, reusing = raw;
+        inferShapesWith(each, false);
+        reused += inferShapesWith(reusing, true).reusedResults;
+        std::map<std::string, std::string> a, b;
+        describeInference(each.graph, "", a);
+        describeInference(reusing.graph, "", b);
+        for (const auto& [key, value] : a)
+            QVERIFY2(b.count(key) && b.at(key) == value,
+                     qPrintable(file + ": " + QString::fromStdString(key + " is " + value + " inferring each node, "
+                                                                      + (b.count(key) ? b.at(key) : "missing")
+                                                                      + " reusing results")));
+        QVERIFY2(a.size() == b.size(), qPrintable(file));
+        ++models;
+    }
+    QVERIFY2(models > 100, qPrintable(QString::number(models)));
+    QVERIFY2(reused > 500, qPrintable(QString::number(reused)));
+
+    // ... and dims inference makes up ("unk__N": unknown, but not known to be equal) stay
+    // distinct per node: two alike NonZeros (int64[2, ?]) get their own.
+    ModelBuilder mb;
+    mb.input("x", onnx::TensorProto::FLOAT, {2, 3});
+    mb.node("NonZero", {"x"}, {"a"}).node("NonZero", {"x"}, {"b"}).node("Add", {"a", "b"}, {"y"});
+    mb.output("y");
+    Model m = mb.build(false);
+    inferShapesWith(m, true);
+    const ValueType a = m.graph.typeOf("a"), b = m.graph.typeOf("b");
+    QCOMPARE(int(a.dims.size()), 2);
+    QCOMPARE(int(b.dims.size()), 2);
+    QVERIFY(a.dims[1].placeholder() && b.dims[1].placeholder());
+    QVERIFY2(a.dims[1].param != b.dims[1].param,
+             qPrintable(QString::fromStdString(a.dims[1].param + " / " + b.dims[1].param)));
 }
 
 void TestModel::newerOpsetsLoadWithNotes()

@@ -64,22 +64,8 @@ void ChunkItem::buildOverview()
     for (const StubItem* s : std::as_const(m_stubs))
         m_stubRects.push_back(s->box().translated(s->pos()));
     m_lines.clear();
-    for (const EdgeItem* e : std::as_const(m_edges)) {
-        const QPainterPath& p = e->path();
-        QPointF last;
-        for (int i = 0; i < p.elementCount(); ++i) {
-            const QPainterPath::Element el = p.elementAt(i);
-            if (el.isMoveTo()) {
-                last = el;
-            } else if (el.isLineTo() || el.type == QPainterPath::CurveToElement) {
-                if (el.type == QPainterPath::CurveToElement)
-                    i += 2; // skip to the segment's end point
-                const QPointF pt = p.elementAt(qMin(i, p.elementCount() - 1));
-                m_lines.push_back(QLineF(last, pt));
-                last = pt;
-            }
-        }
-    }
+    for (const EdgeItem* e : std::as_const(m_edges))
+        e->appendOverviewLines(m_lines);
     m_built = true;
 }
 

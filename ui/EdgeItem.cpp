@@ -16,13 +16,29 @@ EdgeItem::EdgeItem(GraphScene* scene, int edgeIndex, const EdgeGeometry& g, cons
     setAcceptedMouseButtons(Qt::NoButton);
     setZValue(1);
     const GraphStyle& st = scene->style();
+    // The points the path will be made of (a start and whole cubic segments); their bounds are
+    // the path's control point rectangle.
+    qreal left = 0, top = 0, right = 0, bottom = 0;
     for (const auto& piece : g.pieces) {
         if (piece.size() < 4)
             continue;
-        m_path.moveTo(piece[0].x, piece[0].y);
-        for (std::size_t k = 1; k + 2 < piece.size(); k += 3)
-            m_path.cubicTo(piece[k].x, piece[k].y, piece[k + 1].x, piece[k + 1].y, piece[k + 2].x, piece[k + 2].y);
+        const int used = 1 + 3 * int((piece.size() - 1) / 3);
+        m_pieceSizes.append(used);
+        for (int k = 0; k < used; ++k) {
+            const QPointF pt(piece[std::size_t(k)].x, piece[std::size_t(k)].y);
+            if (m_points.isEmpty()) {
+                left = right = pt.x();
+                top = bottom = pt.y();
+            } else {
+                left = qMin(left, pt.x());
+                right = qMax(right, pt.x());
+                top = qMin(top, pt.y());
+                bottom = qMax(bottom, pt.y());
+            }
+            m_points.push_back(pt);
+        }
     }
+    const QRectF controlRect = m_points.isEmpty() ? QRectF() : QRectF(QPointF(left, top), QPointF(right, bottom));
     if (!g.pieces.empty() && g.pieces.back().size() >= 2) {
         const auto& last = g.pieces.back();
         const QPointF tip(last.back().x, last.back().y);
@@ -41,11 +57,36 @@ EdgeItem::EdgeItem(GraphScene* scene, int edgeIndex, const EdgeGeometry& g, cons
         m_spots.push_back(QPointF(p.x, p.y));
     if (m_spots.isEmpty())
         m_spots.push_back(QPointF(g.labelPos.x, g.labelPos.y));
-    m_pathBounds = m_path.controlPointRect().united(m_arrow.boundingRect());
+    m_pathBounds = controlRect.united(m_arrow.boundingRect());
     m_labelShown = !m_label.isEmpty();
     m_labelPos = QPointF(m_spots.first().x() + 5, m_spots.first().y());
     m_labelRect = QRectF(m_labelPos.x(), m_labelPos.y() - 7, m_labelWidth, 14);
     m_bounds = (m_labelShown ? m_pathBounds.united(m_labelRect) : m_pathBounds).adjusted(-2, -2, 2, 2);
+}
+
+const QPainterPath& EdgeItem::path() const
+{
+    if (!m_pathBuilt) {
+        m_pathBuilt = true;
+        int at = 0;
+        for (const int size : m_pieceSizes) {
+            m_path.moveTo(m_points[at]);
+            for (int k = at + 1; k + 2 < at + size; k += 3)
+                m_path.cubicTo(m_points[k], m_points[k + 1], m_points[k + 2]);
+            at += size;
+        }
+    }
+    return m_path;
+}
+
+void EdgeItem::appendOverviewLines(QVector<QLineF>& out) const
+{
+    int at = 0;
+    for (const int size : m_pieceSizes) {
+        for (int k = at; k + 3 < at + size; k += 3)
+            out.push_back(QLineF(m_points[k], m_points[k + 3]));
+        at += size;
+    }
 }
 
 QRectF EdgeItem::placeLabel(const std::function<bool(const QRectF&)>& isFree)
@@ -89,7 +130,7 @@ QPainterPath EdgeItem::shape() const
 {
     QPainterPathStroker stroker;
     stroker.setWidth(6);
-    return stroker.createStroke(m_path);
+    return stroker.createStroke(path());
 }
 
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
@@ -103,7 +144,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const qreal width = m_emphasis ? 2.0 * st.edgeWidth : st.edgeWidth;
     painter->setPen(QPen(color, width * lod < 1.0 ? 0.0 : width, Qt::SolidLine, Qt::FlatCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);
-    painter->drawPath(m_path);
+    painter->drawPath(path());
     if (!m_arrow.isEmpty()) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(color);

@@ -4,7 +4,9 @@
 #include <QGraphicsItem>
 #include <QPainterPath>
 #include <QPolygonF>
+#include <QLineF>
 #include <QStaticText>
+#include <QVarLengthArray>
 
 #include <memory>
 #include <QVector>
@@ -29,7 +31,10 @@ public:
     /// Index of the edge in the scene's LayoutGraph.
     int edgeIndex() const { return m_index; }
     bool isStubbed() const { return m_stubbed; }
-    const QPainterPath& path() const { return m_path; }
+    /// The drawn path (built on first use: most edges of a big graph are never drawn in detail).
+    const QPainterPath& path() const;
+    /// The straight lines from each spline segment's start to its end, for the zoomed-out overview.
+    void appendOverviewLines(QVector<QLineF>& out) const;
     const QPolygonF& arrow() const { return m_arrow; }
     QString label() const { return m_label; }
     QPointF labelPos() const { return m_labelPos; }
@@ -54,7 +59,11 @@ private:
     int m_index;
     bool m_stubbed = false;
     bool m_emphasis = false;
-    QPainterPath m_path;
+    /// Spline points of each drawn piece (1 + 3k each), one after the other.
+    QVector<QPointF> m_points;
+    QVarLengthArray<int, 2> m_pieceSizes;
+    mutable QPainterPath m_path;
+    mutable bool m_pathBuilt = false;
     QPolygonF m_arrow;
     QString m_label;
     std::unique_ptr<QStaticText> m_labelText;

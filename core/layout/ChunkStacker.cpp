@@ -107,14 +107,25 @@ void ChunkStacker::joinEdges(int c)
     for (int e : plan_.chunks[c].edges) {
         EdgeGeometry& eg = res_.edges[e];
         eg.chunk = c;
-        const std::vector<PieceRef>& refs = plan_.pieces[e];
+        const PieceSpan refs = plan_.pieces(e);
         if (plan_.info.stubbed[e]) {
             eg.stubbed = true;
             eg.stubOut = plan_.stubOutOf[e];
             eg.stubIn = plan_.stubInOf[e];
-            eg.pieces = {scenePiece(refs[0]), scenePiece(refs[1])};
+            eg.pieces.clear();
+            eg.pieces.push_back(scenePiece(refs[0]));
+            eg.pieces.push_back(scenePiece(refs[1]));
             eg.labelPos = bezierPoint(eg.pieces[1], 0.5);
             eg.labelSpots = labelSpots(eg.pieces[1]);
+            continue;
+        }
+        if (refs.size() == 1) {
+            // Within one chunk (most edges): the piece is the path.
+            std::vector<LayoutPoint> path = scenePiece(refs[0]);
+            eg.labelPos = bezierPoint(path, 0.5);
+            eg.labelSpots = labelSpots(path);
+            eg.pieces.clear();
+            eg.pieces.push_back(std::move(path));
             continue;
         }
         std::vector<LayoutPoint> path;
@@ -142,7 +153,8 @@ void ChunkStacker::joinEdges(int c)
         }
         eg.labelPos = bezierPoint(last, 0.5);
         eg.labelSpots = labelSpots(last);
-        eg.pieces = {std::move(path)};
+        eg.pieces.clear();
+        eg.pieces.push_back(std::move(path));
     }
 }
 

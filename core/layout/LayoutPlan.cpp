@@ -7,37 +7,88 @@ namespace netfold::layoutplan {
 
 int ChunkWork::dotEdge(int a, int b)
 {
-    auto it = dotEdgeOf.find({a, b});
-    if (it != dotEdgeOf.end())
-        return it->second;
+    const uint64_t key = ((static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b)) + 1;
+    if (2 * (input.edges.size() + 1) > dotKeys_.size()) {
+        // Grow (and rehash) before the table gets more than half full.
+        std::size_t size = 64;
+        while (size < 4 * (input.edges.size() + 1))
+            size *= 2; // a power of two: the mask below
+        std::vector<uint64_t> keys(size, 0);
+        std::vector<int> values(keys.size(), -1);
+        for (std::size_t i = 0; i < dotKeys_.size(); ++i) {
+            if (!dotKeys_[i])
+                continue;
+            std::size_t h = (dotKeys_[i] * 0x9E3779B97F4A7C15ull >> 20) & (keys.size() - 1);
+            while (keys[h])
+                h = (h + 1) & (keys.size() - 1);
+            keys[h] = dotKeys_[i];
+            values[h] = dotValues_[i];
+        }
+        dotKeys_ = std::move(keys);
+        dotValues_ = std::move(values);
+    }
+    const std::size_t mask = dotKeys_.size() - 1;
+    std::size_t h = (key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+    while (dotKeys_[h]) {
+        if (dotKeys_[h] == key)
+            return dotValues_[h];
+        h = (h + 1) & mask;
+    }
     const int i = static_cast<int>(input.edges.size());
     input.edges.emplace_back(a, b);
-    dotEdgeOf.emplace(std::make_pair(a, b), i);
+    dotKeys_[h] = key;
+    dotValues_[h] = i;
     return i;
 }
 
 namespace {
 
+/// Successors and predecessors of every node as compressed rows (one allocation each instead of
+/// two vectors per node).
+struct Adjacency {
+    std::vector<int> succStart, succ, predStart, pred;
+};
+
+Adjacency adjacency(const LayoutGraph& g)
+{
+    const int n = static_cast<int>(g.nodes.size());
+    Adjacency a;
+    a.succStart.assign(n + 1, 0);
+    a.predStart.assign(n + 1, 0);
+    for (const LayoutEdge& e : g.edges) {
+        ++a.succStart[e.from + 1];
+        ++a.predStart[e.to + 1];
+    }
+    for (int v = 0; v < n; ++v) {
+        a.succStart[v + 1] += a.succStart[v];
+        a.predStart[v + 1] += a.predStart[v];
+    }
+    a.succ.resize(g.edges.size());
+    a.pred.resize(g.edges.size());
+    std::vector<int> si(a.succStart.begin(), a.succStart.end() - 1), pi(a.predStart.begin(), a.predStart.end() - 1);
+    for (const LayoutEdge& e : g.edges) {
+        a.succ[si[e.from]++] = e.to;
+        a.pred[pi[e.to]++] = e.from;
+    }
+    return a;
+}
+
 void rankNodes(const LayoutGraph& g, LayoutPlanInfo& info)
 {
     const int n = static_cast<int>(g.nodes.size());
-    std::vector<std::vector<int>> succ(n), pred(n);
-    for (const LayoutEdge& e : g.edges) {
-        succ[e.from].push_back(e.to);
-        pred[e.to].push_back(e.from);
-    }
+    const Adjacency a = adjacency(g);
     // Kahn's order (the builder already emits a topological order; this keeps us robust).
     std::vector<int> indeg(n), order;
     order.reserve(n);
     for (int v = 0; v < n; ++v)
-        indeg[v] = static_cast<int>(pred[v].size());
+        indeg[v] = a.predStart[v + 1] - a.predStart[v];
     for (int v = 0; v < n; ++v)
         if (indeg[v] == 0)
             order.push_back(v);
     for (std::size_t i = 0; i < order.size(); ++i)
-        for (int w : succ[order[i]])
-            if (--indeg[w] == 0)
-                order.push_back(w);
+        for (int k = a.succStart[order[i]]; k < a.succStart[order[i] + 1]; ++k)
+            if (--indeg[a.succ[k]] == 0)
+                order.push_back(a.succ[k]);
     for (int v = 0; v < n; ++v)
         if (indeg[v] > 0)
             order.push_back(v); // cycle: should not happen in a validated graph
@@ -47,7 +98,8 @@ void rankNodes(const LayoutGraph& g, LayoutPlanInfo& info)
     for (int v : order) {
         if (g.nodes[v].kind == LayoutNodeKind::Input)
             reached[v] = 1;
-        for (int u : pred[v]) {
+        for (int k = a.predStart[v]; k < a.predStart[v + 1]; ++k) {
+            const int u = a.pred[k];
             info.rank[v] = std::max(info.rank[v], info.rank[u] + 1);
             reached[v] |= reached[u];
         }
@@ -55,35 +107,64 @@ void rankNodes(const LayoutGraph& g, LayoutPlanInfo& info)
     // Constant sub-chains (no graph input above them) sit just above their first consumer.
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         const int v = *it;
-        if (reached[v] || succ[v].empty())
+        if (reached[v] || a.succStart[v] == a.succStart[v + 1])
             continue;
         int r = INT_MAX;
-        for (int w : succ[v])
-            r = std::min(r, info.rank[w] - 1);
+        for (int k = a.succStart[v]; k < a.succStart[v + 1]; ++k)
+            r = std::min(r, info.rank[a.succ[k]] - 1);
         info.rank[v] = std::max(info.rank[v], r);
     }
 }
 
+/// For every edge, the first edge (lowest index) that carries the same value from the same
+/// producer: one id per (producer, value) without a map keyed by strings.
+std::vector<int> firstEdgeOfValue(const LayoutGraph& g)
+{
+    const int m = static_cast<int>(g.edges.size());
+    std::vector<int> byValue(m);
+    for (int e = 0; e < m; ++e)
+        byValue[e] = e;
+    std::sort(byValue.begin(), byValue.end(), [&](int a, int b) {
+        const LayoutEdge& x = g.edges[a];
+        const LayoutEdge& y = g.edges[b];
+        if (x.from != y.from)
+            return x.from < y.from;
+        const int c = x.value.compare(y.value);
+        return c != 0 ? c < 0 : a < b;
+    });
+    std::vector<int> first(m);
+    for (int i = 0; i < m; ++i) {
+        const int e = byValue[i];
+        const bool sameAsPrevious = i > 0 && g.edges[byValue[i - 1]].from == g.edges[e].from
+                                    && g.edges[byValue[i - 1]].value == g.edges[e].value;
+        first[e] = sameAsPrevious ? first[byValue[i - 1]] : e;
+    }
+    return first;
+}
+
 /// Values alive across each boundary (boundary r lies between rank r and r + 1), then cuts.
 std::vector<std::pair<int, int>> chunkRanksByCrossings(const LayoutGraph& g, const LayoutOptions& o,
-                                                       const LayoutPlanInfo& info, int ranks)
+                                                       const LayoutPlanInfo& info, int ranks,
+                                                       const std::vector<int>& firstOfValue)
 {
     const int n = static_cast<int>(g.nodes.size());
     const int m = static_cast<int>(g.edges.size());
     std::vector<int> perRank(ranks, 0), diff(ranks + 1, 0);
     for (int v = 0; v < n; ++v)
         ++perRank[info.rank[v]];
-    std::map<std::pair<int, std::string>, int> lastUse;
+    // Last rank reading each (producer, value), kept at the value's first edge.
+    std::vector<int> lastUse(m, -1);
     for (int e = 0; e < m; ++e) {
         if (info.stubbed[e])
             continue;
-        const LayoutEdge& le = g.edges[e];
-        int& last = lastUse[{le.from, le.value}];
-        last = std::max(last, info.rank[le.to]);
+        int& last = lastUse[firstOfValue[e]];
+        last = std::max({last, 0, info.rank[g.edges[e].to]});
     }
-    for (const auto& [key, last] : lastUse) {
-        ++diff[info.rank[key.first]];
-        --diff[last];
+    for (int e = 0; e < m; ++e) {
+        if (lastUse[e] < 0)
+            continue;
+        ++diff[info.rank[g.edges[e].from]];
+        --diff[lastUse[e]];
     }
     std::vector<int> crossing(ranks, 0);
     int run = 0;
@@ -95,7 +176,7 @@ std::vector<std::pair<int, int>> chunkRanksByCrossings(const LayoutGraph& g, con
 }
 
 /// Ranks, stubbed edges, chunk rank ranges and the chunk of every node.
-void planChunks(const LayoutGraph& g, const LayoutOptions& o, LayoutPlanInfo& info)
+void planChunks(const LayoutGraph& g, const LayoutOptions& o, LayoutPlanInfo& info, const std::vector<int>& firstOfValue)
 {
     const int n = static_cast<int>(g.nodes.size());
     const int m = static_cast<int>(g.edges.size());
@@ -109,7 +190,7 @@ void planChunks(const LayoutGraph& g, const LayoutOptions& o, LayoutPlanInfo& in
     if (chunked && o.longEdgeRanks > 0)
         for (int e = 0; e < m; ++e)
             info.stubbed[e] = info.rank[g.edges[e].to] - info.rank[g.edges[e].from] > o.longEdgeRanks;
-    info.chunkRanks = chunked ? chunkRanksByCrossings(g, o, info, ranks)
+    info.chunkRanks = chunked ? chunkRanksByCrossings(g, o, info, ranks, firstOfValue)
                               : std::vector<std::pair<int, int>>{{0, std::max(ranks - 1, 0)}};
 
     std::vector<int> chunkOfRank(std::max(ranks, 1), 0);
@@ -177,31 +258,31 @@ std::vector<char> markSpine(const LayoutGraph& g, Plan& p)
 }
 
 /// Stubs: one outgoing per (producer, value), one incoming per stubbed edge.
-void addStubs(const LayoutGraph& g, const LayoutOptions& o, Plan& p)
+void addStubs(const LayoutGraph& g, const LayoutOptions& o, const std::vector<int>& firstOfValue, Plan& p)
 {
     const LayoutPlanInfo& info = p.info;
     const int m = static_cast<int>(g.edges.size());
     p.stubOutOf.assign(m, -1);
     p.stubInOf.assign(m, -1);
-    std::map<std::pair<int, std::string>, int> outStub;
+    std::vector<int> outStub(m, -1); // by the value's first edge
     for (int e = 0; e < m; ++e) {
         if (!info.stubbed[e])
             continue;
         const LayoutEdge& le = g.edges[e];
-        auto it = outStub.find({le.from, le.value});
-        if (it == outStub.end()) {
+        int& out = outStub[firstOfValue[e]];
+        if (out < 0) {
             LayoutStub s;
             s.outgoing = true;
             s.node = le.from;
             s.value = le.value;
             s.chunk = info.chunkOf[le.from];
-            it = outStub.emplace(std::make_pair(le.from, le.value), static_cast<int>(p.stubs.size())).first;
+            out = static_cast<int>(p.stubs.size());
             p.stubs.push_back(std::move(s));
         }
-        LayoutStub& so = p.stubs[it->second];
+        LayoutStub& so = p.stubs[out];
         so.peers.push_back(le.to);
         so.edges.push_back(e);
-        p.stubOutOf[e] = it->second;
+        p.stubOutOf[e] = out;
         LayoutStub si;
         si.outgoing = false;
         si.node = le.to;
@@ -233,28 +314,29 @@ struct Crossings {
     std::vector<int> ofEdge; // per graph edge, -1 when it stays in its chunk or is stubbed
 };
 
-Crossings findCrossings(const LayoutGraph& g, const std::vector<char>& spineEdge, Plan& p)
+Crossings findCrossings(const LayoutGraph& g, const std::vector<char>& spineEdge, const std::vector<int>& firstOfValue,
+                        Plan& p)
 {
     const LayoutPlanInfo& info = p.info;
     const int m = static_cast<int>(g.edges.size());
     Crossings cx;
     cx.ofEdge.assign(m, -1);
-    std::map<std::pair<int, std::string>, int> crossingOf;
+    std::vector<int> crossingOf(m, -1); // by the value's first edge
     for (int e = 0; e < m; ++e) {
         const LayoutEdge& le = g.edges[e];
         if (info.stubbed[e] || info.chunkOf[le.from] == info.chunkOf[le.to])
             continue;
-        auto it = crossingOf.find({le.from, le.value});
-        if (it == crossingOf.end()) {
-            it = crossingOf.emplace(std::make_pair(le.from, le.value), static_cast<int>(cx.list.size())).first;
+        int& x = crossingOf[firstOfValue[e]];
+        if (x < 0) {
+            x = static_cast<int>(cx.list.size());
             cx.list.push_back({le.from, info.chunkOf[le.from], info.chunkOf[le.to]});
         }
-        Crossing& cr = cx.list[it->second];
+        Crossing& cr = cx.list[x];
         cr.last = std::max(cr.last, info.chunkOf[le.to]);
-        cx.ofEdge[e] = it->second;
+        cx.ofEdge[e] = x;
         p.spineCrossing.resize(cx.list.size(), 0);
         if (spineEdge[e])
-            p.spineCrossing[it->second] = 1;
+            p.spineCrossing[x] = 1;
     }
     return cx;
 }
@@ -300,12 +382,14 @@ void addPieces(const LayoutGraph& g, const Crossings& cx, Plan& p)
 {
     const LayoutPlanInfo& info = p.info;
     const int m = static_cast<int>(g.edges.size());
-    p.pieces.resize(m);
+    p.pieceStart.assign(m + 1, 0);
+    p.pieceRefs.reserve(m);
+    std::vector<PieceRef>& pieces = p.pieceRefs;
     for (int e = 0; e < m; ++e) {
         const LayoutEdge& le = g.edges[e];
         const int a = info.chunkOf[le.from], b = info.chunkOf[le.to];
         p.chunks[b].edges.push_back(e);
-        std::vector<PieceRef>& pieces = p.pieces[e];
+        p.pieceStart[e] = static_cast<int>(pieces.size());
         if (info.stubbed[e]) {
             const int so = p.stubOutOf[e], si = p.stubInOf[e];
             pieces.push_back({a, p.chunks[a].dotEdge(p.localOf[le.from], p.stubLocal[so])});
@@ -320,6 +404,7 @@ void addPieces(const LayoutGraph& g, const Crossings& cx, Plan& p)
             pieces.push_back({b, p.chunks[b].dotEdge(p.chunks[b].entryLocal.at(x), p.localOf[le.to])});
         }
     }
+    p.pieceStart[m] = static_cast<int>(pieces.size());
     // Values that pass a chunk without a consumer there still need their lane (entry -> exit).
     for (std::size_t x = 0; x < cx.list.size(); ++x)
         for (int c = cx.list[x].first + 1; c < cx.list[x].last; ++c)
@@ -373,11 +458,12 @@ std::vector<std::pair<int, int>> cutRanks(const std::vector<int>& perRank, const
 Plan makePlan(const LayoutGraph& g, const LayoutOptions& o)
 {
     Plan p;
-    planChunks(g, o, p.info);
+    const std::vector<int> firstOfValue = firstEdgeOfValue(g);
+    planChunks(g, o, p.info, firstOfValue);
     placeNodesInChunks(g, p);
     const std::vector<char> spineEdge = markSpine(g, p);
-    addStubs(g, o, p);
-    const Crossings cx = findCrossings(g, spineEdge, p);
+    addStubs(g, o, firstOfValue, p);
+    const Crossings cx = findCrossings(g, spineEdge, firstOfValue, p);
     addPorts(cx, p);
     addPieces(g, cx, p);
     for (ChunkWork& cw : p.chunks) {

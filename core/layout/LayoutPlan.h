@@ -5,7 +5,7 @@
 #include "layout/DotLayout.h"
 #include "layout/LayoutEngine.h"
 
-#include <map>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,12 +27,26 @@ struct ChunkWork {
     std::unordered_map<int, int> exitLocal;
     std::vector<int> edges; // graph edges whose consumer is here
     DotInput input;
-    std::map<std::pair<int, int>, int> dotEdgeOf;
     std::string key;
     int job = -1;
 
     /// The dot edge a -> b of this chunk, added on first use.
     int dotEdge(int a, int b);
+
+private:
+    /// Open-addressing table (a << 32 | b) + 1 -> dot edge, 0 = empty; at most half full.
+    std::vector<uint64_t> dotKeys_;
+    std::vector<int> dotValues_;
+};
+
+/// The dot edges one graph edge is pieced together from, in order.
+struct PieceSpan {
+    const PieceRef* first = nullptr;
+    const PieceRef* last = nullptr;
+    const PieceRef* begin() const { return first; }
+    const PieceRef* end() const { return last; }
+    std::size_t size() const { return static_cast<std::size_t>(last - first); }
+    const PieceRef& operator[](std::size_t i) const { return first[i]; }
 };
 
 struct Plan {
@@ -44,7 +58,13 @@ struct Plan {
     std::vector<int> localOf;   // per node
     std::vector<int> stubLocal; // per stub
     std::vector<ChunkWork> chunks;
-    std::vector<std::vector<PieceRef>> pieces; // per edge
+    std::vector<PieceRef> pieceRefs; // every edge's pieces, edge by edge
+    std::vector<int> pieceStart;     // per edge, and one past the last: edge e has [start[e], start[e + 1])
+
+    PieceSpan pieces(int e) const
+    {
+        return {pieceRefs.data() + pieceStart[e], pieceRefs.data() + pieceStart[e + 1]};
+    }
 };
 
 /// Greedy cuts: close a chunk at the first boundary crossed by at most one value once it has

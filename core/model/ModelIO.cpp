@@ -11,6 +11,7 @@
 #include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 
 namespace fs = std::filesystem;
@@ -103,6 +105,8 @@ namespace {
 /// external data is refused there (it would resolve against no folder).
 void validateAttributeTensors(const onnx::AttributeProto& attr, const onnx::NodeProto& np)
 {
+    if (!attr.has_t() && attr.tensors_size() == 0 && !attr.has_sparse_tensor() && attr.sparse_tensors_size() == 0)
+        return; // no tensor in it (most attributes): no message to prepare
     const std::string what = "Attribute " + quote(attr.name()) + " of node " + quote(np.name()) + " ("
                              + oneLine(np.op_type()) + ")";
     auto check = [&](const onnx::TensorProto& t) {
@@ -614,13 +618,17 @@ void checkExternalData(Model& model, const std::string& name, const Tensor& t, c
 
 void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
 {
-    std::unordered_set<std::string> available(outerScope.begin(), outerScope.end());
-    std::unordered_set<std::string> local;
+    // Names are looked at in place (string_views into the graph and outerScope, which do not
+    // change until the nodes are reordered at the end).
+    std::unordered_set<std::string_view> available(outerScope.begin(), outerScope.end());
+    std::unordered_set<std::string_view> local;
+    local.reserve(graph.inputs.size() + graph.initializers.size());
     for (const auto& v : graph.inputs)
         local.insert(v.name);
     for (const auto& i : graph.initializers)
         local.insert(i.name);
-    std::unordered_map<std::string, int> producer;
+    std::unordered_map<std::string_view, int> producer;
+    producer.reserve(graph.nodes.size() + graph.nodes.size() / 2);
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const Node& n = graph.nodes[i];
         for (const auto& o : n.outputs) {
@@ -639,35 +647,39 @@ void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
     const std::size_t count = graph.nodes.size();
     std::vector<int> pending(count, 0);
     std::vector<std::vector<int>> users(count);
+    std::vector<int> deps;
     for (std::size_t i = 0; i < count; ++i) {
         const Node& n = graph.nodes[i];
-        std::vector<std::string> reads(n.inputs.begin(), n.inputs.end());
-        for (const auto& sg : n.subgraphs)
-            for (const auto& name : outerScopeReads(*sg.graph))
-                reads.push_back(name);
-        std::unordered_set<int> deps;
-        for (const auto& in : reads) {
+        deps.clear();
+        auto read = [&](const std::string& in) {
             if (in.empty())
-                continue;
+                return;
             auto it = producer.find(in);
             if (it != producer.end()) {
-                if (deps.insert(it->second).second) {
+                if (std::find(deps.begin(), deps.end(), it->second) == deps.end()) {
+                    deps.push_back(it->second);
                     users[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(i));
                     ++pending[i];
                 }
             } else if (!local.count(in) && !available.count(in)) {
                 throw Error(nodeWhat(n, true) + " reads " + quote(in) + ", which no node, graph input or initializer provides.");
             }
-        }
+        };
+        for (const auto& in : n.inputs)
+            read(in);
+        for (const auto& sg : n.subgraphs)
+            for (const auto& name : outerScopeReads(*sg.graph))
+                read(name);
     }
     // Subgraphs see everything visible here.
     for (auto& n : graph.nodes) {
         if (n.subgraphs.empty())
             continue;
         std::vector<std::string> scope(outerScope.begin(), outerScope.end());
-        scope.insert(scope.end(), local.begin(), local.end());
+        for (const auto& name : local)
+            scope.emplace_back(name);
         for (const auto& kv : producer)
-            scope.push_back(kv.first);
+            scope.emplace_back(kv.first);
         for (auto& sg : n.subgraphs) {
             auto copy = std::make_shared<Graph>(*sg.graph);
             validateGraph(*copy, scope);
@@ -694,6 +706,10 @@ void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
             if (pending[i] > 0)
                 throw Error("Graph " + quote(graph.name) + " has a cycle through " + nodeWhat(graph.nodes[i]) + ".");
     }
+    for (const auto& o : graph.outputs)
+        if (!producer.count(o.name) && !local.count(o.name) && !available.count(o.name))
+            throw Error("Graph output " + quote(o.name) + " is not produced by any node, graph input or initializer.");
+    // Last: moving the nodes invalidates the names the maps above look at.
     bool sorted = true;
     for (std::size_t i = 0; i < count; ++i)
         sorted = sorted && order[i] == static_cast<int>(i);
@@ -704,9 +720,6 @@ void validateGraph(Graph& graph, const std::vector<std::string>& outerScope)
             nodes.push_back(std::move(graph.nodes[static_cast<std::size_t>(i)]));
         graph.nodes = std::move(nodes);
     }
-    for (const auto& o : graph.outputs)
-        if (!producer.count(o.name) && !local.count(o.name) && !available.count(o.name))
-            throw Error("Graph output " + quote(o.name) + " is not produced by any node, graph input or initializer.");
 }
 
 Model modelFromProto(onnx::ModelProto&& proto, const std::string& baseDir, const LoadOptions& options)

@@ -10,6 +10,9 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <google/protobuf/arena.h>
+
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -69,12 +72,110 @@ std::string onnxHazard(const Node& node)
     return {};
 }
 
+/// Which inputs' values (constant data or propagated shape data) an inference function read.
+struct ReadLog {
+    std::vector<int> inputs;
+    void note(std::size_t i) { inputs.push_back(static_cast<int>(i)); }
+    void normalise()
+    {
+        std::sort(inputs.begin(), inputs.end());
+        inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+    }
+};
+
+struct RecordingInferenceContext : onnx::shape_inference::InferenceContextImpl {
+    using InferenceContextImpl::InferenceContextImpl;
+    ReadLog* log = nullptr;
+    const onnx::TensorProto* getInputData(std::size_t i) const override
+    {
+        log->note(i);
+        return InferenceContextImpl::getInputData(i);
+    }
+    const onnx::TensorShapeProto* getSymbolicInput(std::size_t i) const override
+    {
+        log->note(i);
+        return InferenceContextImpl::getSymbolicInput(i);
+    }
+    const onnx::SparseTensorProto* getInputSparseData(std::size_t i) const override
+    {
+        log->note(i);
+        return InferenceContextImpl::getInputSparseData(i);
+    }
+};
+
+struct RecordingPropagationContext : onnx::shape_inference::DataPropagationContextImpl {
+    using DataPropagationContextImpl::DataPropagationContextImpl;
+    ReadLog* log = nullptr;
+    const onnx::TensorShapeProto* getInputData(std::size_t i) override
+    {
+        log->note(i);
+        return DataPropagationContextImpl::getInputData(i);
+    }
+};
+
+/// What inference gave a node: the output types and propagated shape data, by output.
+struct MemoResult {
+    std::vector<onnx::TypeProto> types;
+    std::vector<std::unique_ptr<onnx::TensorShapeProto>> shapeData;
+};
+
+/// Results of nodes alike in op, attributes and input types (repeated blocks), so each kind of
+/// node goes through ONNX once. The functions are deterministic in what they read: the op and
+/// attributes, the input types, and the values of the inputs they read, which the first run
+/// records; a later node reuses the result when those values match too.
+struct MemoEntry {
+    std::vector<int> reads;
+    std::unordered_map<std::string, MemoResult> byValues;
+};
+
+constexpr std::size_t kMaxMemoKeyBytes = 4096;
+
+/// Does the node's inference depend on nothing but the key (no bodies, no Constant value, no
+/// function expansion)?
+bool memoizable(const Node& node, const onnx::OpSchema* schema, int ruleVersion)
+{
+    if (!node.subgraphs.empty() || node.opType == "Constant" || !node.proto)
+        return false;
+    return ruleVersion || (schema && schema->has_type_and_shape_inference_function());
+}
+
+/// Dim names in a type (tensor shapes, also inside sequences and optionals).
+void collectParams(const onnx::TypeProto& t, std::vector<std::string>& out)
+{
+    const onnx::TypeProto_Tensor* tensor = t.has_tensor_type()                                   ? &t.tensor_type()
+                                           : t.has_sequence_type() && t.sequence_type().elem_type().has_tensor_type()
+                                               ? &t.sequence_type().elem_type().tensor_type()
+                                           : t.has_optional_type() && t.optional_type().elem_type().has_tensor_type()
+                                               ? &t.optional_type().elem_type().tensor_type()
+                                               : nullptr;
+    if (tensor && tensor->has_shape())
+        for (const auto& d : tensor->shape().dim())
+            if (d.has_dim_param())
+                out.push_back(d.dim_param());
+}
+
+bool hasPlaceholder(const std::vector<std::string>& params, const std::vector<std::string>& known)
+{
+    for (const auto& p : params)
+        if (p.rfind("unk__", 0) == 0 && std::find(known.begin(), known.end(), p) == known.end())
+            return true;
+    return false;
+}
+
 struct Inferencer {
     const Model& model;
     std::unordered_map<std::string, int> opsetImports;
     /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
     /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
     onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
+
+    /// Inferred and declared types live here; freed at once when the Inferencer goes.
+    google::protobuf::Arena arena;
+    std::unordered_map<std::string, MemoEntry> memo;
+    bool useMemo = true;
+    int memoHits = 0;
+    /// Inferring a body (types from enclosing graphs visible).
+    bool nested = false;
 
     explicit Inferencer(const Model& m) : model(m)
     {
@@ -134,14 +235,15 @@ struct Inferencer {
     void run(Graph& graph, const std::unordered_map<std::string, ValueType>& outer)
     {
         // Types ONNX sees: outer scope first, then this graph's own.
-        std::unordered_map<std::string, onnx::TypeProto> typeStore;
         std::unordered_map<std::string, onnx::TypeProto*> types;
+        types.reserve(outer.size() + graph.types.size() + graph.nodes.size());
         auto setType = [&](const std::string& name, const ValueType& vt) {
             if (!vt.known())
                 return;
-            auto& slot = typeStore[name];
-            valueTypeToProto(vt, slot);
-            types[name] = &slot;
+            auto& slot = types[name];
+            if (!slot)
+                slot = google::protobuf::Arena::CreateMessage<onnx::TypeProto>(&arena);
+            valueTypeToProto(vt, *slot);
         };
         for (const auto& kv : outer)
             setType(kv.first, kv.second);
@@ -175,12 +277,15 @@ struct Inferencer {
         onnx::shape_inference::SymbolTableImpl symbols;
 
         graph.inferenceNotes.clear();
+        const bool wasNested = nested;
         for (auto& node : graph.nodes) {
             std::string note;
-            inferNode(graph, node, types, typeStore, data, ownedData, shapeData, symbols, note);
+            nested = !outer.empty();
+            inferNode(graph, node, types, data, ownedData, shapeData, symbols, note);
             if (!note.empty())
                 graph.inferenceNotes[node.id] = note;
         }
+        nested = wasNested;
         // Declared graph outputs keep their declared type when inference knows less.
         for (auto& o : graph.outputs) {
             auto it = graph.types.find(o.name);
@@ -211,23 +316,163 @@ struct Inferencer {
 
     /// True when every output already has a type and a shape whose dims are all numbers or names:
     /// inference cannot learn more about them.
-    static bool outputsComplete(const Graph& graph, const Node& node)
+    static bool outputsComplete(const Graph& graph, const Node& node, bool& anyTyped)
     {
+        bool complete = true;
+        anyTyped = false;
         for (const auto& o : node.outputs) {
             if (o.empty())
                 continue;
             auto it = graph.types.find(o);
-            if (it == graph.types.end() || !it->second.hasShape || it->second.elemType == 0 || !it->second.kind.empty())
-                return false;
+            if (it == graph.types.end()) {
+                complete = false;
+                continue;
+            }
+            anyTyped = true;
+            if (!it->second.hasShape || it->second.elemType == 0 || !it->second.kind.empty())
+                complete = false;
             for (const auto& d : it->second.dims)
                 if (!d.known() && (d.param.empty() || d.placeholder()))
-                    return false;
+                    complete = false;
         }
-        return true;
+        return complete;
+    }
+
+    /// The part of a node's memo key known before inference: op, attributes, the input types and
+    /// which inputs have values. Empty when the node is not memoized.
+    std::string memoKey(const Node& node, const onnx::OpSchema* schema, int ruleVersion,
+                        const std::unordered_map<std::string, onnx::TypeProto*>& types,
+                        const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                        const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData) const
+    {
+        if (!memoizable(node, schema, ruleVersion))
+            return {};
+        std::string key = node.domain + '\n' + node.opType + '\n';
+        key += std::to_string(reinterpret_cast<std::uintptr_t>(schema)) + ' ' + std::to_string(ruleVersion) + ' '
+               + std::to_string(node.inputs.size()) + ' ';
+        for (const auto& o : node.outputs) {
+            // A type already there for an output is merged with: not memoized. (The caller saw
+            // no output in the graph's own types; in a body, one may come from outside.)
+            if (nested && !o.empty() && types.count(o))
+                return {};
+            key += o.empty() ? '-' : 'o';
+        }
+        key += '\n';
+        for (const auto& a : node.proto->attribute()) {
+            if (a.ByteSizeLong() > kMaxMemoKeyBytes)
+                return {};
+            key += a.SerializeAsString();
+            key += '\x01';
+        }
+        for (const auto& in : node.inputs) {
+            if (in.empty()) {
+                key += "\x02-";
+                continue;
+            }
+            key += '\x02';
+            key += types.at(in)->SerializeAsString();
+            // Shape data ONNX derives from an input's constant value is keyed by that value.
+            key += data.count(in) ? 'd' : shapeData.count(in) ? 's' : '-';
+        }
+        return key.size() > 4 * kMaxMemoKeyBytes ? std::string() : key;
+    }
+
+    /// The values of the inputs `reads` (constant data and shape data), as bytes; false when too
+    /// big to key on.
+    static bool valuesKey(const Node& node, const std::vector<int>& reads,
+                          const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                          const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData, std::string& out)
+    {
+        for (int i : reads) {
+            const std::string& in = node.input(static_cast<std::size_t>(i));
+            out += std::to_string(i) + ':';
+            if (in.empty())
+                continue;
+            auto d = data.find(in);
+            if (d != data.end()) {
+                if (d->second->ByteSizeLong() > kMaxMemoKeyBytes)
+                    return false;
+                onnx::TensorProto copy(*d->second);
+                copy.clear_name();
+                copy.clear_doc_string();
+                out += copy.SerializeAsString();
+            } else if (auto s = shapeData.find(in); s != shapeData.end()) {
+                // Without a constant value: shape data a node before propagated.
+                out += '\x03';
+                out += s->second.SerializeAsString();
+            }
+            out += '\x04';
+        }
+        return out.size() <= 4 * kMaxMemoKeyBytes;
+    }
+
+    void applyMemo(Graph& graph, const Node& node, const MemoResult& r,
+                   std::unordered_map<std::string, onnx::TypeProto*>& types,
+                   std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
+    {
+        for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+            const auto& name = node.outputs[i];
+            if (name.empty())
+                continue;
+            onnx::TypeProto*& slot = types[name];
+            slot = google::protobuf::Arena::CreateMessage<onnx::TypeProto>(&arena);
+            *slot = r.types[i];
+            graph.types[name] = valueTypeFromProto(*slot);
+            if (r.shapeData[i])
+                shapeData.emplace(name, *r.shapeData[i]);
+        }
+    }
+
+    /// Keeps what inference gave this node for the nodes like it; not when it made up new dim
+    /// names (those must stay distinct per node) or read values too big to key on.
+    void remember(const Node& node, const std::string& key, ReadLog& reads, RecordingInferenceContext& ctx,
+                  const std::unordered_map<std::string, onnx::TypeProto*>& types,
+                  const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                  const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
+    {
+        reads.normalise();
+        auto existing = memo.find(key);
+        if (existing != memo.end() && existing->second.reads != reads.inputs)
+            return; // this node read other values than the first of its kind: keep the first
+        std::string valueKey;
+        if (!valuesKey(node, reads.inputs, data, shapeData, valueKey))
+            return;
+        std::vector<std::string> known, made;
+        for (const auto& in : node.inputs)
+            if (!in.empty())
+                collectParams(*types.at(in), known);
+        for (int i : reads.inputs) {
+            auto s = shapeData.find(node.input(static_cast<std::size_t>(i)));
+            if (s != shapeData.end())
+                for (const auto& d : s->second.dim())
+                    if (d.has_dim_param())
+                        known.push_back(d.dim_param());
+        }
+        MemoResult r;
+        r.types.resize(node.outputs.size());
+        r.shapeData.resize(node.outputs.size());
+        for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+            const auto& name = node.outputs[i];
+            if (name.empty())
+                continue;
+            r.types[i] = *ctx.getOutputType(i);
+            collectParams(r.types[i], made);
+            auto s = shapeData.find(name);
+            if (s != shapeData.end()) {
+                r.shapeData[i] = std::make_unique<onnx::TensorShapeProto>(s->second);
+                for (const auto& d : s->second.dim())
+                    if (d.has_dim_param())
+                        made.push_back(d.dim_param());
+            }
+        }
+        if (hasPlaceholder(made, known))
+            return;
+        MemoEntry& entry = existing != memo.end() ? existing->second : memo[key];
+        entry.reads = reads.inputs;
+        entry.byValues.emplace(std::move(valueKey), std::move(r));
     }
 
     void inferNode(Graph& graph, Node& node, std::unordered_map<std::string, onnx::TypeProto*>& types,
-                   std::unordered_map<std::string, onnx::TypeProto>& typeStore,
                    std::unordered_map<std::string, const onnx::TensorProto*>& data,
                    std::vector<std::unique_ptr<onnx::TensorProto>>& ownedData,
                    std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData,
@@ -287,10 +532,28 @@ struct Inferencer {
                 return;
             }
         }
-        const bool complete = node.subgraphs.empty() && outputsComplete(graph, node);
+        bool anyTyped = false;
+        const bool complete = outputsComplete(graph, node, anyTyped) && node.subgraphs.empty();
         const bool propagates = (schema && schema->has_data_propagation_function()) || ruleVersion;
         if (complete && !propagates && node.opType != "Constant")
             return;
+
+        // A node like one inferred before (same op, attributes, input types and read values)
+        // gets that node's result. (Never one whose outputs have types already: see memoKey.)
+        const std::string key = useMemo && !anyTyped ? memoKey(node, schema, ruleVersion, types, data, shapeData)
+                                                     : std::string();
+        if (!key.empty()) {
+            auto it = memo.find(key);
+            std::string valueKey;
+            if (it != memo.end() && valuesKey(node, it->second.reads, data, shapeData, valueKey)) {
+                auto hit = it->second.byValues.find(valueKey);
+                if (hit != it->second.byValues.end()) {
+                    ++memoHits;
+                    applyMemo(graph, node, hit->second, types, shapeData);
+                    return;
+                }
+            }
+        }
 
         onnx::NodeProto np;
         if (node.proto)
@@ -330,10 +593,13 @@ struct Inferencer {
             onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, localFunctions,
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
-            onnx::shape_inference::InferenceContextImpl ctx(np, types, data, {}, &shapeData, &graphCtx);
+            ReadLog reads;
+            RecordingInferenceContext ctx(np, types, data, {}, &shapeData, &graphCtx);
+            ctx.log = &reads;
             if (ruleVersion) {
                 inferWithOpsetRule(node.opType, ruleVersion, ctx);
-                onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
+                RecordingPropagationContext dctx(np, types, data, shapeData);
+                dctx.log = &reads;
                 propagateWithOpsetRule(node.opType, ruleVersion, dctx);
             } else if (schema && schema->has_type_and_shape_inference_function()) {
                 schema->GetTypeAndShapeInferenceFunction()(ctx);
@@ -348,10 +614,13 @@ struct Inferencer {
                 return;
             }
             if (schema && schema->has_data_propagation_function()) {
-                onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
+                RecordingPropagationContext dctx(np, types, data, shapeData);
+                dctx.log = &reads;
                 schema->GetDataPropagationFunction()(dctx);
             }
             std::vector<std::string> missing;
+            MemoResult result;
+            bool keep = !key.empty();
             for (std::size_t i = 0; i < node.outputs.size(); ++i) {
                 const auto& name = node.outputs[i];
                 if (name.empty())
@@ -360,26 +629,29 @@ struct Inferencer {
                 if (inferred->value_case() == onnx::TypeProto::VALUE_NOT_SET) {
                     if (!graph.types.count(name))
                         missing.push_back(name);
+                    keep = false;
                     continue;
                 }
                 onnx::shape_inference::MaterializeSymbolicShape(inferred, symbols);
-                auto existing = typeStore.find(name);
-                if (existing != typeStore.end()) {
+                onnx::TypeProto*& slot = types[name];
+                if (slot) {
                     try {
-                        onnx::shape_inference::mergeShapesAndTypes(*inferred, &existing->second);
+                        onnx::shape_inference::mergeShapesAndTypes(*inferred, slot);
                     } catch (const std::exception&) {
-                        existing->second = *inferred;
+                        *slot = *inferred;
                     }
                 } else {
-                    typeStore[name] = *inferred;
+                    slot = google::protobuf::Arena::CreateMessage<onnx::TypeProto>(&arena);
+                    *slot = *inferred;
                 }
-                types[name] = &typeStore[name];
-                graph.types[name] = valueTypeFromProto(typeStore[name]);
+                graph.types[name] = valueTypeFromProto(*slot);
             }
             noteConstantData(np, node, data, ownedData);
             if (!missing.empty()) {
                 note = "Shape inference gave no type for output " + quote(missing.front()) + ".";
             }
+            if (keep)
+                remember(node, key, reads, ctx, types, data, shapeData);
         } catch (const std::exception& e) {
             std::string msg = e.what();
             while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
@@ -409,6 +681,14 @@ void inferShapes(Model& model)
     Inferencer inf(model);
     Graph& g = model.graph;
     inf.run(g, {});
+}
+
+InferenceStats inferShapesWith(Model& model, bool reuseResults)
+{
+    Inferencer inf(model);
+    inf.useMemo = reuseResults;
+    inf.run(model.graph, {});
+    return {inf.memoHits};
 }
 
 } // namespace netfold

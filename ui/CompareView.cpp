@@ -368,10 +368,10 @@ void CompareView::refresh()
     };
     show(m_left, left, resolvePath(left->graph, m_path), m_leftGraph);
     show(m_right, right, resolvePath(right->graph, m_path), m_rightGraph);
-    // The sides may show different versions of a graph shown anew: both take the groups the
-    // before side opened with.
+    // The sides may show different versions of a graph shown anew: both open with the groups
+    // of the before side's version.
     if (!related && m_leftGraph && m_rightGraph)
-        m_right->graphScene()->setCollapsedGroups(m_left->graphScene()->collapsedGroups());
+        m_right->graphScene()->decideGroupsOn(m_left->graphScene()->graph());
     m_crumbs->setPath(m_leftGraph ? left->graph : right->graph, m_path, m_rootName);
 
     auto nodes = [](const Graph* g) { return g ? nodeCountText(*g) : tr("no such body"); };

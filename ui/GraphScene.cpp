@@ -167,11 +167,14 @@ void GraphScene::show(std::shared_ptr<const Graph> graph, int64_t opset, bool re
         return;
     m_flatValid = false;
     if (!same && !related) {
-        // A graph shown anew opens with its default groups, decided here (not when a hidden view
-        // lays it out) so that the sides of the compare view decide on the same version.
-        buildFlatGraph();
-        m_collapsed = m_options.groups ? defaultCollapsed(*m_scopes) : std::set<std::string>();
-        m_everCollapsed = m_collapsed;
+        // A graph shown anew opens with its default groups, decided on this version (a hidden
+        // view may be given later versions before it lays out: the sides of the compare view
+        // still decide on the same one). Hidden scenes decide when they lay out.
+        m_decideOn = m_graph;
+        m_collapsed.clear();
+        m_everCollapsed.clear();
+        if (!viewsHidden())
+            decideGroups();
     }
     // Scenes whose views are all hidden (the compare view behind the main view) wait until one
     // is shown, or until someone waits for the layout.
@@ -199,6 +202,8 @@ void GraphScene::ensureLayout()
     m_pending = false;
     m_clock.start();
     m_itemNs = 0;
+    if (m_decideOn)
+        decideGroups();
     if (!m_flatValid)
         buildFlatGraph();
     // Without collapsed groups the flat graph is the one drawn (measure() sizes its boxes).
@@ -244,6 +249,39 @@ void GraphScene::buildFlatGraph()
     m_flatValid = true;
 }
 
+void GraphScene::decideGroups()
+{
+    std::shared_ptr<const Graph> on = std::move(m_decideOn);
+    m_decideOn.reset();
+    if (!m_options.groups || !on)
+        return;
+    if (on == m_graph) {
+        if (!m_flatValid)
+            buildFlatGraph();
+        m_collapsed = defaultCollapsed(*m_scopes);
+    } else {
+        LayoutGraphOptions lo;
+        lo.opset = m_opset;
+        const LayoutGraph flat = buildLayoutGraph(*on, lo);
+        m_collapsed = defaultCollapsed(buildScopeTree(flat));
+    }
+    m_everCollapsed = m_collapsed;
+}
+
+void GraphScene::decideGroupsOn(std::shared_ptr<const Graph> graph)
+{
+    m_decideOn = std::move(graph);
+    if (m_pending || !m_graph)
+        return; // decided when laid out
+    const std::set<std::string> shown = m_collapsed;
+    decideGroups();
+    if (m_collapsed == shown)
+        return;
+    std::set<std::string> decided = m_collapsed;
+    m_collapsed = shown;
+    setCollapsedGroups(decided);
+}
+
 void GraphScene::relayoutGroups()
 {
     if (!m_graph)
@@ -273,6 +311,7 @@ void GraphScene::relayoutGroups()
 
 void GraphScene::setCollapsedGroups(const std::set<std::string>& scopes)
 {
+    m_decideOn.reset(); // an explicit choice replaces the default still to be made
     if (scopes == m_collapsed)
         return;
     m_collapsed = scopes;

@@ -155,6 +155,9 @@ public:
     /// Draws exactly these scopes collapsed: lays the graph out again keeping the view, and emits
     /// collapsedGroupsChanged() when the set changed.
     void setCollapsedGroups(const std::set<std::string>& scopes);
+    /// Opens with the default groups of another version of the graph (the compare view's other
+    /// side), decided when this scene lays out (at once when it already has).
+    void decideGroupsOn(std::shared_ptr<const Graph> graph);
     void expandGroup(const std::string& path);
     void collapseGroup(const std::string& path);
     /// Collapses the outermost groups worth a box (whatever the graph's size) / opens every group.
@@ -220,6 +223,8 @@ private:
     void show(std::shared_ptr<const Graph> graph, int64_t opset, bool related);
     /// The drawable graph without groups and its scopes, for the current graph and options.
     void buildFlatGraph();
+    /// Sets the default collapsed groups, decided on m_decideOn (the graph shown anew).
+    void decideGroups();
     /// Lays the same graph out again for other collapsed groups.
     void relayoutGroups();
     void startLayout();
@@ -243,6 +248,8 @@ private:
     std::shared_ptr<const ScopeTree> m_scopes;
     bool m_flatValid = false;
     std::set<std::string> m_collapsed;
+    /// A graph shown anew whose default groups are still to be decided (hidden views).
+    std::shared_ptr<const Graph> m_decideOn;
     NodeId m_groupAnchor = kNoNode;
     QVector<int> m_groupNodes;
     /// Scopes collapsed at some time for this graph: open ones get a frame (GroupFrameItem).

@@ -237,6 +237,7 @@ LayoutGraph buildLayoutGraph(const Graph& graph, const LayoutGraphOptions& optio
     producerNode.reserve(graph.nodes.size() * 2 + graph.inputs.size());
     std::vector<const Node*> source;            // drawn node -> graph node (Op only)
     lg.nodes.reserve(graph.nodes.size() + graph.inputs.size() + graph.outputs.size());
+    lg.nodeOf.reserve(graph.nodes.size());
     source.reserve(lg.nodes.capacity());
     for (const ValueInfo& in : graph.inputs) {
         if (initializers.count(in.name))
@@ -332,6 +333,18 @@ LayoutGraph buildLayoutGraph(const Graph& graph, const LayoutGraphOptions& optio
     // Edges: one per (value, consumer), in the consumer's input order (so a node's first in-edge
     // is its data input).
     lg.edges.reserve(graph.nodes.size() * 3 / 2);
+    // One shape label per value (a value read by several nodes gives several edges).
+    // Keyed by the value's type entry (stable in the graph's table), not by a name that may live in
+    // a temporary (outer-scope reads).
+    std::unordered_map<const ValueType*, std::string> labels;
+    labels.reserve(graph.nodes.size() * 2);
+    auto labelOf = [&](const std::string& v) -> const std::string& {
+        const ValueType& t = typeOf(v);
+        auto it = labels.find(&t);
+        if (it == labels.end())
+            it = labels.emplace(&t, shapeLabel(t)).first;
+        return it->second;
+    };
     std::vector<const std::string*> reads;
     std::vector<std::string> outer;
     for (std::size_t i = 0; i < lg.nodes.size(); ++i) {
@@ -364,7 +377,7 @@ LayoutGraph buildLayoutGraph(const Graph& graph, const LayoutGraphOptions& optio
                 seen = lg.edges[e].value == *v;
             if (seen)
                 continue;
-            lg.edges.push_back({p->second, static_cast<int>(i), *v, shapeLabel(typeOf(*v))});
+            lg.edges.push_back({p->second, static_cast<int>(i), *v, labelOf(*v)});
         }
     }
     return lg;

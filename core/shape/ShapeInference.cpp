@@ -69,12 +69,47 @@ std::string onnxHazard(const Node& node)
     return {};
 }
 
+/// ONNX 1.12's MathOpDataPropagator (Add, Sub, Mul, Div) broadcasts a one-element shape value
+/// against an empty one by reading element 0 of the empty one: those nodes get no propagation.
+bool unsafeMathPropagation(const Node& node, const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                           const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
+{
+    if (!node.domain.empty() || node.inputs.size() < 2
+        || (node.opType != "Add" && node.opType != "Sub" && node.opType != "Mul" && node.opType != "Div"))
+        return false;
+    auto size = [&](const std::string& name) -> int64_t {
+        if (auto it = shapeData.find(name); it != shapeData.end())
+            return it->second.dim_size();
+        if (auto it = data.find(name); it != data.end() && it->second->dims_size() <= 1)
+            return it->second->dims_size() == 0 ? 1 : it->second->dims(0);
+        return -1;
+    };
+    const int64_t a = size(node.inputs[0]), b = size(node.inputs[1]);
+    return (a == 0 && b == 1) || (a == 1 && b == 0);
+}
+
+/// An ONNX exception's text on one line, ending in a full stop.
+std::string oneLine(std::string msg)
+{
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    for (auto& c : msg)
+        if (c == '\n')
+            c = ' ';
+    return msg + (msg.empty() || msg.back() == '.' ? "" : ".");
+}
+
 struct Inferencer {
     const Model& model;
     std::unordered_map<std::string, int> opsetImports;
     /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
     /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
     onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
+    /// Nodes whose schema check (ONNX's Verify or netfold's opset rule) failed. ONNX infers the
+    /// nodes of a body again itself, without that check: a body holding one is not handed over.
+    int rejectedNodes = 0;
+    /// How deep in bodies run() is (0: the graph inference was asked for).
+    int depth = 0;
 
     explicit Inferencer(const Model& m) : model(m)
     {
@@ -239,14 +274,17 @@ struct Inferencer {
             for (const auto& kv : types)
                 scope[kv.first] = valueTypeFromProto(*kv.second);
             bool unsafeBody = false;
+            const int rejectedBefore = rejectedNodes;
             for (auto& sg : node.subgraphs) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
+                ++depth;
                 run(*copy, scope);
+                --depth;
                 for (const auto& kv : copy->inferenceNotes)
                     unsafeBody = unsafeBody || kv.second.rfind(kUnsafe, 0) == 0;
                 sg.graph = std::move(copy);
             }
-            if (unsafeBody) {
+            if (unsafeBody || rejectedNodes != rejectedBefore) {
                 // ONNX would infer the body again itself, without these checks.
                 note = std::string(kUnsafe) + "a node of its body cannot be handed to ONNX inference; outputs not inferred.";
                 return;
@@ -281,13 +319,36 @@ struct Inferencer {
         }
         if (!schema && !localFunction && !ruleVersion)
             return;
+        if (depth > 0 && schema) {
+            // ONNX infers body nodes again without checking them: check each one here, whatever
+            // netfold itself needs from it.
+            onnx::NodeProto vp;
+            if (node.proto)
+                vp.CopyFrom(*node.proto);
+            vp.clear_input();
+            vp.clear_output();
+            for (const auto& i : node.inputs)
+                vp.add_input(i);
+            for (const auto& o : node.outputs)
+                vp.add_output(o);
+            vp.set_op_type(node.opType);
+            vp.set_domain(node.domain);
+            try {
+                schema->Verify(vp);
+            } catch (const std::exception& e) {
+                ++rejectedNodes;
+                note = "Shape inference failed: " + oneLine(e.what());
+                return;
+            }
+        }
         for (const auto& in : node.inputs) {
             if (!in.empty() && !types.count(in)) {
                 note = "Input " + quote(in) + " has no known type, so outputs were not inferred.";
                 return;
             }
         }
-        const bool complete = node.subgraphs.empty() && outputsComplete(graph, node);
+        // In a body, every node goes through the checked path below (see rejectedNodes).
+        const bool complete = depth == 0 && node.subgraphs.empty() && outputsComplete(graph, node);
         const bool propagates = (schema && schema->has_data_propagation_function()) || ruleVersion;
         if (complete && !propagates && node.opType != "Constant")
             return;
@@ -311,22 +372,28 @@ struct Inferencer {
             // Nothing to learn about the outputs; keep the values downstream inference reads.
             try {
                 if (propagates) {
+                    // ONNX's propagation functions read inputs the schema check guarantees.
+                    if (schema)
+                        schema->Verify(np);
                     onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
                     if (ruleVersion)
                         propagateWithOpsetRule(node.opType, ruleVersion, dctx);
-                    else
+                    else if (!unsafeMathPropagation(node, data, shapeData))
                         schema->GetDataPropagationFunction()(dctx);
                 }
             } catch (const std::exception&) {
                 // no symbolic data for this one
+                ++rejectedNodes;
             }
             noteConstantData(np, node, data, ownedData);
             return;
         }
 
+        bool verified = false;
         try {
             if (schema)
                 schema->Verify(np);
+            verified = !ruleVersion;
             onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, localFunctions,
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
@@ -347,7 +414,7 @@ struct Inferencer {
                 note = "Op " + quote(node.opType) + " has no shape inference in ONNX 1.12; outputs not inferred.";
                 return;
             }
-            if (schema && schema->has_data_propagation_function()) {
+            if (schema && schema->has_data_propagation_function() && !unsafeMathPropagation(node, data, shapeData)) {
                 onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
                 schema->GetDataPropagationFunction()(dctx);
             }
@@ -381,13 +448,9 @@ struct Inferencer {
                 note = "Shape inference gave no type for output " + quote(missing.front()) + ".";
             }
         } catch (const std::exception& e) {
-            std::string msg = e.what();
-            while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-                msg.pop_back();
-            for (auto& c : msg)
-                if (c == '\n')
-                    c = ' ';
-            note = "Shape inference failed: " + msg + (msg.empty() || msg.back() == '.' ? "" : ".");
+            if (!verified)
+                ++rejectedNodes;
+            note = "Shape inference failed: " + oneLine(e.what());
         }
     }
 };

@@ -35,6 +35,8 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
+/// The highest output rank inference builds from a length alone (ConstantOfShape).
+constexpr int64_t kMaxInferredRank = 1024;
 /// Prefix of the notes for nodes kept from ONNX inference because it would crash on them.
 constexpr const char* kUnsafe = "Not handed to ONNX inference: ";
 
@@ -300,6 +302,19 @@ struct Inferencer {
                 && (rank(x->second) != rank(w->second) || rank(x->second) < 3)) {
                 note = std::string(kUnsafe) + "its input and weights have ranks " + std::to_string(rank(x->second))
                        + " and " + std::to_string(rank(w->second)) + "; outputs not inferred.";
+                return;
+            }
+        }
+        if (node.domain.empty() && node.opType == "ConstantOfShape" && !node.inputs.empty()) {
+            // Both ONNX's function and netfold's rule give the output one dim per value of the
+            // shape input, unread: a declared length of 2^40 would exhaust memory.
+            auto s = types.find(node.inputs[0]);
+            if (s != types.end() && s->second->has_tensor_type() && s->second->tensor_type().has_shape()
+                && s->second->tensor_type().shape().dim_size() == 1
+                && s->second->tensor_type().shape().dim(0).dim_value() > kMaxInferredRank) {
+                note = std::string(kUnsafe) + "its shape input " + quote(node.inputs[0]) + " has "
+                       + std::to_string(s->second->tensor_type().shape().dim(0).dim_value())
+                       + " values, over the rank limit of " + std::to_string(kMaxInferredRank) + "; outputs not inferred.";
                 return;
             }
         }

@@ -6,6 +6,8 @@ NETFOLD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NETFOLD_BUILD_PACKAGES="cmake make g++ pkg-config qt6-base-dev qt6-svg-dev libonnx-dev libprotobuf-dev protobuf-compiler libgraphviz-dev"
 # What the install and package tests check with (validators, dpkg-shlibdeps, lintian).
 NETFOLD_TEST_PACKAGES="desktop-file-utils appstream shared-mime-info bash-completion man-db dpkg-dev lintian"
+# The fuzz share of ./test (tests/fuzz/run_fuzz.sh; NETFOLD_SKIP_FUZZ=1 skips it and these).
+NETFOLD_FUZZ_PACKAGES="clang-14 libfuzzer-14-dev libclang-rt-14-dev"
 
 netfold_install_packages() {
     local missing=()

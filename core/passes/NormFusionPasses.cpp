@@ -258,6 +258,24 @@ Affine affineAfter(const Graph& g, const GraphIndex& index, const PassContext& c
     return a;
 }
 
+/// "" when the ones affineInputs makes for an absent scale fit the size limit, else why not
+/// (normalized dims from the model's declared shapes can be anything up to 2^63).
+std::string onesScaleProblem(const Affine& a, const std::vector<int64_t>& normalized, int32_t dt, const PassContext& ctx)
+{
+    if (!a.scale.empty())
+        return {};
+    const std::size_t limit = ctx.options().sizeLimit;
+    const std::size_t elem = std::max<std::size_t>(dtypeSize(dt), 1);
+    std::size_t n = 1;
+    for (int64_t d : normalized) {
+        if (d < 0 || (d > 0 && n > limit / elem / static_cast<std::size_t>(d)))
+            return "the scale of ones it needs (normalized dims " + listText(normalized) + ") is over the size limit of "
+                   + std::to_string(limit) + " bytes";
+        n *= static_cast<std::size_t>(d);
+    }
+    return {};
+}
+
 /// The initializer names to pass for an Affine's scale (ones when absent) and bias.
 std::pair<std::string, std::string> affineInputs(Graph& g, const Affine& a, const std::string& base, int32_t dt,
                                                  const std::vector<int64_t>& normalized)
@@ -407,6 +425,10 @@ bool fuseLayerNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     }
     if (!internalOnly(g, index, nodes, affine.result)) {
         keep(ctx, mean, op, "an intermediate value is used outside the pattern");
+        return false;
+    }
+    if (const std::string problem = onesScaleProblem(affine, normalized, xt.elemType, ctx); !problem.empty()) {
+        keep(ctx, mean, op, problem);
         return false;
     }
     const std::string base = at(g, div).label();
@@ -744,6 +766,10 @@ bool fuseRmsNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     }
     if (!internalOnly(g, index, nodes, affine.result)) {
         keep(ctx, mean, op, "an intermediate value is used outside the pattern");
+        return false;
+    }
+    if (const std::string problem = onesScaleProblem(affine, *normDims, xt.elemType, ctx); !problem.empty()) {
+        keep(ctx, mean, op, problem);
         return false;
     }
     const auto inputs = affineInputs(g, affine, at(g, root).label(), xt.elemType, *normDims);

@@ -38,6 +38,8 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
+/// The highest output rank inference builds from a length alone (ConstantOfShape).
+constexpr int64_t kMaxInferredRank = 1024;
 /// Prefix of the notes for nodes kept from ONNX inference because it would crash on them.
 constexpr const char* kUnsafe = "Not handed to ONNX inference: ";
 
@@ -162,12 +164,47 @@ bool hasPlaceholder(const std::vector<std::string>& params, const std::vector<st
     return false;
 }
 
+/// ONNX 1.12's MathOpDataPropagator (Add, Sub, Mul, Div) broadcasts a one-element shape value
+/// against an empty one by reading element 0 of the empty one: those nodes get no propagation.
+bool unsafeMathPropagation(const Node& node, const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                           const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
+{
+    if (!node.domain.empty() || node.inputs.size() < 2
+        || (node.opType != "Add" && node.opType != "Sub" && node.opType != "Mul" && node.opType != "Div"))
+        return false;
+    auto size = [&](const std::string& name) -> int64_t {
+        if (auto it = shapeData.find(name); it != shapeData.end())
+            return it->second.dim_size();
+        if (auto it = data.find(name); it != data.end() && it->second->dims_size() <= 1)
+            return it->second->dims_size() == 0 ? 1 : it->second->dims(0);
+        return -1;
+    };
+    const int64_t a = size(node.inputs[0]), b = size(node.inputs[1]);
+    return (a == 0 && b == 1) || (a == 1 && b == 0);
+}
+
+/// An ONNX exception's text on one line, ending in a full stop.
+std::string oneLine(std::string msg)
+{
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    for (auto& c : msg)
+        if (c == '\n')
+            c = ' ';
+    return msg + (msg.empty() || msg.back() == '.' ? "" : ".");
+}
+
 struct Inferencer {
     const Model& model;
     std::unordered_map<std::string, int> opsetImports;
     /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
     /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
     onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
+    /// Nodes whose schema check (ONNX's Verify or netfold's opset rule) failed. ONNX infers the
+    /// nodes of a body again itself, without that check: a body holding one is not handed over.
+    int rejectedNodes = 0;
+    /// How deep in bodies run() is (0: the graph inference was asked for).
+    int depth = 0;
 
     /// Inferred and declared types live here; freed at once when the Inferencer goes.
     google::protobuf::Arena arena;
@@ -484,14 +521,17 @@ struct Inferencer {
             for (const auto& kv : types)
                 scope[kv.first] = valueTypeFromProto(*kv.second);
             bool unsafeBody = false;
+            const int rejectedBefore = rejectedNodes;
             for (auto& sg : node.subgraphs) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
+                ++depth;
                 run(*copy, scope);
+                --depth;
                 for (const auto& kv : copy->inferenceNotes)
                     unsafeBody = unsafeBody || kv.second.rfind(kUnsafe, 0) == 0;
                 sg.graph = std::move(copy);
             }
-            if (unsafeBody) {
+            if (unsafeBody || rejectedNodes != rejectedBefore) {
                 // ONNX would infer the body again itself, without these checks.
                 note = std::string(kUnsafe) + "a node of its body cannot be handed to ONNX inference; outputs not inferred.";
                 return;
@@ -507,6 +547,19 @@ struct Inferencer {
                 && (rank(x->second) != rank(w->second) || rank(x->second) < 3)) {
                 note = std::string(kUnsafe) + "its input and weights have ranks " + std::to_string(rank(x->second))
                        + " and " + std::to_string(rank(w->second)) + "; outputs not inferred.";
+                return;
+            }
+        }
+        if (node.domain.empty() && node.opType == "ConstantOfShape" && !node.inputs.empty()) {
+            // Both ONNX's function and netfold's rule give the output one dim per value of the
+            // shape input, unread: a declared length of 2^40 would exhaust memory.
+            auto s = types.find(node.inputs[0]);
+            if (s != types.end() && s->second->has_tensor_type() && s->second->tensor_type().has_shape()
+                && s->second->tensor_type().shape().dim_size() == 1
+                && s->second->tensor_type().shape().dim(0).dim_value() > kMaxInferredRank) {
+                note = std::string(kUnsafe) + "its shape input " + quote(node.inputs[0]) + " has "
+                       + std::to_string(s->second->tensor_type().shape().dim(0).dim_value())
+                       + " values, over the rank limit of " + std::to_string(kMaxInferredRank) + "; outputs not inferred.";
                 return;
             }
         }
@@ -526,6 +579,28 @@ struct Inferencer {
         }
         if (!schema && !localFunction && !ruleVersion)
             return;
+        if (depth > 0 && schema) {
+            // ONNX infers body nodes again without checking them: check each one here, whatever
+            // netfold itself needs from it.
+            onnx::NodeProto vp;
+            if (node.proto)
+                vp.CopyFrom(*node.proto);
+            vp.clear_input();
+            vp.clear_output();
+            for (const auto& i : node.inputs)
+                vp.add_input(i);
+            for (const auto& o : node.outputs)
+                vp.add_output(o);
+            vp.set_op_type(node.opType);
+            vp.set_domain(node.domain);
+            try {
+                schema->Verify(vp);
+            } catch (const std::exception& e) {
+                ++rejectedNodes;
+                note = "Shape inference failed: " + oneLine(e.what());
+                return;
+            }
+        }
         for (const auto& in : node.inputs) {
             if (!in.empty() && !types.count(in)) {
                 note = "Input " + quote(in) + " has no known type, so outputs were not inferred.";
@@ -533,15 +608,20 @@ struct Inferencer {
             }
         }
         bool anyTyped = false;
-        const bool complete = outputsComplete(graph, node, anyTyped) && node.subgraphs.empty();
+        const bool allTyped = outputsComplete(graph, node, anyTyped);
+        // In a body, every node goes through the checked path below (see rejectedNodes).
+        const bool complete = depth == 0 && node.subgraphs.empty() && allTyped;
         const bool propagates = (schema && schema->has_data_propagation_function()) || ruleVersion;
         if (complete && !propagates && node.opType != "Constant")
             return;
 
         // A node like one inferred before (same op, attributes, input types and read values)
         // gets that node's result. (Never one whose outputs have types already: see memoKey.)
-        const std::string key = useMemo && !anyTyped ? memoKey(node, schema, ruleVersion, types, data, shapeData)
-                                                     : std::string();
+        // Nodes whose propagation is skipped (see unsafeMathPropagation) are not remembered either.
+        const bool unsafeProp = unsafeMathPropagation(node, data, shapeData);
+        const std::string key = useMemo && !anyTyped && !unsafeProp
+                                    ? memoKey(node, schema, ruleVersion, types, data, shapeData)
+                                    : std::string();
         if (!key.empty()) {
             auto it = memo.find(key);
             std::string valueKey;
@@ -574,22 +654,28 @@ struct Inferencer {
             // Nothing to learn about the outputs; keep the values downstream inference reads.
             try {
                 if (propagates) {
+                    // ONNX's propagation functions read inputs the schema check guarantees.
+                    if (schema)
+                        schema->Verify(np);
                     onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
                     if (ruleVersion)
                         propagateWithOpsetRule(node.opType, ruleVersion, dctx);
-                    else
+                    else if (!unsafeMathPropagation(node, data, shapeData))
                         schema->GetDataPropagationFunction()(dctx);
                 }
             } catch (const std::exception&) {
                 // no symbolic data for this one
+                ++rejectedNodes;
             }
             noteConstantData(np, node, data, ownedData);
             return;
         }
 
+        bool verified = false;
         try {
             if (schema)
                 schema->Verify(np);
+            verified = !ruleVersion;
             onnx::shape_inference::GraphInferenceContext graphCtx(types, opsetImports, &symbols, localFunctions,
                                                                   onnx::OpSchemaRegistry::Instance(), &shapeData,
                                                                   static_cast<int>(model.irVersion));
@@ -613,7 +699,7 @@ struct Inferencer {
                 note = "Op " + quote(node.opType) + " has no shape inference in ONNX 1.12; outputs not inferred.";
                 return;
             }
-            if (schema && schema->has_data_propagation_function()) {
+            if (schema && schema->has_data_propagation_function() && !unsafeProp) {
                 RecordingPropagationContext dctx(np, types, data, shapeData);
                 dctx.log = &reads;
                 schema->GetDataPropagationFunction()(dctx);
@@ -653,13 +739,9 @@ struct Inferencer {
             if (keep)
                 remember(node, key, reads, ctx, types, data, shapeData);
         } catch (const std::exception& e) {
-            std::string msg = e.what();
-            while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-                msg.pop_back();
-            for (auto& c : msg)
-                if (c == '\n')
-                    c = ' ';
-            note = "Shape inference failed: " + msg + (msg.empty() || msg.back() == '.' ? "" : ".");
+            if (!verified)
+                ++rejectedNodes;
+            note = "Shape inference failed: " + oneLine(e.what());
         }
     }
 };

@@ -110,6 +110,7 @@ Outputs gemm(KernelContext& ctx)
         BroadcastIterator it({M, N}, {c ? c->dims() : std::vector<int64_t>{}});
         const bool isSigned = !isUnsignedType(a.dtype());
         const auto number = [isSigned](T v) {
+            (void)isSigned; // read only for integer T
             if constexpr (std::is_integral_v<T>)
                 return isSigned ? double(static_cast<int64_t>(v)) : double(v);
             else

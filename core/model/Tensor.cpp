@@ -62,7 +62,8 @@ std::size_t checkedByteSize(int64_t numel, int32_t dt, const std::string& what)
 std::size_t storedByteSize(int64_t numel, int32_t dt, const std::string& what)
 {
     const std::size_t inMemory = checkedByteSize(numel, dt, what);
-    return isPackedType(dt) ? static_cast<std::size_t>((numel + 1) / 2) : inMemory;
+    // Two 4-bit elements a byte, rounded up (numel may be INT64_MAX: no numel + 1).
+    return isPackedType(dt) ? static_cast<std::size_t>(numel / 2 + numel % 2) : inMemory;
 }
 
 namespace {

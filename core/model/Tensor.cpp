@@ -78,6 +78,10 @@ int64_t parseExternalNumber(const std::string& text, const std::string& key, con
             ok = false;
             break;
         }
+        if (v > (std::numeric_limits<int64_t>::max() - (c - '0')) / 10) {
+            ok = false; // over INT64_MAX
+            break;
+        }
         v = v * 10 + (c - '0');
     }
     if (!ok || v < 0)

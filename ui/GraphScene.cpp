@@ -435,6 +435,23 @@ std::array<int, 7> GraphScene::groupBadges(int layoutIndex) const
     return counts;
 }
 
+QVector<GraphScene::Badge> GraphScene::groupBadgeTexts(int layoutIndex, bool withMoved) const
+{
+    QVector<Badge> out;
+    const std::array<int, 7> counts = groupBadges(layoutIndex);
+    for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
+                             HighlightState::Added, HighlightState::Changed, HighlightState::Moved}) {
+        const int n = counts[std::size_t(h)];
+        if (!n || (h == HighlightState::Moved && !withMoved))
+            continue;
+        const QChar sign = h == HighlightState::Added                                      ? QChar(u'+')
+                           : h == HighlightState::Changed || h == HighlightState::Moved ? QChar(u'~')
+                                                                                        : QChar(0x2212);
+        out.push_back({h, QStringLiteral("%1%2 %3").arg(sign).arg(n).arg(GraphStyle::stateName(h))});
+    }
+    return out;
+}
+
 void GraphScene::setOptions(const Options& options)
 {
     const bool relayout = options.direction != m_options.direction || options.attributes != m_options.attributes ||

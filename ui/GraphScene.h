@@ -177,6 +177,13 @@ public:
     std::vector<std::string> groupsAround(NodeId id) const;
     /// Counts of a collapsed group's members per highlight (what the step did inside it).
     std::array<int, 7> groupBadges(int layoutIndex) const;
+    struct Badge {
+        HighlightState state;
+        QString text; ///< "\u221212 folded", "+1 added", "~3 changed"
+    };
+    /// A collapsed group's badges in drawing order (folded, removed, fused, added, changed, then
+    /// moved when withMoved), one per state that has members.
+    QVector<Badge> groupBadgeTexts(int layoutIndex, bool withMoved) const;
 
     /// Tells the scene the zoom of its view: far out, chunks draw a cheap overview instead of
     /// their items.

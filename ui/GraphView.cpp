@@ -530,15 +530,8 @@ void GraphView::paintGroupTitles()
         };
         // Title, then what the step did, then the size: the diff is what a narrow view must show.
         QVector<Part> parts{{v.title, st.rowLabel}};
-        const std::array<int, 7> badges = m_scene->groupBadges(index);
-        for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
-                                 HighlightState::Added, HighlightState::Changed})
-            if (const int n = badges[std::size_t(h)])
-                parts.push_back({QStringLiteral("%1%2 %3")
-                                     .arg(h == HighlightState::Added ? QChar(u'+') : h == HighlightState::Changed ? QChar(u'~') : QChar(0x2212))
-                                     .arg(n)
-                                     .arg(GraphStyle::stateName(h)),
-                                 st.stateColor(h)});
+        for (const GraphScene::Badge& b : m_scene->groupBadgeTexts(index, false))
+            parts.push_back({b.text, st.stateColor(b.state)});
         if (!v.rows.isEmpty())
             parts.push_back({v.rows[0].text, st.rowText});
         qreal x = onScreen.right() + 6;

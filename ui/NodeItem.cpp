@@ -248,28 +248,20 @@ HighlightState NodeItem::groupState() const
     return best;
 }
 
-HighlightState NodeItem::paintBadges(QPainter* painter, qreal top)
+void NodeItem::paintBadges(QPainter* painter, qreal top)
 {
     const GraphStyle& st = m_scene->style();
-    const std::array<int, 7> counts = m_scene->groupBadges(m_index);
     painter->setFont(st.rowFont);
     const QFontMetricsF fm(st.rowFont);
     qreal x = st.paddingX;
     const qreal baseline = top + m_scene->rowBaseline();
-    for (HighlightState h : {HighlightState::Folded, HighlightState::Removed, HighlightState::Fused,
-                             HighlightState::Added, HighlightState::Changed, HighlightState::Moved}) {
-        const int n = counts[std::size_t(h)];
-        if (!n)
-            continue;
-        const QChar sign = h == HighlightState::Added ? u'+' : h == HighlightState::Changed || h == HighlightState::Moved ? u'~' : QChar(0x2212);
-        const QString badge = QStringLiteral("%1%2 %3").arg(sign).arg(n).arg(GraphStyle::stateName(h));
-        painter->setPen(st.stateColor(h));
-        painter->drawText(QPointF(x, baseline), badge);
-        x += fm.horizontalAdvance(badge) + 6;
+    for (const GraphScene::Badge& b : m_scene->groupBadgeTexts(m_index, true)) {
+        painter->setPen(st.stateColor(b.state));
+        painter->drawText(QPointF(x, baseline), b.text);
+        x += fm.horizontalAdvance(b.text) + 6;
         if (x > m_box.width())
             break;
     }
-    return groupState();
 }
 
 namespace {

@@ -66,8 +66,8 @@ private:
     };
     const Text& text();
     /// A collapsed group's badges ("−12 folded  +1 added") in the highlight colours, on its
-    /// second row; returns the state most of its changed members are in (None when unchanged).
-    HighlightState paintBadges(QPainter* painter, qreal top);
+    /// second row.
+    void paintBadges(QPainter* painter, qreal top);
     /// The state most of a collapsed group's changed members are in.
     HighlightState groupState() const;
 

@@ -75,6 +75,30 @@ std::string onnxHazard(const Node& node)
 }
 
 /// Which inputs' values (constant data or propagated shape data) an inference function read.
+// The node as ONNX's checks and inference functions see it: its attributes, netfold's inputs
+// and outputs (passes rewire them without touching the proto) and, when asked, its bodies as
+// they are now.
+onnx::NodeProto nodeProtoOf(const Node& node, bool withBodies)
+{
+    onnx::NodeProto np;
+    if (node.proto)
+        np.CopyFrom(*node.proto);
+    np.clear_input();
+    np.clear_output();
+    for (const auto& i : node.inputs)
+        np.add_input(i);
+    for (const auto& o : node.outputs)
+        np.add_output(o);
+    np.set_op_type(node.opType);
+    np.set_domain(node.domain);
+    if (withBodies)
+        for (const auto& sg : node.subgraphs)
+            for (auto& a : *np.mutable_attribute())
+                if (a.name() == sg.attribute)
+                    graphToProto(*sg.graph, *a.mutable_g());
+    return np;
+}
+
 struct ReadLog {
     std::vector<int> inputs;
     void note(std::size_t i) { inputs.push_back(static_cast<int>(i)); }
@@ -582,19 +606,8 @@ struct Inferencer {
         if (depth > 0 && schema) {
             // ONNX infers body nodes again without checking them: check each one here, whatever
             // netfold itself needs from it.
-            onnx::NodeProto vp;
-            if (node.proto)
-                vp.CopyFrom(*node.proto);
-            vp.clear_input();
-            vp.clear_output();
-            for (const auto& i : node.inputs)
-                vp.add_input(i);
-            for (const auto& o : node.outputs)
-                vp.add_output(o);
-            vp.set_op_type(node.opType);
-            vp.set_domain(node.domain);
             try {
-                schema->Verify(vp);
+                schema->Verify(nodeProtoOf(node, false));
             } catch (const std::exception& e) {
                 ++rejectedNodes;
                 note = "Shape inference failed: " + oneLine(e.what());
@@ -635,21 +648,7 @@ struct Inferencer {
             }
         }
 
-        onnx::NodeProto np;
-        if (node.proto)
-            np.CopyFrom(*node.proto);
-        np.clear_input();
-        np.clear_output();
-        for (const auto& i : node.inputs)
-            np.add_input(i);
-        for (const auto& o : node.outputs)
-            np.add_output(o);
-        np.set_op_type(node.opType);
-        np.set_domain(node.domain);
-        for (const auto& sg : node.subgraphs)
-            for (auto& a : *np.mutable_attribute())
-                if (a.name() == sg.attribute)
-                    graphToProto(*sg.graph, *a.mutable_g());
+        onnx::NodeProto np = nodeProtoOf(node, true);
         if (complete) {
             // Nothing to learn about the outputs; keep the values downstream inference reads.
             try {

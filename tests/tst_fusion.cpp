@@ -60,11 +60,11 @@ QString keptText(const ChangeRecord& r)
 enum class LnVariant { Exact, EpsAfterSqrt, AxesNotLast, DifferentAxes, NotSquared, Float16, ScaleBroadcast, NoAffine };
 
 /// x[2,3,8] -> decomposed LayerNorm over the last axis (epsilon 1e-5) -> * gamma + beta -> Relu.
-ModelBuilder layerNorm(int64_t opset, LnVariant v = LnVariant::Exact)
+ModelBuilder layerNorm(int64_t opset, LnVariant v = LnVariant::Exact, int64_t last = 8)
 {
     ModelBuilder b(opset);
     const int32_t dt = v == LnVariant::Float16 ? dtype::Float16 : dtype::Float;
-    b.input("x", dt, {2, 3, 8}).output("y", dt);
+    b.input("x", dt, {2, 3, last}).output("y", dt);
     auto constant = [&](const std::string& name, std::vector<int64_t> dims, std::vector<double> values) {
         b.initializer(name, *Tensor::fromDoubles(dt, std::move(dims), values));
     };
@@ -169,10 +169,10 @@ ModelBuilder gelu(int64_t opset, GeluForm f)
 }
 
 /// x[2,3,8] -> x * Reciprocal(Sqrt(ReduceMean(x * x, axes) + 1e-6)) * w -> Relu (axes input: opset 18+).
-ModelBuilder rmsNormModel(int64_t opset, std::vector<int64_t> axes)
+ModelBuilder rmsNormModel(int64_t opset, std::vector<int64_t> axes, bool withScale = true, int64_t last = 8)
 {
     ModelBuilder b(opset);
-    b.input("x", dtype::Float, {2, 3, 8}).output("y", dtype::Float);
+    b.input("x", dtype::Float, {2, 3, last}).output("y", dtype::Float);
     b.floats("eps", {}, {1e-6f}).floats("w", {8}, {0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f, 1.1f, 1.2f});
     b.ints("axes", {static_cast<int64_t>(axes.size())}, axes);
     b.node("Mul", {"x", "x"}, {"sq"});
@@ -181,6 +181,10 @@ ModelBuilder rmsNormModel(int64_t opset, std::vector<int64_t> axes)
     b.node("Sqrt", {"mse"}, {"rms"});
     b.node("Reciprocal", {"rms"}, {"inv"});
     b.node("Mul", {"x", "inv"}, {"n"});
+    if (!withScale) {
+        b.node("Relu", {"n"}, {"y"});
+        return b;
+    }
     b.node("Mul", {"w", "n"}, {"s"});
     b.node("Relu", {"s"}, {"y"});
     return b;
@@ -283,6 +287,8 @@ private slots:
     void geluForms();
     void rmsNorm_data();
     void rmsNorm();
+    void onesScaleWithinSizeLimit_data();
+    void onesScaleWithinSizeLimit();
     void groupNorm_data();
     void groupNorm();
     void attention_data();
@@ -460,6 +466,57 @@ void TestFusion::rmsNorm()
     QCOMPARE(r.changes.stats.at(stat::kNodesFused.key), int64_t(7));
     QVERIFY(pass->run(r.model).changes.empty());
     expectSameInOrt(m_dir.path(), b, r.model, QString("rms_%1").arg(axes.size()));
+}
+
+void TestFusion::onesScaleWithinSizeLimit_data()
+{
+    // A norm without a scale is fused with a scale of ones over the normalized dims (float: 4 bytes
+    // each). That tensor is made by the pass, so it obeys the size limit like any folded value;
+    // the dims come from the model's declared shapes and can be anything up to 2^63.
+    QTest::addColumn<bool>("rms");
+    QTest::addColumn<qlonglong>("last"); // the normalized dim
+    QTest::addColumn<qlonglong>("limit"); // 0: the default
+    QTest::addColumn<bool>("fused");
+    QTest::newRow("LayerNorm, 32 bytes of ones, limit 32") << false << 8LL << 32LL << true;
+    QTest::newRow("LayerNorm, 32 bytes of ones, limit 31") << false << 8LL << 31LL << false;
+    QTest::newRow("LayerNorm, 2^40 dim, default limit") << false << (1LL << 40) << 0LL << false;
+    QTest::newRow("LayerNorm, 2^62 dim, default limit") << false << (1LL << 62) << 0LL << false;
+    QTest::newRow("RMSNorm, 32 bytes of ones, limit 32") << true << 8LL << 32LL << true;
+    QTest::newRow("RMSNorm, 32 bytes of ones, limit 31") << true << 8LL << 31LL << false;
+    QTest::newRow("RMSNorm, 2^62 dim, default limit") << true << (1LL << 62) << 0LL << false;
+}
+
+void TestFusion::onesScaleWithinSizeLimit()
+{
+    QFETCH(bool, rms);
+    QFETCH(qlonglong, last);
+    QFETCH(qlonglong, limit);
+    QFETCH(bool, fused);
+    const ModelBuilder b = rms ? rmsNormModel(23, {-1}, false, last) : layerNorm(18, LnVariant::NoAffine, last);
+    const Model model = b.build();
+    const std::string op = rms ? "RMSNormalization" : "LayerNormalization";
+    const auto pass = passByName(rms ? "fuse_rms_normalization" : "fuse_layer_normalization");
+    QVERIFY(pass);
+    PassOptions options;
+    if (limit)
+        options.sizeLimit = static_cast<std::size_t>(limit);
+    const PassResult r = pass->run(model, options);
+    QCOMPARE(count(r.model, op), fused ? 1 : 0);
+    if (fused) {
+        const Node& norm = r.model.graph.nodes.front();
+        QCOMPARE(norm.opType, op);
+        const Initializer* ones = r.model.graph.findInitializer(norm.inputs.at(1));
+        QVERIFY(ones);
+        QCOMPARE(ones->tensor->toDouble(), std::vector<double>(static_cast<std::size_t>(last), 1.0));
+        return;
+    }
+    QVERIFY(r.changes.empty());
+    QCOMPARE(r.model.graph.nodes.size(), model.graph.nodes.size());
+    const QString kept = keptText(r.changes);
+    const QString bytes = QString::number(limit ? limit : qlonglong(kDefaultSizeLimit));
+    QVERIFY2(kept.contains(QString("Not fused into %1").arg(QString::fromStdString(op)))
+                 && kept.contains("scale of ones") && kept.contains("over the size limit of " + bytes + " bytes"),
+             qPrintable(kept));
 }
 
 void TestFusion::groupNorm_data()

@@ -8,6 +8,7 @@
 #include "shape/Open.h"
 #include "model/ModelSummary.h"
 #include "shape/ShapeInference.h"
+#include "passes/Passes.h"
 
 #include <QtTest>
 
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace netfold;
@@ -69,6 +71,7 @@ private slots:
     void subgraphsAreNested();
     void pathsLeadIntoBodies();
     void float16Conversions();
+    void floatsReadAsIntegersAreDefined();
 };
 
 void TestModel::loadsFixture_data()
@@ -439,6 +442,34 @@ void TestModel::float16Conversions()
     QVERIFY(std::isnan(halfToFloat(floatToHalf(NAN))));
     QCOMPARE(bfloat16ToFloat(floatToBfloat16(1.5f)), 1.5f);
     QCOMPARE(bfloat16ToFloat(floatToBfloat16(-0.15625f)), -0.15625f);
+}
+
+// Passes read shapes, axes and indices with toInt64(); a hostile model can hand them floats
+// (fuzz find: a float Reshape shape holding NaN was an undefined conversion under UBSan).
+void TestModel::floatsReadAsIntegersAreDefined()
+{
+    const double inf = std::numeric_limits<double>::infinity();
+    for (int32_t dt : {dtype::Float, dtype::Double, dtype::Float16}) {
+        const auto t = Tensor::fromDoubles(dt, {7}, {2.9, -2.9, std::nan(""), inf, -inf, 1e30, -1e30});
+        // (float16 stores 2.9 as 2.900390625 and 1e30 as inf: the same integers)
+        QCOMPARE(t->toInt64(), (std::vector<int64_t>{2, -2, 0, INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN}));
+    }
+    // eliminate_nop_reshape leaves a Reshape whose shape is not int64 (an invalid model) alone.
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {2, 3}).output("y", dtype::Float);
+    b.floats("shape", {2}, {2.0f, 3.0f}); // read as [2,3] it would be a no-op
+    b.node("Reshape", {"x", "shape"}, {"r"});
+    b.node("Relu", {"r"}, {"y"});
+    const Model model = b.build();
+    int ran = 0;
+    for (auto& p : passes::optimizerPasses())
+        if (p->info().name == "eliminate_nop_reshape") {
+            const PassResult r = p->run(model);
+            QVERIFY(r.changes.empty());
+            QCOMPARE(r.model.graph.nodes.size(), std::size_t(2));
+            ++ran;
+        }
+    QCOMPARE(ran, 1);
 }
 
 QTEST_GUILESS_MAIN(TestModel)

@@ -413,6 +413,20 @@ double Tensor::at(int64_t i) const
     }
 }
 
+namespace {
+/// v converted to integer type I, clamped to its range (NaN -> 0): no undefined conversion.
+template <class I> I saturated(double v)
+{
+    if (!(v == v))
+        return 0;
+    if (v <= static_cast<double>(std::numeric_limits<I>::min()))
+        return std::numeric_limits<I>::min();
+    if (v >= static_cast<double>(std::numeric_limits<I>::max()))
+        return std::numeric_limits<I>::max();
+    return static_cast<I>(v);
+}
+} // namespace
+
 int64_t Tensor::intAt(int64_t i) const
 {
     const uint8_t* p = bytes().data() + static_cast<std::size_t>(i) * dtypeSize(m_dtype);
@@ -429,7 +443,7 @@ int64_t Tensor::intAt(int64_t i) const
     case dtype::UInt16: return load(uint16_t{});
     case dtype::Int8: case dtype::Int4: return load(int8_t{});
     case dtype::UInt8: case dtype::Bool: case dtype::UInt4: return load(uint8_t{});
-    default: return static_cast<int64_t>(at(i));
+    default: return saturated<int64_t>(at(i)); // a float: NaN, inf and 1e30 are no undefined conversion
     }
 }
 
@@ -671,20 +685,6 @@ std::shared_ptr<const Tensor> Tensor::int64Vector(const std::vector<int64_t>& va
 }
 
 std::shared_ptr<const Tensor> Tensor::scalar(int32_t dt, double value) { return fromDoubles(dt, {}, {value}); }
-
-namespace {
-/// v converted to integer type I, clamped to its range (NaN -> 0): no undefined conversion.
-template <class I> I saturated(double v)
-{
-    if (!(v == v))
-        return 0;
-    if (v <= static_cast<double>(std::numeric_limits<I>::min()))
-        return std::numeric_limits<I>::min();
-    if (v >= static_cast<double>(std::numeric_limits<I>::max()))
-        return std::numeric_limits<I>::max();
-    return static_cast<I>(v);
-}
-} // namespace
 
 std::shared_ptr<const Tensor> Tensor::fromDoubles(int32_t dt, std::vector<int64_t> dims, const std::vector<double>& values)
 {

@@ -99,7 +99,7 @@ public:
 
     /// Element i converted to double (numeric dtypes).
     double at(int64_t i) const;
-    /// Element i converted to int64 (numeric dtypes; floats truncated).
+    /// Element i converted to int64 (numeric dtypes; floats truncated and clamped, NaN -> 0).
     int64_t intAt(int64_t i) const;
     /// All elements as int64 (for shapes, axes, indices).
     std::vector<int64_t> toInt64() const;

@@ -204,6 +204,8 @@ std::unique_ptr<Pass> eliminateNopReshape()
                        if (!in.hasShape)
                            return std::nullopt;
                        if (auto shape = edit::constantValue(g, index, n.input(1))) {
+                           if (shape->dtype() != dtype::Int64)
+                               return std::nullopt; // not a valid Reshape: left for the checker to name
                            const auto target = shape->toInt64();
                            if (target.size() != in.dims.size())
                                return std::nullopt;

@@ -1,25 +1,17 @@
 // Reference kernels against ONNX Runtime: one-node models of every kernel (random inputs from fixed
 // seeds, several dtypes and attribute variants) and whole models from tests/data, run by netfold
 // (evaluateNode / evaluateGraph) and by ONNX Runtime (tests/ort/eval_many.js, one node process).
+// Case inputs and attributes: see tst_eval_ort_support.h.
 #include "ModelBuilder.h"
 #include "TestSupport.h"
-#include "tst_eval_support.h"
+#include "tst_eval_ort_support.h"
 
-#include "eval/Evaluator.h"
 #include "model/DataType.h"
-#include "util/Error.h"
-#include "model/ModelIO.h"
-#include "shape/Open.h"
 
-#include <QElapsedTimer>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QDir>
+#include <QFileInfo>
 #include <QSet>
-#include <QTemporaryDir>
 #include <QtTest>
-
-#include <random>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -27,133 +19,7 @@ using namespace netfold::evaltest;
 
 namespace {
 
-/// One comparison: a one-node model (op, attrs, inputs) or a model file with random feeds.
-/// Input specs: "float[2,3]" random (optionally "~pos", "~nz", "~unit", "~int", "~big", "~ge1"),
-/// a literal "int64[2]{0,-1}" (stored as an initializer), or "" (omitted).
-struct OrtCase {
-    QString name;
-    QString op;
-    int opset = 13;
-    QStringList attrs;
-    QStringList inputs;
-    int outputs = 1;
-    bool bothFail = false;
-    QString modelFile;
-};
-
-struct CaseRun {
-    OrtCase spec;
-    std::vector<TensorPtr> netfold;
-    std::vector<QString> outputNames;
-    QString netfoldError;
-};
-
-/// Random tensor for a spec like "float[2,3]~pos".
-TensorPtr randomTensor(const QString& spec, std::mt19937& rng)
-{
-    const int tilde = spec.indexOf('~');
-    const QString modifier = tilde < 0 ? QString() : spec.mid(tilde + 1);
-    const TensorPtr shape = parseTensor((tilde < 0 ? spec : spec.left(tilde)) + "{}");
-    const int32_t dt = shape->dtype();
-    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
-    auto integer = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    QStringList tokens;
-    for (int64_t i = 0; i < shape->numel(); ++i) {
-        double v;
-        if (dt == dtype::Bool) {
-            v = integer(0, 1);
-        } else if (isFloatType(dt)) {
-            v = modifier == "pos"  ? uniform(0.1, 3)
-                : modifier == "unit" ? uniform(-0.95, 0.95)
-                : modifier == "int"  ? integer(-3, 3)
-                : modifier == "big"  ? uniform(-100, 100)
-                : modifier == "ge1"  ? uniform(1, 4)
-                                     : uniform(-2, 2);
-        } else if (isUnsignedType(dt)) {
-            v = modifier == "pos" || modifier == "nz" ? integer(1, 10) : integer(0, 10);
-        } else {
-            v = modifier == "pos" ? integer(1, 5) : integer(-5, 5);
-            while (modifier == "nz" && v == 0)
-                v = integer(-5, 5);
-        }
-        tokens << QString::number(v, 'g', 17);
-    }
-    return makeTensor(dt, shape->dims(), tokens);
-}
-
-QJsonObject tensorJson(const Tensor& t)
-{
-    QJsonArray dims, data;
-    for (int64_t d : t.dims())
-        dims.append(qint64(d));
-    for (int64_t i = 0; i < t.numel(); ++i) {
-        if (t.dtype() == dtype::Bool)
-            data.append(t.intAt(i) != 0);
-        else if (isFloatType(t.dtype()))
-            data.append(t.at(i));
-        else
-            data.append(qint64(t.intAt(i)));
-    }
-    return {{"dtype", QString::fromStdString(dtypeName(t.dtype()))}, {"dims", dims}, {"data", data}};
-}
-
-TensorPtr tensorFromJson(const QJsonObject& o)
-{
-    const int32_t dt = dtypeFromName(o["dtype"].toString().toStdString());
-    std::vector<int64_t> dims;
-    for (const auto& d : o["dims"].toArray())
-        dims.push_back(d.toInteger());
-    QStringList tokens;
-    for (const auto& v : o["data"].toArray()) {
-        if (v.isBool())
-            tokens << (v.toBool() ? "1" : "0");
-        else if (v.isString())
-            tokens << v.toString().replace("Infinity", "inf").replace("NaN", "nan");
-        else if (isFloatType(dt))
-            tokens << QString::number(v.toDouble(), 'g', 17);
-        else
-            tokens << QString::number(v.toInteger());
-    }
-    return makeTensor(dt, dims, tokens);
-}
-
 // ---- the cases -----------------------------------------------------------------------------------
-
-class CaseList {
-public:
-    void add(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
-             int outputs = 1)
-    {
-        if (m_names.contains(name))
-            throw std::logic_error("duplicate case name " + name.toStdString());
-        m_names.insert(name);
-        OrtCase c;
-        c.name = name;
-        c.op = op;
-        c.opset = opset;
-        c.attrs = attrs;
-        c.inputs = inputs;
-        c.outputs = outputs;
-        m_cases.push_back(c);
-    }
-    void failing(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs)
-    {
-        add(name, op, opset, attrs, inputs);
-        m_cases.back().bothFail = true;
-    }
-    void model(const QString& file)
-    {
-        OrtCase c;
-        c.name = "model " + QFileInfo(file).fileName();
-        c.modelFile = file;
-        m_cases.push_back(c);
-    }
-    std::vector<OrtCase> take() { return std::move(m_cases); }
-
-private:
-    std::vector<OrtCase> m_cases;
-    QSet<QString> m_names;
-};
 
 void elementwiseCases(CaseList& L)
 {
@@ -748,94 +614,10 @@ std::vector<OrtCase> allCases(const QStringList& extraModels)
     for (const char* file : {"seed_static.onnx", "seed_bn_stats.onnx", "seed_view.onnx", "if_model.onnx",
                              "loop_model.onnx", "tiny_resnet.onnx", "transformer_dyn.onnx", "opset18.onnx",
                              "opset21.onnx", "external_data.onnx"})
-        L.model(file);
+        L.model("model " + QString(file), file);
     for (const auto& path : extraModels)
-        L.model(path);
+        L.model("model " + QFileInfo(path).fileName(), path);
     return L.take();
-}
-
-// ---- running ---------------------------------------------------------------------------------------
-
-/// Builds the one-node model of a case (random inputs as graph inputs, literals as initializers),
-/// evaluates it with netfold and records the model file and the feeds for ONNX Runtime.
-CaseRun runNodeCase(const OrtCase& c, std::mt19937& rng, const QString& modelPath, QJsonObject& feeds)
-{
-    CaseRun run{c, {}, {}, {}};
-    ModelBuilder b(c.opset);
-    std::vector<std::string> inputNames;
-    std::map<std::string, TensorPtr> values;
-    for (int i = 0; i < c.inputs.size(); ++i) {
-        const QString& spec = c.inputs[i];
-        const std::string name = spec.isEmpty() ? std::string() : "in" + std::to_string(i);
-        inputNames.push_back(name);
-        if (spec.isEmpty())
-            continue;
-        if (spec.contains('{')) {
-            values[name] = parseTensor(spec);
-            b.initializer(name, *values[name]);
-        } else {
-            values[name] = randomTensor(spec, rng);
-            std::vector<DimSpec> dims(values[name]->dims().begin(), values[name]->dims().end());
-            b.input(name, values[name]->dtype(), dims);
-            feeds[QString::fromStdString(name)] = tensorJson(*values[name]);
-        }
-    }
-    std::vector<std::string> outputNames;
-    for (int i = 0; i < c.outputs; ++i) {
-        outputNames.push_back("out" + std::to_string(i));
-        run.outputNames.push_back(QString::fromStdString(outputNames.back()));
-    }
-    b.node(c.op.toStdString(), inputNames, outputNames, "node");
-    for (const auto& a : c.attrs)
-        addAttribute(*b.proto().mutable_graph()->mutable_node(0), a);
-    for (const auto& o : outputNames)
-        b.output(o);
-    b.save(modelPath.toStdString());
-    try {
-        const Model m = b.build(false);
-        std::vector<TensorPtr> inputs;
-        for (const auto& name : inputNames)
-            inputs.push_back(name.empty() ? nullptr : values.at(name));
-        run.netfold = evaluateNode(m.graph.nodes.at(0), inputs, c.opset);
-    } catch (const Error& e) {
-        run.netfoldError = QString::fromUtf8(e.what());
-    }
-    return run;
-}
-
-/// A model file: absolute, or relative to tests/data.
-QString modelPath(const QString& file) { return QFileInfo(file).isAbsolute() ? file : dataPath(file); }
-
-/// Evaluates a model file (absolute or under tests/data) with netfold on random feeds (unknown dims become 2).
-CaseRun runModelCase(const OrtCase& c, std::mt19937& rng, QJsonObject& feeds)
-{
-    CaseRun run{c, {}, {}, {}};
-    try {
-        const Model m = openModel(modelPath(c.modelFile).toStdString());
-        std::map<std::string, TensorPtr> values;
-        for (const auto& input : m.graph.inputs) {
-            if (m.graph.findInitializer(input.name))
-                continue;
-            QString spec = QString::fromStdString(dtypeName(input.type.elemType)) + "[";
-            for (std::size_t i = 0; i < input.type.dims.size(); ++i)
-                spec += (i ? "," : "") + QString::number(input.type.dims[i].known() ? input.type.dims[i].value : 2);
-            values[input.name] = randomTensor(spec + "]", rng);
-            feeds[QString::fromStdString(input.name)] = tensorJson(*values[input.name]);
-        }
-        const auto outputs = evaluateGraph(m, m.graph, values);
-        for (const auto& o : m.graph.outputs) {
-            run.outputNames.push_back(QString::fromStdString(o.name));
-            run.netfold.push_back(outputs.at(o.name));
-        }
-    } catch (const Error& e) {
-        run.netfoldError = QString::fromUtf8(e.what());
-    }
-    return run;
-}
-
-bool ortLacksKernel(const QString& error)
-{
-    return error.contains("NOT_IMPLEMENTED") || error.contains("Could not find an implementation");
 }
 
 } // namespace
@@ -843,91 +625,18 @@ bool ortLacksKernel(const QString& error)
 class TestEvalOrt : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void compare_data();
-    void compare();
-    void cleanupTestCase();
+    void initTestCase()
+    {
+        m_ort.run([this] { return allCases(writeControlFlowModels(m_ort.dir())); });
+    }
+    void compare_data() { m_ort.addRows(); }
+    void compare() { m_ort.compare(); }
+    void cleanupTestCase() { m_ort.logSkipped(); }
 
 private:
-    QTemporaryDir m_dir;
-    std::vector<CaseRun> m_runs;
-    QJsonObject m_results;
-    int m_skipped = 0;
+    // Inputs from std::mt19937(1000 + the case's position).
+    OrtComparison m_ort{OrtSuiteOptions{1000u, false, false}};
 };
-
-void TestEvalOrt::initTestCase()
-{
-    if (!haveOrt())
-        QFAIL("ONNX Runtime for Node.js is not installed: run `sh tests/ort/install.sh` (needs tests/ort/node_modules/"
-              "onnxruntime-node); the kernel comparison against ONNX Runtime cannot run without it.");
-    QVERIFY(m_dir.isValid());
-    QElapsedTimer timer;
-    timer.start();
-    QJsonArray manifest;
-    int index = 0;
-    for (const OrtCase& c : allCases(writeControlFlowModels(m_dir.path()))) {
-        std::mt19937 rng(1000u + static_cast<unsigned>(index));
-        const QString casePath = m_dir.filePath(QString("case%1.onnx").arg(index++));
-        QJsonObject feeds;
-        CaseRun run = c.modelFile.isEmpty() ? runNodeCase(c, rng, casePath, feeds) : runModelCase(c, rng, feeds);
-        const QString model = c.modelFile.isEmpty() ? casePath : modelPath(c.modelFile);
-        manifest.append(QJsonObject{{"name", c.name}, {"model", model}, {"inputs", feeds}});
-        m_runs.push_back(std::move(run));
-    }
-    const qint64 netfoldMs = timer.restart();
-    const QString manifestPath = m_dir.filePath("manifest.json"), resultsPath = m_dir.filePath("results.json");
-    QFile f(manifestPath);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(QJsonDocument(QJsonObject{{"cases", manifest}}).toJson(QJsonDocument::Compact));
-    f.close();
-    const ProcessResult r = run("node", {sourcePath("tests/ort/eval_many.js"), manifestPath, resultsPath}, 600000);
-    QVERIFY2(r.exitCode == 0, qPrintable("eval_many.js failed: " + r.err + r.out));
-    QFile results(resultsPath);
-    QVERIFY(results.open(QIODevice::ReadOnly));
-    m_results = QJsonDocument::fromJson(results.readAll()).object();
-    qInfo("%d cases: netfold %lld ms, ONNX Runtime (one node process) %lld ms", int(m_runs.size()), netfoldMs,
-          timer.elapsed());
-}
-
-void TestEvalOrt::compare_data()
-{
-    QTest::addColumn<int>("index");
-    for (std::size_t i = 0; i < m_runs.size(); ++i)
-        QTest::newRow(qPrintable(m_runs[i].spec.name)) << int(i);
-}
-
-void TestEvalOrt::compare()
-{
-    QFETCH(int, index);
-    const CaseRun& run = m_runs[std::size_t(index)];
-    const QJsonObject result = m_results[run.spec.name].toObject();
-    const QString ortError = result["ok"].toBool() ? QString() : result["error"].toString();
-    if (run.spec.bothFail) {
-        QVERIFY2(!run.netfoldError.isEmpty(), "netfold did not fail");
-        QVERIFY2(!ortError.isEmpty(), "ONNX Runtime did not fail");
-        return;
-    }
-    if (ortLacksKernel(ortError)) {
-        ++m_skipped;
-        QSKIP(qPrintable("ONNX Runtime has no kernel: " + ortError));
-    }
-    QVERIFY2(ortError.isEmpty(), qPrintable("ONNX Runtime failed: " + ortError + " (netfold: "
-                                            + (run.netfoldError.isEmpty() ? "ok" : run.netfoldError) + ")"));
-    QVERIFY2(run.netfoldError.isEmpty(), qPrintable(run.netfoldError));
-    const QJsonObject outputs = result["outputs"].toObject();
-    QCOMPARE(std::size_t(outputs.size()), run.netfold.size());
-    for (std::size_t i = 0; i < run.netfold.size(); ++i) {
-        const TensorPtr expected = tensorFromJson(outputs[run.outputNames[i]].toObject());
-        const bool half = expected->dtype() == dtype::Float16;
-        const QString diff = compareTensors(*expected, *run.netfold[i], half ? 4e-3 : 1e-4, half ? 2e-3 : 1e-5);
-        QVERIFY2(diff.isEmpty(), qPrintable("output " + run.outputNames[i] + ": " + diff));
-    }
-}
-
-void TestEvalOrt::cleanupTestCase()
-{
-    qInfo("%d of %d cases skipped because ONNX Runtime has no kernel for them", m_skipped, int(m_runs.size()));
-}
 
 QTEST_GUILESS_MAIN(TestEvalOrt)
 #include "tst_eval_ort.moc"

@@ -2,31 +2,20 @@
 // detection, Einsum, GridSample and sequence kernels. One-node models (random inputs from fixed
 // seeds, edge cases as literals) and small multi-node models (sequences, which ONNX Runtime's
 // Node.js API cannot feed or return), run by netfold (evaluateNode / evaluateGraph) and by ONNX
-// Runtime (tests/ort/eval_many.js, one node process).
-//
-// Case inputs: "float[2,3]" random (optionally "~pos", "~small", "~big", "~int", "~full" (the
-// whole range of an 8-bit type), "~unit"), a literal "int64[2]{0,-1}" (stored as an initializer),
-// or "" (omitted). Outputs: a count, or names where "" omits an output. Attributes as in
-// tst_eval_support.h, plus name=strings:A|B for a list of strings.
+// Runtime (tests/ort/eval_many.js, one node process). Case inputs, outputs and attributes: see
+// tst_eval_ort_support.h.
 #include "ModelBuilder.h"
 #include "TestSupport.h"
-#include "tst_eval_support.h"
+#include "tst_eval_ort_support.h"
 
 #include "eval/Evaluator.h"
 #include "model/DataType.h"
 #include "util/Error.h"
-#include "model/ModelIO.h"
-#include "shape/Open.h"
 
-#include <QElapsedTimer>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSet>
-#include <QTemporaryDir>
 #include <QtTest>
 
-#include <functional>
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 using namespace netfold;
@@ -34,163 +23,6 @@ using namespace netfold::test;
 using namespace netfold::evaltest;
 
 namespace {
-
-struct OrtCase {
-    QString name;
-    QString op;
-    int opset = 17;
-    QStringList attrs;
-    QStringList inputs;
-    QStringList outputs; // "" omits an output
-    bool bothFail = false;
-    QString modelFile;
-    double rtol = -1, atol = -1; // < 0: the defaults for the dtype
-    /// ONNX Runtime runs the node with these attributes added (netfold infers what they say).
-    QStringList ortExtraAttrs;
-    /// ONNX Runtime has no batch-first recurrent layers: it runs the layout=0 node between Transposes.
-    bool ortLayout0 = false;
-    /// Only in the float16/bfloat16 sweep (kernels compared with ONNX Runtime in tst_eval_ort).
-    bool sweepOnly = false;
-    /// Model cases: the size given to symbolic dims.
-    int64_t symbolicDim = 2;
-};
-
-struct CaseRun {
-    OrtCase spec;
-    std::vector<TensorPtr> netfold;
-    std::vector<QString> outputNames;
-    QString netfoldError;
-};
-
-TensorPtr randomTensor(const QString& spec, std::mt19937& rng)
-{
-    const int tilde = spec.indexOf('~');
-    const QString modifier = tilde < 0 ? QString() : spec.mid(tilde + 1);
-    const TensorPtr shape = parseTensor((tilde < 0 ? spec : spec.left(tilde)) + "{}");
-    const int32_t dt = shape->dtype();
-    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
-    auto integer = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    QStringList tokens;
-    for (int64_t i = 0; i < shape->numel(); ++i) {
-        double v;
-        if (dt == dtype::Bool) {
-            v = integer(0, 1);
-        } else if (isFloatType(dt)) {
-            v = modifier == "pos"     ? uniform(0.1, 3)
-                : modifier == "small" ? uniform(-0.5, 0.5)
-                : modifier == "unit"  ? uniform(0, 1)
-                : modifier == "int"   ? integer(-3, 3)
-                : modifier == "big"   ? uniform(-100, 100)
-                                      : uniform(-2, 2);
-        } else if (modifier == "full") {
-            v = dt == dtype::Int8 ? integer(-128, 127) : dt == dtype::UInt8 ? integer(0, 255) : integer(-1000, 1000);
-        } else if (isUnsignedType(dt)) {
-            v = modifier == "pos" ? integer(1, 10) : integer(0, 10);
-        } else {
-            v = modifier == "pos" ? integer(1, 5) : integer(-5, 5);
-        }
-        tokens << QString::number(v, 'g', 17);
-    }
-    return makeTensor(dt, shape->dims(), tokens);
-}
-
-QJsonObject tensorJson(const Tensor& t)
-{
-    QJsonArray dims, data;
-    for (int64_t d : t.dims())
-        dims.append(qint64(d));
-    for (int64_t i = 0; i < t.numel(); ++i) {
-        if (t.dtype() == dtype::Bool)
-            data.append(t.intAt(i) != 0);
-        else if (isFloatType(t.dtype()))
-            data.append(t.at(i));
-        else
-            data.append(qint64(t.intAt(i)));
-    }
-    return {{"dtype", QString::fromStdString(dtypeName(t.dtype()))}, {"dims", dims}, {"data", data}};
-}
-
-TensorPtr tensorFromJson(const QJsonObject& o)
-{
-    const int32_t dt = dtypeFromName(o["dtype"].toString().toStdString());
-    std::vector<int64_t> dims;
-    for (const auto& d : o["dims"].toArray())
-        dims.push_back(d.toInteger());
-    QStringList tokens;
-    for (const auto& v : o["data"].toArray()) {
-        if (v.isBool())
-            tokens << (v.toBool() ? "1" : "0");
-        else if (v.isString())
-            tokens << v.toString().replace("Infinity", "inf").replace("NaN", "nan");
-        else if (isFloatType(dt))
-            tokens << QString::number(v.toDouble(), 'g', 17);
-        else
-            tokens << QString::number(v.toInteger());
-    }
-    return makeTensor(dt, dims, tokens);
-}
-
-/// addAttribute, plus name=strings:A|B.
-void addAttr(onnx::NodeProto& node, const QString& spec)
-{
-    const int eq = spec.indexOf('=');
-    const QString v = spec.mid(eq + 1).trimmed();
-    if (!v.startsWith("strings:")) {
-        addAttribute(node, spec);
-        return;
-    }
-    auto* a = node.add_attribute();
-    a->set_name(spec.left(eq).trimmed().toStdString());
-    a->set_type(onnx::AttributeProto::STRINGS);
-    for (const auto& s : v.mid(8).split('|'))
-        a->add_strings(s.toStdString());
-}
-
-class CaseList {
-public:
-    OrtCase& add(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
-                 int outputs = 1)
-    {
-        QStringList names;
-        for (int i = 0; i < outputs; ++i)
-            names << "out" + QString::number(i);
-        return add(name, op, opset, attrs, inputs, names);
-    }
-    OrtCase& add(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
-                 const QStringList& outputs)
-    {
-        if (m_names.contains(name))
-            throw std::logic_error("duplicate case name " + name.toStdString());
-        m_names.insert(name);
-        OrtCase c;
-        c.name = name;
-        c.op = op;
-        c.opset = opset;
-        c.attrs = attrs;
-        c.inputs = inputs;
-        c.outputs = outputs;
-        m_cases.push_back(c);
-        return m_cases.back();
-    }
-    void failing(const QString& name, const QString& op, int opset, const QStringList& attrs, const QStringList& inputs,
-                 int outputs = 1)
-    {
-        add(name, op, opset, attrs, inputs, outputs).bothFail = true;
-    }
-    void model(const QString& name, const QString& file, int64_t symbolicDim = 2)
-    {
-        OrtCase c;
-        c.name = name;
-        c.modelFile = file;
-        c.symbolicDim = symbolicDim;
-        m_cases.push_back(c);
-    }
-    std::vector<OrtCase> take() { return std::move(m_cases); }
-
-private:
-    std::vector<OrtCase> m_cases;
-    QSet<QString> m_names;
-};
 
 // ---- the cases -----------------------------------------------------------------------------------
 
@@ -387,7 +219,7 @@ void detectionCases(CaseList& L)
           {"float[1,4,4]{0.5,0.5,1,1, 0.5,0.6,1,1, 0.5,0.4,1,1, 10.5,0.5,1,1}", "float[1,1,4]{0.9,0.75,0.6,0.95}",
            "int64[1]{3}", "float[1]{0.5}"});
     L.add("NonMaxSuppression random", "NonMaxSuppression", 11, {},
-          {"float[2,20,4]~big", "float[2,3,20]~unit", "int64[1]{5}", "float[1]{0.2}", "float[1]{0.3}"});
+          {"float[2,20,4]~big", "float[2,3,20]~01", "int64[1]{5}", "float[1]{0.2}", "float[1]{0.3}"});
     L.add("RoiAlign avg", "RoiAlign", 16, {"output_height=3", "output_width=2", "spatial_scale=0.5"},
           {"float[2,3,8,9]", "float[4,4]{0,0,8,8, 2.5,1,13,15, -4,-3,6,5, 10,12,30,20}", "int64[4]{0,1,1,0}"});
     L.add("RoiAlign max", "RoiAlign", 16, {"mode='max'", "output_height=2", "output_width=3", "sampling_ratio=2"},
@@ -466,12 +298,12 @@ void signalCases(CaseList& L)
     L.add("DFT axis 2", "DFT", 17, {"axis=2"}, {"float[2,3,5,2]"});
     L.add("DFT double", "DFT", 17, {}, {"double[1,16,1]"});
     L.add("DFT float16", "DFT", 17, {}, {"float16[1,8,1]~small"}).atol = 1e-2;
-    L.add("STFT window", "STFT", 17, {}, {"float[2,64,1]", "int64[]{8}", "float[16]~unit", "int64[]{16}"});
-    L.add("STFT window only", "STFT", 17, {}, {"float[1,50,1]", "int64[]{7}", "float[12]~unit"});
+    L.add("STFT window", "STFT", 17, {}, {"float[2,64,1]", "int64[]{8}", "float[16]~01", "int64[]{16}"});
+    L.add("STFT window only", "STFT", 17, {}, {"float[1,50,1]", "int64[]{7}", "float[12]~01"});
     L.add("STFT frame_length only", "STFT", 17, {}, {"float[2,40,1]", "int64[]{10}", "", "int64[]{16}"});
-    L.add("STFT two-sided", "STFT", 17, {"onesided=0"}, {"float[1,32,1]", "int64[]{4}", "float[8]~unit"});
+    L.add("STFT two-sided", "STFT", 17, {"onesided=0"}, {"float[1,32,1]", "int64[]{4}", "float[8]~01"});
     // Not compared: a complex signal (ONNX Runtime 1.x returns values around 1e21 for it).
-    L.add("STFT double", "STFT", 17, {}, {"double[1,32,1]", "int64[]{4}", "double[8]~unit"});
+    L.add("STFT double", "STFT", 17, {}, {"double[1,32,1]", "int64[]{4}", "double[8]~01"});
     for (const QString op : {"HannWindow", "HammingWindow", "BlackmanWindow"}) {
         L.add(op + " periodic", op, 17, {}, {"int64[]{10}"});
         L.add(op + " symmetric", op, 17, {"periodic=0"}, {"int32[]{9}"});
@@ -601,143 +433,8 @@ void olderKernelCases(CaseList& L)
     add("ConstantOfShape", "ConstantOfShape", 9, {"value=tensor:float[1]{2.5}"}, {"int64[1]{4}"});
 }
 
-// ---- running ---------------------------------------------------------------------------------------
-
-/// Writes the model ONNX Runtime runs for a one-node case: the node itself, or an equivalent
-/// (extra attributes; a layout=0 recurrent node between Transposes for layout=1).
-void saveOrtModel(const OrtCase& c, const ModelBuilder& built, const std::vector<std::string>& inputs,
-                  const std::vector<std::string>& outputs, const QString& path)
+std::vector<OrtCase> allCases()
 {
-    ModelBuilder b = built;
-    auto* node = b.proto().mutable_graph()->mutable_node(0);
-    for (const auto& a : c.ortExtraAttrs)
-        addAttr(*node, a);
-    if (c.ortLayout0) {
-        for (auto& a : *node->mutable_attribute())
-            if (a.name() == "layout")
-                a.set_i(0);
-        // X [B,T,I] -> [T,B,I]; initial_h/initial_c [B,D,H] -> [D,B,H]; Y [T,D,B,H] -> [B,T,D,H]; Y_h/Y_c back.
-        auto transpose = [](const std::string& from, const std::string& to, const std::vector<int64_t>& perm) {
-            onnx::NodeProto t;
-            t.set_op_type("Transpose");
-            t.add_input(from);
-            t.add_output(to);
-            auto* a = t.add_attribute();
-            a->set_name("perm");
-            a->set_type(onnx::AttributeProto::INTS);
-            for (int64_t p : perm)
-                a->add_ints(p);
-            return t;
-        };
-        std::vector<onnx::NodeProto> before, after;
-        for (std::size_t i : {std::size_t(0), std::size_t(5), std::size_t(6)})
-            if (i < inputs.size() && !inputs[i].empty()) {
-                before.push_back(transpose(inputs[i], inputs[i] + "_t", {1, 0, 2}));
-                node->set_input(int(i), inputs[i] + "_t");
-            }
-        for (std::size_t i = 0; i < outputs.size(); ++i)
-            if (!outputs[i].empty()) {
-                node->set_output(int(i), outputs[i] + "_t");
-                after.push_back(transpose(outputs[i] + "_t", outputs[i],
-                                          i == 0 ? std::vector<int64_t>{2, 0, 1, 3} : std::vector<int64_t>{1, 0, 2}));
-            }
-        const onnx::NodeProto main = *node;
-        auto* g = b.proto().mutable_graph();
-        g->clear_node();
-        for (const auto& n : before)
-            *g->add_node() = n;
-        *g->add_node() = main;
-        for (const auto& n : after)
-            *g->add_node() = n;
-    }
-    b.save(path.toStdString());
-}
-
-CaseRun runNodeCase(const OrtCase& c, std::mt19937& rng, const QString& modelPath, QJsonObject& feeds)
-{
-    CaseRun run{c, {}, {}, {}};
-    ModelBuilder b(c.opset);
-    std::vector<std::string> inputNames;
-    std::map<std::string, TensorPtr> values;
-    for (int i = 0; i < c.inputs.size(); ++i) {
-        const QString& spec = c.inputs[i];
-        const std::string name = spec.isEmpty() ? std::string() : "in" + std::to_string(i);
-        inputNames.push_back(name);
-        if (spec.isEmpty())
-            continue;
-        if (spec.contains('{')) {
-            values[name] = parseTensor(spec);
-            b.initializer(name, *values[name]);
-        } else {
-            values[name] = randomTensor(spec, rng);
-            std::vector<DimSpec> dims(values[name]->dims().begin(), values[name]->dims().end());
-            b.input(name, values[name]->dtype(), dims);
-            feeds[QString::fromStdString(name)] = tensorJson(*values[name]);
-        }
-    }
-    std::vector<std::string> outputNames;
-    for (const auto& o : c.outputs) {
-        outputNames.push_back(o.toStdString());
-        if (!o.isEmpty())
-            run.outputNames.push_back(o);
-    }
-    b.node(c.op.toStdString(), inputNames, outputNames, "node");
-    for (const auto& a : c.attrs)
-        addAttr(*b.proto().mutable_graph()->mutable_node(0), a);
-    for (const auto& o : outputNames)
-        if (!o.empty())
-            b.output(o);
-    saveOrtModel(c, b, inputNames, outputNames, modelPath);
-    try {
-        const Model m = b.build(false);
-        std::vector<TensorPtr> inputs;
-        for (const auto& name : inputNames)
-            inputs.push_back(name.empty() ? nullptr : values.at(name));
-        for (const auto& t : evaluateNode(m.graph.nodes.at(0), inputs, c.opset))
-            if (t)
-                run.netfold.push_back(t);
-    } catch (const Error& e) {
-        run.netfoldError = QString::fromUtf8(e.what());
-    }
-    return run;
-}
-
-/// A model file with random feeds for its inputs (unknown dims become c.symbolicDim).
-CaseRun runModelCase(const OrtCase& c, std::mt19937& rng, QJsonObject& feeds)
-{
-    CaseRun run{c, {}, {}, {}};
-    try {
-        const Model m = openModel(c.modelFile.toStdString());
-        std::map<std::string, TensorPtr> values;
-        for (const auto& input : m.graph.inputs) {
-            if (m.graph.findInitializer(input.name))
-                continue;
-            QString spec = QString::fromStdString(dtypeName(input.type.elemType)) + "[";
-            for (std::size_t i = 0; i < input.type.dims.size(); ++i)
-                spec += (i ? "," : "") + QString::number(input.type.dims[i].known() ? input.type.dims[i].value : c.symbolicDim);
-            values[input.name] = randomTensor(spec + "]", rng);
-            feeds[QString::fromStdString(input.name)] = tensorJson(*values[input.name]);
-        }
-        const auto outputs = evaluateGraph(m, m.graph, values);
-        for (const auto& o : m.graph.outputs) {
-            run.outputNames.push_back(QString::fromStdString(o.name));
-            run.netfold.push_back(outputs.at(o.name));
-        }
-    } catch (const Error& e) {
-        run.netfoldError = QString::fromUtf8(e.what());
-    }
-    return run;
-}
-
-bool ortLacksKernel(const QString& error)
-{
-    return error.contains("NOT_IMPLEMENTED") || error.contains("Could not find an implementation")
-           || error.contains("does not support double");
-}
-
-std::vector<OrtCase> allCases(const QString& dir)
-{
-    Q_UNUSED(dir);
     CaseList L;
     recurrentCases(L);
     quantCases(L);
@@ -757,96 +454,17 @@ std::vector<OrtCase> allCases(const QString& dir)
 class TestEvalOrt2 : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void compare_data();
-    void compare();
+    void initTestCase() { m_ort.run(allCases); }
+    void compare_data() { m_ort.addRows(); }
+    void compare() { m_ort.compare(); }
     void halfTypes_data();
     void halfTypes();
-    void cleanupTestCase();
+    void cleanupTestCase() { m_ort.logSkipped(); }
 
 private:
-    QTemporaryDir m_dir;
-    std::vector<CaseRun> m_runs;
-    QJsonObject m_results;
-    int m_skipped = 0;
+    // Inputs from std::mt19937(2000 + qHash(name) % 100000); ONNX Runtime lacks some double kernels.
+    OrtComparison m_ort{OrtSuiteOptions{2000u, true, true}};
 };
-
-void TestEvalOrt2::initTestCase()
-{
-    if (!haveOrt())
-        QFAIL("ONNX Runtime for Node.js is not installed: run `sh tests/ort/install.sh`; the kernel comparison "
-              "against ONNX Runtime cannot run without it.");
-    QVERIFY(m_dir.isValid());
-    QElapsedTimer timer;
-    timer.start();
-    QJsonArray manifest;
-    int index = 0;
-    const QString only = qEnvironmentVariable("NETFOLD_ORT_CASES"); // a substring to run a subset while debugging
-    for (const OrtCase& c : allCases(m_dir.path())) {
-        if (c.sweepOnly || (!only.isEmpty() && !c.name.contains(only)))
-            continue;
-        std::mt19937 rng(2000u + static_cast<unsigned>(qHash(c.name) % 100000u));
-        const QString casePath = m_dir.filePath(QString("case%1.onnx").arg(index++));
-        QJsonObject feeds;
-        CaseRun run = c.modelFile.isEmpty() ? runNodeCase(c, rng, casePath, feeds) : runModelCase(c, rng, feeds);
-        const QString model = c.modelFile.isEmpty() ? casePath : c.modelFile;
-        manifest.append(QJsonObject{{"name", c.name}, {"model", model}, {"inputs", feeds}});
-        m_runs.push_back(std::move(run));
-    }
-    const qint64 netfoldMs = timer.restart();
-    const QString manifestPath = m_dir.filePath("manifest.json"), resultsPath = m_dir.filePath("results.json");
-    QFile f(manifestPath);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(QJsonDocument(QJsonObject{{"cases", manifest}}).toJson(QJsonDocument::Compact));
-    f.close();
-    const ProcessResult r = run("node", {sourcePath("tests/ort/eval_many.js"), manifestPath, resultsPath}, 600000);
-    QVERIFY2(r.exitCode == 0, qPrintable("eval_many.js failed: " + r.err + r.out));
-    QFile results(resultsPath);
-    QVERIFY(results.open(QIODevice::ReadOnly));
-    m_results = QJsonDocument::fromJson(results.readAll()).object();
-    qInfo("%d cases: netfold %lld ms, ONNX Runtime (one node process) %lld ms", int(m_runs.size()), netfoldMs,
-          timer.elapsed());
-}
-
-void TestEvalOrt2::compare_data()
-{
-    QTest::addColumn<int>("index");
-    for (std::size_t i = 0; i < m_runs.size(); ++i)
-        QTest::newRow(qPrintable(m_runs[i].spec.name)) << int(i);
-}
-
-void TestEvalOrt2::compare()
-{
-    QFETCH(int, index);
-    const CaseRun& run = m_runs[std::size_t(index)];
-    const QJsonObject result = m_results[run.spec.name].toObject();
-    const QString ortError = result["ok"].toBool() ? QString() : result["error"].toString();
-    if (run.spec.bothFail) {
-        QVERIFY2(!run.netfoldError.isEmpty(), "netfold did not fail");
-        QVERIFY2(run.netfoldError.startsWith("Cannot evaluate node 'node' (" + run.spec.op + "): "),
-                 qPrintable(run.netfoldError));
-        QVERIFY2(!ortError.isEmpty(), "ONNX Runtime did not fail");
-        return;
-    }
-    if (ortLacksKernel(ortError)) {
-        ++m_skipped;
-        QVERIFY2(run.netfoldError.isEmpty(), qPrintable(run.netfoldError));
-        QSKIP(qPrintable("ONNX Runtime has no kernel (netfold ran it): " + ortError));
-    }
-    QVERIFY2(ortError.isEmpty(), qPrintable("ONNX Runtime failed: " + ortError + " (netfold: "
-                                            + (run.netfoldError.isEmpty() ? "ok" : run.netfoldError) + ")"));
-    QVERIFY2(run.netfoldError.isEmpty(), qPrintable(run.netfoldError));
-    const QJsonObject outputs = result["outputs"].toObject();
-    QCOMPARE(std::size_t(outputs.size()), run.netfold.size());
-    for (std::size_t i = 0; i < run.netfold.size(); ++i) {
-        const TensorPtr expected = tensorFromJson(outputs[run.outputNames[i]].toObject());
-        const bool half = expected->dtype() == dtype::Float16;
-        const double rtol = run.spec.rtol >= 0 ? run.spec.rtol : half ? 4e-3 : 1e-4;
-        const double atol = run.spec.atol >= 0 ? run.spec.atol : half ? 2e-3 : 1e-5;
-        const QString diff = compareTensors(*expected, *run.netfold[i], rtol, atol);
-        QVERIFY2(diff.isEmpty(), qPrintable("output " + run.outputNames[i] + ": " + diff));
-    }
-}
 
 /// Every float case of this suite again with float16 and bfloat16 in place of float (inputs rounded
 /// to the half type first, so both runs see the same values): netfold must evaluate it and agree with
@@ -865,7 +483,7 @@ void TestEvalOrt2::halfTypes()
     const int32_t halfType = dtypeFromName(half.toStdString());
     QStringList failures;
     int compared = 0;
-    for (const OrtCase& c : allCases(m_dir.path())) {
+    for (const OrtCase& c : allCases()) {
         if (!c.modelFile.isEmpty() || c.bothFail || c.ortLayout0)
             continue;
         if (!std::any_of(c.inputs.begin(), c.inputs.end(), [](const QString& s) { return s.startsWith("float["); }))
@@ -933,11 +551,6 @@ void TestEvalOrt2::halfTypes()
     qInfo("%d cases compared in %s", compared, qPrintable(half));
     QVERIFY(compared > 100);
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join("\n")));
-}
-
-void TestEvalOrt2::cleanupTestCase()
-{
-    qInfo("%d of %d cases skipped because ONNX Runtime has no kernel for them", m_skipped, int(m_runs.size()));
 }
 
 QTEST_GUILESS_MAIN(TestEvalOrt2)

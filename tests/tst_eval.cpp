@@ -389,6 +389,13 @@ void TestEval::indexing_data()
     row("Slice negative step clamps", "Slice", 13, {},
         {"float[4]{1,2,3,4}", "int64[1]{10}", "int64[1]{0}", "int64[1]{0}", "int64[1]{-2}"}, {"float[2]{4,2}"});
     row("Slice int32 args", "Slice", 13, {}, {"float[3]{1,2,3}", "int32[1]{1}", "int32[1]{2}"}, {"float[1]{2}"});
+    // Steps taken once: their size must not reach step * stride (UBSan overflow before).
+    row("Slice step int64 max", "Slice", 13, {},
+        {"float[2,3]{1,2,3,4,5,6}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{9223372036854775807}"},
+        {"float[1,3]{1,2,3}"});
+    row("Slice step int64 min", "Slice", 13, {},
+        {"float[2,3]{1,2,3,4,5,6}", "int64[1]{-1}", "int64[1]{-1000}", "int64[1]{0}", "int64[1]{-9223372036854775808}"},
+        {"float[1,3]{4,5,6}"});
     row("Gather axis 0", "Gather", 13, {}, {"float[3,2]{1,2,3,4,5,6}", "int64[2]{2,-3}"}, {"float[2,2]{5,6,1,2}"});
     row("Gather scalar index axis 1", "Gather", 13, {"axis=1"}, {"float[2,3]{1,2,3,4,5,6}", "int32[]{1}"},
         {"float[2]{2,5}"});
@@ -631,6 +638,10 @@ void TestEval::errors_data()
     err("Concat mismatch", "Concat", 13, {"axis=0"}, {"float[1,2]{1,2}", "float[1,3]{1,2,3}"},
         "part 1 has shape [1,3], which does not match [1,2] outside axis 0.");
     err("Split bad sum", "Split", 13, {}, {"float[3]{1,2,3}", "int64[1]{2}"}, "split [2] sums to 2, not 3.");
+    // Fuzz find: an empty input declared [0,2,2^63-1,13] overflowed Slice's strides (UBSan).
+    err("Slice of an empty tensor past int64", "Slice", 13, {},
+        {"float[0,2,9223372036854775807,13]{}", "int64[1]{1}", "int64[1]{2}", "int64[1]{1}"},
+        "input 0 'in0' has dims [0,2,9223372036854775807,13]: an empty tensor whose other dims multiply past int64.");
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");

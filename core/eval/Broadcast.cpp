@@ -1,6 +1,7 @@
 #include "eval/Broadcast.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace netfold::eval {
 
@@ -10,6 +11,18 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t>& dims)
     for (std::size_t i = dims.size(); i-- > 1;)
         strides[i - 1] = strides[i] * std::max<int64_t>(dims[i], 1);
     return strides;
+}
+
+bool extentFits(const std::vector<int64_t>& dims)
+{
+    int64_t n = 1;
+    for (int64_t d : dims) {
+        const int64_t m = std::max<int64_t>(d, 1);
+        if (n > std::numeric_limits<int64_t>::max() / m)
+            return false;
+        n *= m;
+    }
+    return true;
 }
 
 int64_t product(const std::vector<int64_t>& dims, std::size_t from, std::size_t to)

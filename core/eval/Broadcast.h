@@ -6,8 +6,12 @@
 
 namespace netfold::eval {
 
-/// Row-major strides (in elements) of dims.
+/// Row-major strides (in elements) of dims (zero dims counted as 1); see extentFits.
 std::vector<int64_t> stridesOf(const std::vector<int64_t>& dims);
+/// True when the product of dims, zero dims counted as 1, fits int64: then strides and offsets
+/// into a tensor of these dims do too. Only an empty tensor can fail it ([0, 2^62, 4]); the
+/// evaluator refuses such inputs before any kernel computes strides.
+bool extentFits(const std::vector<int64_t>& dims);
 /// Product of dims (caller guarantees no overflow, e.g. dims of an existing tensor).
 int64_t product(const std::vector<int64_t>& dims, std::size_t from = 0, std::size_t to = SIZE_MAX);
 /// The multidirectional broadcast of shapes (numpy rules), or nullopt when incompatible.

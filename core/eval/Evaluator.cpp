@@ -1,5 +1,6 @@
 // Kernel dispatch and whole-graph evaluation.
 #include "eval/Evaluator.h"
+#include "eval/Broadcast.h"
 
 #include "eval/Kernel.h"
 #include "eval/Values.h"
@@ -161,6 +162,10 @@ std::vector<TensorPtr> evaluateNodeInScope(const Node& node, const std::vector<T
         ctx.fail("op " + quote(qualifiedOp(node)) + " has no kernel" + (why.empty() ? "" : " (" + why + ")"));
     }
     ctx.checkBudget();
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (inputs[i] && !extentFits(inputs[i]->dims()))
+            ctx.fail("input " + std::to_string(i) + " " + quote(node.inputs[i]) + " has dims "
+                     + dimsString(inputs[i]->dims()) + ": an empty tensor whose other dims multiply past int64");
     auto outputs = runKernel(kernels().at(node.opType), ctx);
     if (outputs.size() > node.outputs.size())
         outputs.resize(node.outputs.size());

@@ -82,7 +82,9 @@ Outputs slice(KernelContext& ctx)
         const int64_t mag = st > 0 ? st : st == std::numeric_limits<int64_t>::min() ? std::numeric_limits<int64_t>::max() : -st;
         dims[a] = span <= 0 ? 0 : (span - 1) / mag + 1;
         start[a] = b;
-        step[a] = st;
+        // Only a step taken more than once moves the index (and then |step| < the dim): a huge
+        // step on an axis of one output element must not overflow step * stride below.
+        step[a] = dims[a] > 1 ? st : 1;
     }
     const auto inStrides = stridesOf(x.dims());
     int64_t base = 0;

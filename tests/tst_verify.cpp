@@ -41,6 +41,8 @@ private slots:
     void simplifiedFailingWhereOriginalRunsIsAFailure();
     void userShapeIsUsedAndChecked();
     void hugeInputIsNotAllocated();
+    void inputsStayWithinTheMemoryCap();
+    void makingInputsStopsAtTheTimeCap();
     void cancelStopsWithoutAVerdict();
 };
 
@@ -110,6 +112,50 @@ void TestVerify::hugeInputIsNotAllocated()
     QVERIFY(!r.ran);
     QCOMPARE(r.attempts, 0);
     QVERIFY2(QString::fromStdString(r.reason).contains("134217728 elements, too many to make random values for (X[1099511627776])"),
+             qPrintable(QString::fromStdString(r.reason)));
+}
+
+// The random inputs are values of the check too (fuzz find: a 131 KB model declaring a
+// [1,65535,32,32] input made 268 MB of random floats, via 536 MB of doubles, under a 64 MB cap).
+void TestVerify::inputsStayWithinTheMemoryCap()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, 64, 32, 32}).output("y", dtype::Float); // 262,144 bytes, 4 chunks
+    b.node("Relu", {"x"}, {"y"});
+    const Model m = b.build();
+    VerifyOptions options;
+    options.runs = 2;
+    options.maxBytes = (256 << 10) - 1;
+    const VerifyResult over = verifyModels(m, m, options);
+    QVERIFY(!over.ran);
+    QCOMPARE(over.attempts, 0);
+    QCOMPARE(QString::fromStdString(over.reason),
+             QString("cannot check: the inputs (x[1,64,32,32]) take 262144 bytes, over the check's memory cap of 262143 bytes"));
+    // Within the cap (the input and Relu's output): made in chunks, compared twice.
+    options.maxBytes = 1 << 20;
+    const VerifyResult within = verifyModels(m, m, options);
+    QVERIFY2(within.ran && within.ok, qPrintable(QString::fromStdString(within.reason + within.error)));
+    QCOMPARE(within.runs, 2);
+}
+
+// Making a large input counts against the check's clock.
+void TestVerify::makingInputsStopsAtTheTimeCap()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {8192, 8192}).output("y", dtype::Float); // 256 MB
+    b.node("Relu", {"x"}, {"y"});
+    const Model m = b.build();
+    VerifyOptions options;
+    options.runs = 1;
+    options.maxBytes = uint64_t(4) << 30;
+    options.maxSeconds = 0.05;
+    QElapsedTimer clock;
+    clock.start();
+    const VerifyResult r = verifyModels(m, m, options);
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    QVERIFY(!r.ran);
+    QVERIFY2(QString::fromStdString(r.reason)
+                 == "cannot check: input x[8192,8192]: making its random values ran for over 0.05 s, the check's time cap",
              qPrintable(QString::fromStdString(r.reason)));
 }
 

@@ -1,6 +1,7 @@
 #include "eval/Verify.h"
 
 #include "eval/Evaluator.h"
+#include "eval/Values.h"
 
 #include "model/DataType.h"
 #include "util/Error.h"
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -23,21 +25,42 @@ std::string dimsText(const std::vector<int64_t>& dims)
     return s + "]";
 }
 
-TensorPtr randomInput(int32_t elemType, const std::vector<int64_t>& dims, std::mt19937_64& rng)
+/// Random values for an input, made a chunk at a time straight into the tensor's bytes (never a
+/// double per element beside them); poll() runs between chunks and may throw to stop.
+TensorPtr randomInput(int32_t elemType, const std::vector<int64_t>& dims, std::mt19937_64& rng,
+                      const std::function<void()>& poll)
 {
     const int64_t n = checkedNumel(dims, "A random input");
-    std::vector<double> values(static_cast<std::size_t>(n));
+    constexpr int64_t kChunk = 1 << 16; // even: packed 4-bit chunks join byte-aligned
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     std::uniform_int_distribution<int> small(0, 3);
-    for (auto& v : values) {
-        if (isFloatType(elemType))
-            v = static_cast<float>(uniform(rng));
-        else if (elemType == dtype::Bool)
-            v = small(rng) & 1;
-        else
-            v = small(rng);
+    std::vector<double> values;
+    auto fill = [&](int64_t count) {
+        values.resize(static_cast<std::size_t>(count));
+        for (auto& v : values) {
+            if (isFloatType(elemType))
+                v = static_cast<float>(uniform(rng));
+            else if (elemType == dtype::Bool)
+                v = small(rng) & 1;
+            else
+                v = small(rng);
+        }
+    };
+    if (n <= kChunk) {
+        fill(n);
+        return Tensor::fromDoubles(elemType, dims, values);
     }
-    return Tensor::fromDoubles(elemType, dims, values);
+    Bytes bytes;
+    for (int64_t done = 0; done < n; done += kChunk) {
+        fill(std::min(kChunk, n - done));
+        const TensorPtr part = Tensor::fromDoubles(elemType, {static_cast<int64_t>(values.size())}, values);
+        if (bytes.empty())
+            bytes.reserve(static_cast<std::size_t>((n + kChunk - 1) / kChunk) * part->bytes().size());
+        bytes.insert(bytes.end(), part->bytes().begin(), part->bytes().end());
+        if (poll)
+            poll();
+    }
+    return std::make_shared<const Tensor>(elemType, dims, std::move(bytes));
 }
 
 /// One real (non-initializer) input and what is known of its shape.
@@ -280,10 +303,22 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
         }
 
     std::mt19937_64 rng(options.seed);
+    // Making the inputs counts against the check's clock and can be cancelled like evaluating.
+    bool inputsTimedOut = false;
+    auto poll = [&] {
+        if (cancelled())
+            throw Error("cancelled");
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        if (options.maxSeconds > 0 && elapsed.count() > options.maxSeconds) {
+            inputsTimedOut = true;
+            throw Error("making its random values ran for over " + eval::formatNumber(options.maxSeconds)
+                        + " s, the check's time cap");
+        }
+    };
     auto makeFeeds = [&](const std::map<std::string, std::vector<int64_t>>& shapes) {
         std::map<std::string, TensorPtr> feeds;
         for (const auto& in : inputs)
-            feeds[in.name] = randomInput(in.elemType, shapes.at(in.name), rng);
+            feeds[in.name] = randomInput(in.elemType, shapes.at(in.name), rng, poll);
         return feeds;
     };
 
@@ -292,21 +327,31 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
     std::string firstError;
     std::map<std::string, std::vector<int64_t>> firstShapes, bigShapes;
     bool found = false;
+    bool overBudget = false; // why bigShapes were not tried: bytes (else elements)
+    uint64_t bigBytes = 0;
     for (const auto& c : candidates) {
         std::map<std::string, std::vector<int64_t>> shapes;
-        bool tooBig = false;
+        bool tooBig = false, tooManyBytes = false;
         // The model's own sizes (first candidate) may be large; grown sizes stay small.
         const int64_t limit = &c == &candidates.front() ? options.maxFirstInputElements : options.maxInputElements;
+        uint64_t inputBytes = 0;
         for (const auto& in : inputs) {
             shapes[in.name] = shapeFor(in, c);
             int64_t n = 1;
             for (auto d : shapes[in.name])
                 n = d > 0 && n > limit / d ? limit + 1 : n * d;
             tooBig = tooBig || n > limit;
+            if (!tooBig)
+                inputBytes += static_cast<uint64_t>(n) * std::max<uint64_t>(dtypeSize(in.elemType), 1);
         }
-        if (tooBig) {
-            if (bigShapes.empty())
+        // The inputs are values of the evaluation too: together they stay within its memory cap.
+        tooManyBytes = !tooBig && inputBytes > budget.maxBytes;
+        if (tooBig || tooManyBytes) {
+            if (bigShapes.empty()) {
                 bigShapes = shapes;
+                overBudget = tooManyBytes;
+                bigBytes = inputBytes;
+            }
             continue;
         }
         ++result.attempts;
@@ -335,8 +380,17 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
     if (!found) {
         if (result.attempts == 0) {
             result.inputShapes = bigShapes;
-            result.reason = "cannot check: an input has more than " + std::to_string(options.maxFirstInputElements)
-                            + " elements, too many to make random values for (" + result.shapesText() + ")";
+            if (overBudget)
+                result.reason = "cannot check: the inputs (" + result.shapesText() + ") take " + std::to_string(bigBytes)
+                                + " bytes, over the check's memory cap of " + std::to_string(budget.maxBytes) + " bytes";
+            else
+                result.reason = "cannot check: an input has more than " + std::to_string(options.maxFirstInputElements)
+                                + " elements, too many to make random values for (" + result.shapesText() + ")";
+            return result;
+        }
+        if (inputsTimedOut) {
+            result.inputShapes = firstShapes;
+            result.reason = "cannot check: input " + result.shapesText() + ": " + firstError;
             return result;
         }
         result.inputShapes = firstShapes;
@@ -361,7 +415,8 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
                     break;
                 }
                 // Not the simplified model's fault: stop with what was measured.
-                result.error = "the original model fails on random input " + std::to_string(r + 1) + " ("
+                result.error = (inputsTimedOut ? "random input " + std::to_string(r + 1) + " ("
+                                                   : "the original model fails on random input " + std::to_string(r + 1) + " (")
                                + result.shapesText() + "): " + clause(e.what()) + "; compared on "
                                + std::to_string(result.runs) + " input(s)";
                 break;

@@ -43,6 +43,7 @@ private slots:
     void hugeInputIsNotAllocated();
     void inputsStayWithinTheMemoryCap();
     void makingInputsStopsAtTheTimeCap();
+    void longKernelStopsAtTheTimeCap();
     void cancelStopsWithoutAVerdict();
 };
 
@@ -156,6 +157,26 @@ void TestVerify::makingInputsStopsAtTheTimeCap()
     QVERIFY(!r.ran);
     QVERIFY2(QString::fromStdString(r.reason)
                  == "cannot check: input x[8192,8192]: making its random values ran for over 0.05 s, the check's time cap",
+             qPrintable(QString::fromStdString(r.reason)));
+}
+
+// One node's work counts against the time cap as it goes (fuzz find, CI share: a DFT of a long
+// signal, n^2 steps in one kernel, ran 12 s past a 2 s cap: the cap was checked between nodes).
+void TestVerify::longKernelStopsAtTheTimeCap()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, 65536, 1}).output("y", dtype::Float); // 2^32 steps, seconds
+    b.node("DFT", {"x"}, {"y"}).attr("axis", int64_t(1));
+    const Model m = b.build();
+    VerifyOptions options;
+    options.runs = 1;
+    options.maxSeconds = 0.2;
+    QElapsedTimer clock;
+    clock.start();
+    const VerifyResult r = verifyModels(m, m, options);
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    QVERIFY(!r.ran);
+    QVERIFY2(QString::fromStdString(r.reason).contains("(DFT): the evaluation ran for over 0.2 s, its time cap"),
              qPrintable(QString::fromStdString(r.reason)));
 }
 

@@ -16,8 +16,10 @@ using Outputs = std::vector<TensorPtr>;
 constexpr double kPi = 3.14159265358979323846;
 
 /// out[k] = sum_j in[j] * exp(sign * 2 pi i j k / n) for k < bins, in as interleaved (re, im).
-void dft(const double* in, int64_t n, int64_t bins, bool inverse, double* out)
+/// n * bins steps: the evaluation's time cap and cancel are checked about every million.
+void dft(const KernelContext& ctx, const double* in, int64_t n, int64_t bins, bool inverse, double* out)
 {
+    const int64_t checkEvery = std::max<int64_t>(1, (int64_t(1) << 20) / n);
     std::vector<double> c(static_cast<std::size_t>(n)), s(static_cast<std::size_t>(n));
     for (int64_t j = 0; j < n; ++j) {
         const double a = 2 * kPi * double(j) / double(n);
@@ -25,6 +27,8 @@ void dft(const double* in, int64_t n, int64_t bins, bool inverse, double* out)
         s[std::size_t(j)] = (inverse ? 1.0 : -1.0) * std::sin(a);
     }
     for (int64_t k = 0; k < bins; ++k) {
+        if (k % checkEvery == 0)
+            ctx.checkBudget();
         double re = 0, im = 0;
         for (int64_t j = 0; j < n; ++j) {
             const auto t = std::size_t((j * k) % n);
@@ -81,7 +85,7 @@ Outputs dftOp(KernelContext& ctx)
                 signal[std::size_t(2 * j)] = v[std::size_t(at)];
                 signal[std::size_t(2 * j + 1)] = comps == 2 ? v[std::size_t(at + 1)] : 0.0;
             }
-            dft(signal.data(), n, bins, inverse, spectrum.data());
+            dft(ctx, signal.data(), n, bins, inverse, spectrum.data());
             for (int64_t k = 0; k < bins; ++k) {
                 const int64_t at = ((o * bins + k) * inner + i) * 2;
                 out.setDouble(at, spectrum[std::size_t(2 * k)]);
@@ -135,7 +139,7 @@ Outputs stft(KernelContext& ctx)
                 signal[std::size_t(2 * j)] = v[std::size_t(at)] * window[std::size_t(j)];
                 signal[std::size_t(2 * j + 1)] = comps == 2 ? v[std::size_t(at + 1)] * window[std::size_t(j)] : 0.0;
             }
-            dft(signal.data(), frameLength, bins, false, spectrum.data());
+            dft(ctx, signal.data(), frameLength, bins, false, spectrum.data());
             for (int64_t k = 0; k < 2 * bins; ++k)
                 out.setDouble((b * frames + f) * bins * 2 + k, spectrum[std::size_t(k)]);
         }

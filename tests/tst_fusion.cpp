@@ -27,14 +27,6 @@ Q_DECLARE_METATYPE(std::vector<int64_t>)
 
 namespace {
 
-std::unique_ptr<Pass> passByName(const std::string& name)
-{
-    for (auto& p : passes::optimizerPasses())
-        if (p->info().name == name)
-            return std::move(p);
-    return nullptr;
-}
-
 /// Nodes of op type op in any domain.
 int count(const Model& m, const std::string& op)
 {

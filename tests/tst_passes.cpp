@@ -21,16 +21,6 @@ namespace {
 
 using Build = std::function<ModelBuilder()>;
 
-std::unique_ptr<Pass> passByName(const std::string& name)
-{
-    for (auto& p : passes::optimizerPasses())
-        if (p->info().name == name)
-            return std::move(p);
-    if (name == "fold_constants")
-        return passes::foldConstants();
-    return nullptr;
-}
-
 QString ops(const Model& m)
 {
     QStringList list;

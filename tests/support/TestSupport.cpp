@@ -1,6 +1,7 @@
 #include "TestSupport.h"
 
 #include "model/Graph.h"
+#include "passes/Passes.h"
 #include "shape/Open.h"
 
 #include <onnx/checker.h>
@@ -113,6 +114,16 @@ QString onnxCheckerError(const Model& model, const QString& file)
         return QString::fromUtf8(e.what());
     }
     return {};
+}
+
+std::unique_ptr<Pass> passByName(const std::string& name)
+{
+    for (auto& p : passes::optimizerPasses())
+        if (p->info().name == name)
+            return std::move(p);
+    if (name == "fold_constants")
+        return passes::foldConstants();
+    return nullptr;
 }
 
 } // namespace netfold::test

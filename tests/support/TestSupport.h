@@ -2,12 +2,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <string>
 
 class QTemporaryDir;
 
 namespace netfold {
 struct Model;
+class Pass;
 }
 
 namespace netfold::test {
@@ -47,5 +49,8 @@ QString compareWithOrt(const QString& original, const QString& simplified, const
 /// What the ONNX checker finds wrong with file (the model loaded as model), or an empty string; also
 /// empty where ONNX 1.12 does not know the model's opset (above 17).
 QString onnxCheckerError(const Model& model, const QString& file);
+
+/// The optimizer pass (or fold_constants) named name, or null.
+std::unique_ptr<Pass> passByName(const std::string& name);
 
 } // namespace netfold::test

@@ -566,6 +566,10 @@ void TestEval::network_data()
         {"float[1,1,2]{2,4}"});
     row("MaxPool pads", "MaxPool", 12, {"kernel_shape=[3]", "pads=[1,1]"}, {"float[1,1,3]{-1,-2,-3}"},
         {"float[1,1,3]{-1,-1,-2}"});
+    // A kernel of 2^61 mostly in the padding: only the positions inside the input are visited
+    // (visiting all of them ran for years).
+    row("MaxPool kernel far past the input", "MaxPool", 12, {"kernel_shape=[2305843009213693952]",
+        "pads=[2305843009213693950,0]"}, {"float[1,1,5]{1,2,3,4,5}"}, {"float[1,1,4]{2,3,4,5}"});
     row("MaxPool int8", "MaxPool", 12, {"kernel_shape=[2]"}, {"int8[1,1,3]{-5,4,-3}"}, {"int8[1,1,2]{4,4}"});
     row("AveragePool pads exclude", "AveragePool", 11, {"kernel_shape=[2]", "pads=[1,1]"}, {"float[1,1,3]{1,2,3}"},
         {"float[1,1,4]{1,1.5,2.5,3}"});
@@ -642,6 +646,21 @@ void TestEval::errors_data()
     err("Slice of an empty tensor past int64", "Slice", 13, {},
         {"float[0,2,9223372036854775807,13]{}", "int64[1]{1}", "int64[1]{2}", "int64[1]{1}"},
         "input 0 'in0' has dims [0,2,9223372036854775807,13]: an empty tensor whose other dims multiply past int64.");
+    // Fuzz find (the CI share at 01aa6a6): LpPool's pads of 2^63-1 overflowed the window (UBSan).
+    const QString pastInt64 = "the window (kernel_shape, strides, dilations, pads) on spatial axis 0 reaches past int64.";
+    err("LpPool pads past int64", "LpPool", 18, {"kernel_shape=[2]", "pads=[0,9223372036854775807]"},
+        {"float[1,1,5]{1,2,3,4,5}"}, pastInt64);
+    err("MaxPool dilations past int64", "MaxPool", 12, {"kernel_shape=[3]", "dilations=[4611686018427387904]"},
+        {"float[1,1,5]{1,2,3,4,5}"}, pastInt64);
+    err("AveragePool SAME strides past int64", "AveragePool", 11,
+        {"kernel_shape=[2]", "auto_pad='SAME_UPPER'", "dilations=[9223372036854775806]"}, {"float[1,1,5]{1,2,3,4,5}"},
+        pastInt64);
+    err("ConvTranspose strides past int64", "ConvTranspose", 11, {"strides=[4611686018427387904]"},
+        {"float[1,1,3]{1,2,3}", "float[1,1,1]{1}"}, pastInt64);
+    err("ConvTranspose negative output_padding", "ConvTranspose", 11, {"output_padding=[-1]"},
+        {"float[1,1,3]{1,2,3}", "float[1,1,1]{1}"}, "output_padding [-1] has a negative entry.");
+    err("MaxUnpool strides past int64", "MaxUnpool", 11, {"kernel_shape=[2]", "strides=[9223372036854775807]"},
+        {"float[1,1,2]{1,2}", "int64[1,1,2]{0,1}"}, pastInt64);
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");
@@ -707,6 +726,9 @@ void TestEval::outputLimit_data()
                                 << (qulonglong(1) << 31) << "output would be 72.0 EB, over the 2.1 GB limit.";
     QTest::newRow("Add small limit") << "Add" << QStringList{"float[30]{}", "float[1]{1}"} << qulonglong(100)
                                      << "output would be 120 B, over the 100 B limit.";
+    QTest::newRow("Conv im2col over the limit")
+        << "Conv" << QStringList{"float[1,1,4,4]{1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16}", "float[1,1,3,3]{1,1,1,1,1,1,1,1,1}"}
+        << qulonglong(100) << "the im2col columns would take 144 B, over the 100 B limit.";
     QTest::newRow("Reshape negative") << "Reshape" << QStringList{"float[1]{1}", "int64[1]{-5}"} << (qulonglong(1) << 31)
                                       << "has the invalid entry -5.";
 }

@@ -44,6 +44,7 @@ private slots:
     void inputsStayWithinTheMemoryCap();
     void makingInputsStopsAtTheTimeCap();
     void longKernelStopsAtTheTimeCap();
+    void longPoolStopsAtTheTimeCap();
     void cancelStopsWithoutAVerdict();
 };
 
@@ -162,12 +163,10 @@ void TestVerify::makingInputsStopsAtTheTimeCap()
 
 // One node's work counts against the time cap as it goes (fuzz find, CI share: a DFT of a long
 // signal, n^2 steps in one kernel, ran 12 s past a 2 s cap: the cap was checked between nodes).
-void TestVerify::longKernelStopsAtTheTimeCap()
+namespace {
+/// Checks a model whose one kernel runs for seconds stops within a 0.2 s time cap, naming op.
+void checkStopsAtTheTimeCap(const Model& m, const QString& op)
 {
-    ModelBuilder b(17);
-    b.input("x", dtype::Float, {1, 65536, 1}).output("y", dtype::Float); // 2^32 steps, seconds
-    b.node("DFT", {"x"}, {"y"}).attr("axis", int64_t(1));
-    const Model m = b.build();
     VerifyOptions options;
     options.runs = 1;
     options.maxSeconds = 0.2;
@@ -176,8 +175,29 @@ void TestVerify::longKernelStopsAtTheTimeCap()
     const VerifyResult r = verifyModels(m, m, options);
     QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
     QVERIFY(!r.ran);
-    QVERIFY2(QString::fromStdString(r.reason).contains("(DFT): the evaluation ran for over 0.2 s, its time cap"),
+    QVERIFY2(QString::fromStdString(r.reason).contains("(" + op + "): the evaluation ran for over 0.2 s, its time cap"),
              qPrintable(QString::fromStdString(r.reason)));
+}
+} // namespace
+
+void TestVerify::longKernelStopsAtTheTimeCap()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, 65536, 1}).output("y", dtype::Float); // 2^32 steps, seconds
+    b.node("DFT", {"x"}, {"y"}).attr("axis", int64_t(1));
+    checkStopsAtTheTimeCap(b.build(), "DFT");
+}
+
+void TestVerify::longPoolStopsAtTheTimeCap()
+{
+    // 2^21 windows of up to 2^20 input positions each: about 2^40 steps, hours.
+    const int64_t n = int64_t(1) << 20;
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, 1, n}).output("y", dtype::Float);
+    b.node("MaxPool", {"x"}, {"y"})
+        .attr("kernel_shape", std::vector<int64_t>{n})
+        .attr("pads", std::vector<int64_t>{n - 1, n - 1});
+    checkStopsAtTheTimeCap(b.build(), "MaxPool");
 }
 
 // A check of a Loop that would run for a minute (no iteration cap, 60 s) stops within a couple

@@ -66,7 +66,8 @@ template <class T> void im2col(const T* x, int64_t channels, const Window& w, T*
                 for (std::size_t a = 0; a + 1 < k; ++a) {
                     const int64_t i = o[a] * w.strides[a] - w.padBegin[a] + kk[a] * w.dilations[a];
                     inside = inside && i >= 0 && i < w.in[a];
-                    base += i * inStrides[a];
+                    if (inside)
+                        base += i * inStrides[a];
                 }
                 const int64_t shift = kk[k - 1] * w.dilations[k - 1] - w.padBegin[k - 1];
                 for (int64_t ol = 0; ol < outLast; ++ol) {
@@ -98,10 +99,11 @@ Outputs conv(KernelContext& ctx)
         const auto xv = readAs<T>(x);
         const auto wv = readAs<T>(wt);
         const auto bias = ctx.has(2) ? readAs<T>(ctx.in(2)) : std::vector<T>(static_cast<std::size_t>(M), T(0));
-        std::vector<T> col(static_cast<std::size_t>(rows * cols));
+        std::vector<T> col(ctx.checkScratch(double(rows) * double(cols), sizeof(T), "the im2col columns"));
         std::vector<T> y(static_cast<std::size_t>(N * M * cols));
         for (int64_t n = 0; n < N; ++n)
             for (int64_t g = 0; g < group; ++g) {
+                ctx.checkBudget();
                 im2col(xv.data() + (n * C + g * Cg) * inSize, Cg, w, col.data());
                 T* yg = y.data() + (n * M + g * Mg) * cols;
                 for (int64_t m = 0; m < Mg; ++m)
@@ -126,22 +128,29 @@ Window transposedWindow(const KernelContext& ctx, const std::vector<int64_t>& in
         outShape.erase(outShape.begin(), outShape.end() - static_cast<std::ptrdiff_t>(k));
     if (outPad.size() != k || (!outShape.empty() && outShape.size() != k))
         ctx.fail("output_padding or output_shape does not match " + std::to_string(k) + " spatial axes");
+    for (int64_t p : outPad)
+        if (p < 0)
+            ctx.fail("output_padding " + dimsString(outPad) + " has a negative entry");
     const std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
     if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER"))
         for (std::size_t i = 0; i < k; ++i)
-            outShape.push_back(in[i] * w.strides[i]);
+            outShape.push_back(AxisMath(ctx, i).mul(in[i], w.strides[i]));
     w.out.clear();
     for (std::size_t i = 0; i < k; ++i) {
-        const int64_t full = w.strides[i] * (in[i] - 1) + outPad[i] + (kernel[i] - 1) * w.dilations[i] + 1;
+        const AxisMath m(ctx, i);
+        const int64_t full = m.add(m.add(m.add(m.mul(w.strides[i], in[i] - 1), outPad[i]),
+                                         m.mul(kernel[i] - 1, w.dilations[i])),
+                                   1);
         if (!outShape.empty()) {
-            const int64_t total = full - outShape[i];
+            const int64_t total = m.sub(full, outShape[i]);
             const bool upper = autoPad == "SAME_UPPER";
             w.padBegin[i] = upper ? total / 2 : total - total / 2;
             w.padEnd[i] = total - w.padBegin[i];
         } else if (autoPad == "VALID") {
             w.padBegin[i] = w.padEnd[i] = 0;
         }
-        const int64_t out = full - w.padBegin[i] - w.padEnd[i];
+        m.sub(full, w.padBegin[i]); // bounds every output position col2im computes
+        const int64_t out = m.sub(m.sub(full, w.padBegin[i]), w.padEnd[i]);
         if (out < 0)
             ctx.fail("the output would have a negative size on spatial axis " + std::to_string(i));
         w.out.push_back(out);
@@ -163,7 +172,8 @@ template <class T> void col2im(const T* col, int64_t channels, const Window& w, 
                 for (std::size_t a = 0; a < k && inside; ++a) {
                     const int64_t o = p[a] * w.strides[a] - w.padBegin[a] + kk[a] * w.dilations[a];
                     inside = o >= 0 && o < w.out[a];
-                    at += o * outStrides[a];
+                    if (inside)
+                        at += o * outStrides[a];
                 }
                 if (inside)
                     y[at] += *col;
@@ -193,7 +203,7 @@ Outputs convTranspose(KernelContext& ctx)
         const auto wv = readAs<T>(wt);
         const auto bias = ctx.has(2) ? readAs<T>(ctx.in(2)) : std::vector<T>(static_cast<std::size_t>(M), T(0));
         std::vector<T> wT(static_cast<std::size_t>(rows * Cg));
-        std::vector<T> col(static_cast<std::size_t>(rows * inSize));
+        std::vector<T> col(ctx.checkScratch(double(rows) * double(inSize), sizeof(T), "the col2im columns"));
         std::vector<T> y(static_cast<std::size_t>(N * M * outSize));
         for (int64_t g = 0; g < group; ++g) {
             for (int64_t c = 0; c < Cg; ++c)

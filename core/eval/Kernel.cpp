@@ -172,6 +172,15 @@ int64_t KernelContext::checkOutput(int32_t dt, const std::vector<int64_t>& dims)
     return n;
 }
 
+std::size_t KernelContext::checkScratch(double elements, std::size_t elementSize, const std::string& what) const
+{
+    const double bytes = elements * double(elementSize);
+    if (bytes > double(m_options.maxOutputBytes))
+        fail(what + " would take " + formatBytes(bytes) + ", over the " + formatBytes(double(m_options.maxOutputBytes))
+             + " limit");
+    return static_cast<std::size_t>(elements);
+}
+
 void KernelContext::charge(uint64_t bytes) const
 {
     EvalBudget* b = m_options.budget;

@@ -112,6 +112,19 @@ public:
     /// Fails when the wall-clock cap passed or the run was cancelled; with iteration, also counts
     /// one Loop/Scan body run against the iteration cap.
     void checkBudget(bool iteration = false) const;
+    /// Counts steps of a long kernel loop and checks the budget (time cap, cancel) about every
+    /// million: for kernels whose work is not bounded by the size of their output.
+    void tick(int64_t steps) const
+    {
+        m_steps += steps;
+        if (m_steps >= (int64_t(1) << 20)) {
+            m_steps = 0;
+            checkBudget();
+        }
+    }
+    /// Fails when a scratch buffer of elements values of elementSize bytes (what: "im2col columns")
+    /// would exceed the output size limit; returns elements as a size.
+    std::size_t checkScratch(double elements, std::size_t elementSize, const std::string& what) const;
 
 private:
     const Node& m_node;
@@ -119,6 +132,7 @@ private:
     int64_t m_opset;
     const EvalOptions& m_options;
     const Scope* m_scope;
+    mutable int64_t m_steps = 0;
 };
 
 /// A freshly computed output, size-checked against the limit before it is allocated.

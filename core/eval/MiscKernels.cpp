@@ -222,17 +222,9 @@ Outputs lpPool(KernelContext& ctx)
         int64_t o = 0;
         for (IndexCounter at(w.out); at.valid(); at.next(), ++o) {
             double s = 0;
-            for (IndexCounter kk(w.kernel); kk.valid(); kk.next()) {
-                int64_t offset = 0;
-                bool inside = true;
-                for (std::size_t a = 0; a < w.rank() && inside; ++a) {
-                    const int64_t i = at[a] * w.strides[a] - w.padBegin[a] + kk[a] * w.dilations[a];
-                    inside = i >= 0 && i < w.in[a];
-                    offset += i * inStrides[a];
-                }
-                if (inside)
-                    s += lpPower(v[std::size_t(plane * inSize + offset)], p);
-            }
+            forWindow(ctx, w, at.index(), inStrides, [&](int64_t offset) {
+                s += lpPower(v[std::size_t(plane * inSize + offset)], p);
+            });
             out.setDouble(plane * outSize + o, lpNorm(s, p));
         }
     }
@@ -250,8 +242,10 @@ Outputs maxUnpool(KernelContext& ctx)
     const auto kernel = kernelShape(ctx, spatial.size());
     const Window w = windowAttributes(ctx, spatial, kernel);
     std::vector<int64_t> dims{x.dims()[0], x.dims()[1]};
-    for (std::size_t a = 0; a < spatial.size(); ++a)
-        dims.push_back((spatial[a] - 1) * w.strides[a] + kernel[a] - w.padBegin[a] - w.padEnd[a]);
+    for (std::size_t a = 0; a < spatial.size(); ++a) {
+        const AxisMath m(ctx, a);
+        dims.push_back(m.sub(m.sub(m.add(m.mul(spatial[a] - 1, w.strides[a]), kernel[a]), w.padBegin[a]), w.padEnd[a]));
+    }
     if (ctx.has(2)) {
         const auto shape = ctx.ints(2);
         if (shape.size() != dims.size())

@@ -2,6 +2,7 @@
 #include "eval/Elementwise.h"
 #include "eval/Spatial.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace netfold::eval {
@@ -17,35 +18,16 @@ std::vector<int64_t> pooledDims(const Tensor& x, const std::vector<int64_t>& spa
     return dims;
 }
 
-/// Visits the input positions of the window at output position o: f(offset within the image,
-/// multi-index within the kernel) for positions inside the input.
-template <class F> void forWindow(const Window& w, const std::vector<int64_t>& o, const std::vector<int64_t>& inStrides,
-                                  F&& f)
+/// Window positions inside the padded input ([-padBegin, in + padEnd)) for AveragePool's
+/// count_include_pad: per axis the offsets j from 0 while o * stride - padBegin + j * dilation
+/// < in + padEnd (a window never starts in the begin padding's outside).
+double paddedWindowSize(const Window& w, const std::vector<int64_t>& o)
 {
-    for (IndexCounter kk(w.kernel); kk.valid(); kk.next()) {
-        int64_t offset = 0;
-        bool inside = true;
-        for (std::size_t a = 0; a < w.rank() && inside; ++a) {
-            const int64_t i = o[a] * w.strides[a] - w.padBegin[a] + kk[a] * w.dilations[a];
-            inside = i >= 0 && i < w.in[a];
-            offset += i * inStrides[a];
-        }
-        if (inside)
-            f(offset);
-    }
-}
-
-/// Window positions inside the padded input ([-padBegin, in + padEnd)) for AveragePool's count_include_pad.
-int64_t paddedWindowSize(const Window& w, const std::vector<int64_t>& o)
-{
-    int64_t count = 1;
+    double count = 1;
     for (std::size_t a = 0; a < w.rank(); ++a) {
-        int64_t n = 0;
-        for (int64_t j = 0; j < w.kernel[a]; ++j) {
-            const int64_t i = o[a] * w.strides[a] - w.padBegin[a] + j * w.dilations[a];
-            n += i >= -w.padBegin[a] && i < w.in[a] + w.padEnd[a];
-        }
-        count *= n;
+        const int64_t room = w.in[a] + w.padEnd[a] - (o[a] * w.strides[a] - w.padBegin[a]);
+        const int64_t d = w.dilations[a];
+        count *= double(std::min(w.kernel[a], room / d + (room % d != 0)));
     }
     return count;
 }
@@ -73,12 +55,12 @@ Outputs averagePool(KernelContext& ctx)
         for (IndexCounter o(w.out); o.valid(); o.next(), ++y) {
             double total = 0;
             int64_t count = 0;
-            forWindow(w, o.index(), inStrides, [&](int64_t at) {
+            forWindow(ctx, w, o.index(), inStrides, [&](int64_t at) {
                 total += v[static_cast<std::size_t>(img * inSize + at)];
                 ++count;
             });
-            const int64_t divisor = includePad ? paddedWindowSize(w, o.index()) : count;
-            out.setDouble(y, divisor ? total / double(divisor) : std::numeric_limits<double>::quiet_NaN());
+            const double divisor = includePad ? paddedWindowSize(w, o.index()) : double(count);
+            out.setDouble(y, divisor > 0 ? total / divisor : std::numeric_limits<double>::quiet_NaN());
         }
     return {out.finish()};
 }
@@ -116,7 +98,7 @@ Outputs maxPool(KernelContext& ctx)
         for (IndexCounter o(w.out); o.valid(); o.next(), ++y) {
             double best = -std::numeric_limits<double>::infinity();
             int64_t bestAt = -1;
-            forWindow(w, o.index(), inStrides, [&](int64_t at) {
+            forWindow(ctx, w, o.index(), inStrides, [&](int64_t at) {
                 const double value = v[static_cast<std::size_t>(img * inSize + at)];
                 if (bestAt < 0 || value > best) {
                     best = value;

@@ -12,6 +12,9 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace netfold;
 using namespace netfold::test;
 
@@ -52,6 +55,8 @@ private slots:
     void subgraphsAreSimplified();
     void opset21StillSimplifies();
     void cascadingShapeChainsFold();
+    void slowFoldIsKeptAtTheTimeCap();
+    void cancelStopsAFoldInsideAStep();
 };
 
 void TestPipeline::seedStaticFoldsTo8()
@@ -288,6 +293,56 @@ void TestPipeline::cascadingShapeChainsFold()
     QCOMPARE(count(p.current(), "Concat"), 0);
     QCOMPARE(count(p.current(), "Reshape"), 4);
     QVERIFY(p.position() <= 6);
+}
+
+// One node whose fold takes tens of seconds is kept once it passes the fold's time cap, with
+// the reason; the rest of the step goes on.
+void TestPipeline::slowFoldIsKeptAtTheTimeCap()
+{
+    const Model m = test::slowFoldModel().build();
+    PipelineOptions options;
+    options.pass.foldSeconds = 0.2;
+    Pipeline p(m, options);
+    QElapsedTimer clock;
+    clock.start();
+    p.runToFixedPoint();
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    QCOMPARE(count(p.current(), "DFT"), 1);
+    QCOMPARE(count(p.current(), "ConstantOfShape"), 0); // folded before the DFT
+    std::string why;
+    for (const auto& kv : p.keptReasons())
+        if (kv.second.find("(DFT)") != std::string::npos)
+            why = kv.second;
+    QVERIFY2(why.find("Not folded: ") == 0 && why.find("the evaluation ran for over 0.2 s, its time cap") != std::string::npos,
+             why.c_str());
+}
+
+// Cancel, set from another thread, stops a step in the middle of a long fold: the step throws
+// kCancelledStep soon after and the pipeline stays where it was.
+void TestPipeline::cancelStopsAFoldInsideAStep()
+{
+    const Model m = test::slowFoldModel().build();
+    std::atomic<bool> cancel{false};
+    PipelineOptions options;
+    options.pass.cancel = &cancel;
+    Pipeline p(m, options);
+    std::string error;
+    QElapsedTimer clock;
+    std::thread run([&] {
+        try {
+            p.runToFixedPoint();
+        } catch (const Error& e) {
+            error = e.what();
+        }
+    });
+    QThread::msleep(300);
+    clock.start();
+    cancel = true;
+    run.join();
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("%1 ms after cancel").arg(clock.elapsed())));
+    QCOMPARE(QString::fromStdString(error), QString(kCancelledStep));
+    QCOMPARE(count(p.current(), "DFT"), 1);
+    QCOMPARE(count(p.current(), "ConstantOfShape"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -1,6 +1,8 @@
 // The main window's simplification workflow: run to end on the sample, save the simplified
 // model (byte-identical to netfold-cli's), save reports, verify, inspect why nodes were kept.
+#include "ModelBuilder.h"
 #include "TestSupport.h"
+#include "UiTestSupport.h"
 
 #include "CompareView.h"
 #include "GraphScene.h"
@@ -21,7 +23,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTableWidget>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTemporaryDir>
+#include <QToolButton>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -42,6 +47,8 @@ private slots:
     void committedPipelineIsStableWhileBusy();
     void neverSavesOverTheOriginal();
     void verifyShowsDifferences();
+    void cancelStopsALongFold_data();
+    void cancelStopsALongFold();
 };
 
 // A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
@@ -162,6 +169,61 @@ void TestUiSimplify::verifyShowsDifferences()
     QVERIFY(spy2.wait(60000));
     QVERIFY(!custom.summaryPanel()->lastVerify().ran);
     QVERIFY(!custom.summaryPanel()->lastVerify().blockers.empty());
+}
+
+void TestUiSimplify::cancelStopsALongFold_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("640x420") << QSize(640, 420);
+}
+
+// F5 on a model whose constant fold takes tens of seconds (a 65536-point DFT), then a mouse click
+// on the timeline's Cancel: the run stops within a second and a half, says so, and leaves the
+// model as it was; the event loop goes idle.
+void TestUiSimplify::cancelStopsALongFold()
+{
+    QFETCH(QSize, size);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("slow_fold.onnx");
+    test::slowFoldModel().save(path.toStdString());
+    MainWindow window;
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openFile(path));
+    QToolButton* cancel = nullptr;
+    for (QToolButton* b : window.timeline()->findChildren<QToolButton*>())
+        if (b->defaultAction() == window.timeline()->cancelAction())
+            cancel = b;
+    QVERIFY(cancel && cancel->isVisible());
+    QVERIFY(!cancel->isEnabled());
+
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_VERIFY(cancel->isEnabled());
+    QTest::qWait(500); // into the fold
+    QVERIFY(window.session()->busy());
+    QStringList running;
+    for (QLabel* l : window.timeline()->findChildren<QLabel*>())
+        running << l->text();
+    QVERIFY2(running.contains("Running... Cancel stops the step in progress."), qPrintable(running.join(" | ")));
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->busy(), 10000);
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("%1 ms after Cancel").arg(clock.elapsed())));
+    QVERIFY(!cancel->isEnabled());
+    QCOMPARE(window.statusBar()->currentMessage(), QString(kCancelledStep));
+    QStringList labels;
+    for (QLabel* l : window.timeline()->findChildren<QLabel*>())
+        labels << l->text();
+    QVERIFY2(labels.contains(QString(kCancelledStep) + "\nNothing run yet (3 nodes). Press Step (F10) to run the next "
+                                                       "pass that changes the model, or Run to end (F5)."),
+             qPrintable(labels.join(" | ")));
+    const auto after = window.session()->after();
+    QCOMPARE(test::opCount(*after, "DFT"), 1);
+    QCOMPARE(test::opCount(*after, "ConstantOfShape"), 1);
+    QCOMPARE(test::idleProblem(), QString());
 }
 
 QTEST_MAIN(TestUiSimplify)

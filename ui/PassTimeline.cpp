@@ -208,13 +208,21 @@ void PassTimeline::connectSession()
     connect(m_session, &SimplifySession::busyChanged, this, [this](bool busy) {
         m_progress->setVisible(busy);
         m_cancel->setEnabled(busy);
+        if (busy) {
+            m_notice.clear();
+            m_status->setText(tr("Running... Cancel stops the step in progress."));
+        }
         for (QAction* a : {m_step, m_back, m_run, m_reset})
             a->setEnabled(!busy && m_session->hasModel());
     });
     connect(m_session, &SimplifySession::progress, this, [this](int steps, const QString& pass) {
         m_status->setText(tr("Running... step %1: %2").arg(steps).arg(pass));
     });
-    connect(m_session, &SimplifySession::failed, this, [this](const QString& e) { m_status->setText(e); });
+    connect(m_session, &SimplifySession::failed, this, [this](const QString& e) {
+        m_notice = e;
+        m_noticeGeneration = m_session->generation();
+        m_status->setText(e);
+    });
 }
 
 QSize PassTimeline::sizeHint() const
@@ -377,6 +385,8 @@ void PassTimeline::refresh()
         text = tr("Nothing run yet (%1). Press Step (F10) to run the next pass that changes the model, or Run to "
                   "end (F5).")
                    .arg(nodeCountText(p->original().graph));
+    if (!m_notice.isEmpty() && m_noticeGeneration == m_session->generation())
+        text = m_notice + "\n" + text;
     m_status->setText(text);
 }
 

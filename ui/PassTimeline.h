@@ -98,6 +98,10 @@ private:
     QLineEdit* m_shapes;
     QCheckBox* m_skipBn;
     QLabel* m_status;
+    /// The last failure or cancel of a step, shown above the step count until the next run
+    /// starts or another model is opened (m_noticeGeneration: the session's generation then).
+    QString m_notice;
+    quint64 m_noticeGeneration = 0;
     QProgressBar* m_progress;
     bool m_filling = false;
     bool m_applied = false;

@@ -34,7 +34,9 @@ void SimplifySession::setModel(std::shared_ptr<const Model> model, const Pipelin
     m_cancel = true;
     m_watcher.waitForFinished();
     m_cancel = false;
-    m_pipeline = model ? std::make_shared<Pipeline>(*model, options) : nullptr;
+    PipelineOptions cancellable = options;
+    cancellable.pass.cancel = &m_cancel; // Cancel also stops a long constant fold inside a step
+    m_pipeline = model ? std::make_shared<Pipeline>(*model, cancellable) : nullptr;
     ++m_generation;
     emit changed();
 }

@@ -385,6 +385,14 @@ private:
                                                             : inputBytes * 8);
         m_evalOptions.maxOutputBytes = std::min(generatorOps().count(node.opType) ? sizeLimit : generic,
                                                 m_ctx.options().eval.maxOutputBytes);
+        EvalBudget budget; // per node: the fold's time cap and the step's cancel
+        budget.maxSeconds = m_ctx.options().foldSeconds;
+        budget.cancel = m_ctx.options().cancel;
+        m_evalOptions.budget = &budget;
+        struct Forget {
+            EvalOptions& options;
+            ~Forget() { options.budget = nullptr; }
+        } forget{m_evalOptions};
         try {
             auto outs = evaluateNode(node, inputs, m_ctx.opset(), m_evalOptions);
             from.push_back(node.id);
@@ -396,6 +404,8 @@ private:
             m_folded.insert(node.id);
             return true;
         } catch (const std::exception& e) {
+            if (budget.cancel && budget.cancel->load())
+                throw Error(kCancelledStep);
             why = e.what();
             if (why.find("has no kernel") == std::string::npos && why.find("limit") == std::string::npos)
                 m_ctx.record().warnings.push_back(why);

@@ -2,6 +2,7 @@
 #include "eval/Evaluator.h"
 #include "passes/ChangeRecord.h"
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,7 +29,16 @@ struct PassOptions {
     /// Node names that must never be folded or removed.
     std::set<std::string> keepNodes;
     EvalOptions eval;
+    /// Constant folding keeps a node whose kernel runs longer than this many seconds (its reason
+    /// says so), so that one pathological node cannot stall a step; 0: no cap.
+    double foldSeconds = 10;
+    /// When set (by another thread), a running pass stops and throws Error(kCancelledStep); the
+    /// pipeline then stays where it was. Not owned.
+    const std::atomic<bool>* cancel = nullptr;
 };
+
+/// The message of the Error a pass throws when PassOptions::cancel stops it.
+constexpr const char* kCancelledStep = "Cancelled: the step in progress was stopped and left no change.";
 
 /// State for one run of a pass over one model: the model being edited, its record and options.
 class PassContext {

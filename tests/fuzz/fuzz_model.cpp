@@ -63,6 +63,7 @@ void runModel(onnx::ModelProto&& proto)
     PipelineOptions options;
     options.pass.sizeLimit = 64 << 10;
     options.pass.eval.maxOutputBytes = 16 << 20;
+    options.pass.foldSeconds = 2; // a node folding for longer is kept, as --check stops at 2 s
     options.maxRounds = 4;
     Pipeline pipeline(model, options);
     pipeline.runToFixedPoint();

@@ -1,5 +1,7 @@
 #include "ModelBuilder.h"
 
+#include "model/DataType.h"
+
 #include "model/ModelIO.h"
 #include "shape/Open.h"
 
@@ -176,6 +178,17 @@ void ModelBuilder::save(const std::string& path) const
     out << bytes();
     if (!out)
         throw std::runtime_error("cannot write " + path);
+}
+
+ModelBuilder slowFoldModel()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, 65536, 2}).output("y", dtype::Float);
+    b.ints("shape", {3}, {1, 65536, 1});
+    b.node("ConstantOfShape", {"shape"}, {"zeros"});
+    b.node("DFT", {"zeros"}, {"spectrum"}).attr("axis", int64_t(1));
+    b.node("Add", {"x", "spectrum"}, {"y"});
+    return b;
 }
 
 } // namespace netfold::test

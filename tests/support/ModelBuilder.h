@@ -54,4 +54,8 @@ private:
     onnx::NodeProto* m_last = nullptr;
 };
 
+/// y = x + DFT(ConstantOfShape([1, 65536, 1])) at opset 17: folding the DFT is 2^32 steps, tens of
+/// seconds, for the fold's time cap and Cancel.
+ModelBuilder slowFoldModel();
+
 } // namespace netfold::test

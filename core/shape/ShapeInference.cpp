@@ -38,7 +38,7 @@ const std::set<std::string>& changedAfter17()
 }
 
 constexpr int64_t kMaxInputDataElements = 1 << 16;
-/// The highest output rank inference builds from a length alone (ConstantOfShape).
+/// The highest output rank inference builds from a length alone (see shapeInputIndex).
 constexpr int64_t kMaxInferredRank = 1024;
 /// Prefix of the notes for nodes kept from ONNX inference because it would crash on them.
 constexpr const char* kUnsafe = "Not handed to ONNX inference: ";
@@ -186,6 +186,21 @@ bool hasPlaceholder(const std::vector<std::string>& params, const std::vector<st
         if (p.rfind("unk__", 0) == 0 && std::find(known.begin(), known.end(), p) == known.end())
             return true;
     return false;
+}
+
+/// The input ONNX reads as an output shape (getShapeInput: ConstantOfShape's, Expand's and
+/// Reshape's shape, Resize's sizes), or npos.
+std::size_t shapeInputIndex(const Node& node)
+{
+    if (!node.domain.empty())
+        return std::string::npos;
+    if (node.opType == "ConstantOfShape")
+        return 0;
+    if (node.opType == "Expand" || node.opType == "Reshape")
+        return 1;
+    if (node.opType == "Resize")
+        return 3;
+    return std::string::npos;
 }
 
 /// ONNX 1.12's MathOpDataPropagator (Add, Sub, Mul, Div) broadcasts a one-element shape value
@@ -574,14 +589,14 @@ struct Inferencer {
                 return;
             }
         }
-        if (node.domain.empty() && node.opType == "ConstantOfShape" && !node.inputs.empty()) {
-            // Both ONNX's function and netfold's rule give the output one dim per value of the
-            // shape input, unread: a declared length of 2^40 would exhaust memory.
-            auto s = types.find(node.inputs[0]);
+        if (const std::size_t at = shapeInputIndex(node); at < node.inputs.size()) {
+            // Unread, a shape input gives the output one dim per value (ONNX's getShapeInput,
+            // and netfold's rules that call it): a declared length of 2^40 would exhaust memory.
+            auto s = types.find(node.inputs[at]);
             if (s != types.end() && s->second->has_tensor_type() && s->second->tensor_type().has_shape()
                 && s->second->tensor_type().shape().dim_size() == 1
                 && s->second->tensor_type().shape().dim(0).dim_value() > kMaxInferredRank) {
-                note = std::string(kUnsafe) + "its shape input " + quote(node.inputs[0]) + " has "
+                note = std::string(kUnsafe) + "its shape input " + quote(node.inputs[at]) + " has "
                        + std::to_string(s->second->tensor_type().shape().dim(0).dim_value())
                        + " values, over the rank limit of " + std::to_string(kMaxInferredRank) + "; outputs not inferred.";
                 return;

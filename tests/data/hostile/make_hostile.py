@@ -229,6 +229,17 @@ g = helper.make_graph([helper.make_node("Relu", ["bad\nname\x1b[31m"], ["y"])], 
                       [vi("x", TensorProto.FLOAT, [1])], [vi("y", TensorProto.FLOAT, [1])])
 save("control_chars.onnx", g, "info", "\\n", check=False, note="a value name with a newline and an escape sequence")
 
+# A shape input declared [2^40] and unread: ONNX's inference makes one output dim per value
+# (getShapeInput), 2^40 of them. Fuzz find: Expand in an If branch took 22 GB before it was killed;
+# ONNX 1.12 reads only the values of Reshape's shape and Resize's sizes, kept here as the same guard covers them.
+for name, op, inputs in (("expand_shape_2_40.onnx", "Expand", ["x", "shape"]),
+                         ("reshape_shape_2_40.onnx", "Reshape", ["x", "shape"]),
+                         ("resize_sizes_2_40.onnx", "Resize", ["x", "", "", "shape"])):
+    g = helper.make_graph([helper.make_node(op, inputs, ["y"])], name[:-5],
+                          [vi("x", TensorProto.FLOAT, [1]), vi("shape", TensorProto.INT64, [2**40])],
+                          [vi("y", TensorProto.FLOAT, None)])
+    save(name, g, "info", "ok", check=False, note="shape input declared with 2^40 values")
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

@@ -38,6 +38,7 @@ class TestVerify : public QObject {
 private slots:
     void symbolicDimGrowsUntilTheOriginalRuns();
     void originalFailingIsNoVerdict();
+    void timeCapOnALargerSizeIsNotAFailure();
     void simplifiedFailingWhereOriginalRunsIsAFailure();
     void userShapeIsUsedAndChecked();
     void hugeInputIsNotAllocated();
@@ -70,6 +71,35 @@ void TestVerify::originalFailingIsNoVerdict()
     QCOMPARE(r.runs, 0);
     QVERIFY2(QString::fromStdString(r.reason).startsWith("cannot check: the original model fails on input x[1,1,4]: "),
              qPrintable(QString::fromStdString(r.reason)));
+}
+
+// The first size fails (Reshape to [3]); a larger one runs into the time cap in the DFT before
+// it. The reason says the cap stopped it, not that every larger size failed too (it did before).
+void TestVerify::timeCapOnALargerSizeIsNotAFailure()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1, "len", 1}).output("y", dtype::Float);
+    b.ints("three", {1}, {3});
+    b.node("DFT", {"x"}, {"spectrum"}).attr("axis", int64_t(1));
+    b.node("Reshape", {"spectrum", "three"}, {"y"});
+    const Model m = b.build();
+    VerifyOptions options;
+    options.runs = 1;
+    options.maxDim = 65536; // a 16384-point DFT takes seconds
+    options.maxSeconds = 0.3;
+    QElapsedTimer clock;
+    clock.start();
+    const VerifyResult r = verifyModels(m, m, options);
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    QVERIFY(!r.ran);
+    const QString reason = QString::fromStdString(r.reason);
+    QVERIFY2(reason.startsWith("cannot check: the original model fails on input x[1,2,1]: ") && reason.contains("reshape"),
+             qPrintable(reason));
+    QVERIFY2(QRegularExpression(R"(\((\d+ larger input size\(s\) fail too; the check's 0.3 s time cap ran out on the next|)"
+                                R"(the check's 0.3 s time cap ran out on the next larger input size)\)$)")
+                 .match(reason)
+                 .hasMatch(),
+             qPrintable(reason));
 }
 
 void TestVerify::simplifiedFailingWhereOriginalRunsIsAFailure()

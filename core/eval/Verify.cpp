@@ -328,6 +328,8 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
     std::map<std::string, std::vector<int64_t>> firstShapes, bigShapes;
     bool found = false;
     bool overBudget = false; // why bigShapes were not tried: bytes (else elements)
+    bool stoppedLarger = false; // the time cap ran out while a larger size was tried
+    bool outAfterFirst = false; // ... or already on the first
     uint64_t bigBytes = 0;
     for (const auto& c : candidates) {
         std::map<std::string, std::vector<int64_t>> shapes;
@@ -370,6 +372,16 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
             if (firstError.empty())
                 firstError = clause(e.what());
         }
+        // The clock runs across attempts: once it is out, a larger size was stopped, not failing.
+        const bool outOfTime = options.maxSeconds > 0
+                               && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                                      > options.maxSeconds;
+        if (result.attempts == 1)
+            outAfterFirst = outOfTime;
+        else if (outOfTime && !outAfterFirst) {
+            stoppedLarger = true;
+            break;
+        }
         if (cancelled()) {
             result.cancelled = true;
             result.inputShapes = shapes;
@@ -388,14 +400,20 @@ VerifyResult verifyModels(const Model& original, const Model& simplified, const 
                                 + " elements, too many to make random values for (" + result.shapesText() + ")";
             return result;
         }
-        if (inputsTimedOut) {
+        if (inputsTimedOut && !stoppedLarger) {
             result.inputShapes = firstShapes;
             result.reason = "cannot check: input " + result.shapesText() + ": " + firstError;
             return result;
         }
         result.inputShapes = firstShapes;
         result.reason = "cannot check: the original model fails on input " + result.shapesText() + ": " + firstError;
-        if (result.attempts > 1)
+        const std::string cap = "the check's " + eval::formatNumber(options.maxSeconds) + " s time cap ran out on ";
+        if (stoppedLarger && result.attempts > 2)
+            result.reason += " (" + std::to_string(result.attempts - 2) + " larger input size(s) fail too; " + cap
+                             + "the next)";
+        else if (stoppedLarger)
+            result.reason += " (" + cap + "the next larger input size)";
+        else if (result.attempts > 1)
             result.reason += " (" + std::to_string(result.attempts - 1) + " larger input size(s) tried, up to "
                              + std::to_string(options.maxDim) + ", fail too)";
         return result;

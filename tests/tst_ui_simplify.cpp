@@ -49,6 +49,7 @@ private slots:
     void verifyShowsDifferences();
     void cancelStopsALongFold_data();
     void cancelStopsALongFold();
+    void cancelBetweenStepsSaysWhereItStopped();
 };
 
 // A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
@@ -224,6 +225,26 @@ void TestUiSimplify::cancelStopsALongFold()
     QCOMPARE(test::opCount(*after, "DFT"), 1);
     QCOMPARE(test::opCount(*after, "ConstantOfShape"), 1);
     QCOMPARE(test::idleProblem(), QString());
+}
+
+// Cancel while a run to the end is between steps: the steps done are kept and the session says
+// where it stopped (before, it stopped without a word).
+void TestUiSimplify::cancelBetweenStepsSaysWhereItStopped()
+{
+    SimplifySession session;
+    session.setModel(std::make_shared<const Model>(openModel(dataPath("transformer_dyn.onnx").toStdString())));
+    QSignalSpy failed(&session, &SimplifySession::failed);
+    session.runToEnd();
+    session.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.busy(), 60000);
+    QVERIFY(!session.pipeline()->atFixedPoint());
+    QCOMPARE(failed.size(), 1);
+    const QString message = failed.first().at(0).toString();
+    const QString said = session.pipeline()->position() == 0 && message == kCancelledStep
+                             ? message // stopped inside the first step
+                             : QString("Cancelled after step %1; Run to end (F5) goes on from there.")
+                                   .arg(session.pipeline()->position());
+    QCOMPARE(message, said);
 }
 
 QTEST_MAIN(TestUiSimplify)

@@ -60,7 +60,7 @@ signals:
     void busyChanged(bool busy);
     /// During runToEnd: steps done so far and the pass that just changed the model.
     void progress(int steps, const QString& pass);
-    /// A pass or step failed (one line).
+    /// A pass or step failed, or Cancel stopped the work (one line).
     void failed(const QString& message);
     /// Step or runToEnd reached the fixed point.
     void fixedPointReached();

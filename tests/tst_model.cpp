@@ -72,6 +72,7 @@ private slots:
     void pathsLeadIntoBodies();
     void float16Conversions();
     void floatsReadAsIntegersAreDefined();
+    void typedCountIsCheckedBeforeAllocating();
 };
 
 void TestModel::loadsFixture_data()
@@ -469,4 +470,30 @@ void TestModel::floatsReadAsIntegersAreDefined()
 }
 
 QTEST_GUILESS_MAIN(TestModel)
+// Fuzz find (campaign at 8258855): eliminate_nop_pad read a float8 [2^31, 16384] pads tensor
+// with 4 values in int32_data. Float8 and 4-bit typed fields were not counted when the tensor was
+// read, and decoding allocated the 32 TiB its dims claim before counting the values.
+void TestModel::typedCountIsCheckedBeforeAllocating()
+{
+    for (int32_t dt : {dtype::Float8E4M3FNUZ, dtype::Int4, dtype::Int64}) {
+        auto proto = std::make_shared<onnx::TensorProto>();
+        proto->set_name("pads");
+        proto->set_data_type(dt);
+        proto->add_dims(int64_t(1) << 31);
+        proto->add_dims(16384);
+        for (int k = 0; k < 4; ++k)
+            dt == dtype::Int64 ? proto->add_int64_data(1) : proto->add_int32_data(1);
+        const QString field = dt == dtype::Int64 ? "int64_data" : "int32_data";
+        const QString expect = "Tensor 'pads' has 4 values in " + field + " for 35184372088832 "
+                               + (dt == dtype::Int4 ? "4-bit elements (17592186044416 expected)." : "elements.");
+        try {
+            const Tensor t(proto, ".");
+            (void)t.toInt64();
+            QFAIL("decoded");
+        } catch (const Error& e) {
+            QCOMPARE(QString(e.what()), expect);
+        }
+    }
+}
+
 #include "tst_model.moc"

@@ -102,9 +102,25 @@ std::pair<int64_t, const char*> typedField(const onnx::TensorProto& p, int32_t d
     case dtype::UInt32: case dtype::UInt64: return {p.uint64_data_size(), "uint64_data"};
     case dtype::String: return {p.string_data_size(), "string_data"};
     case dtype::Int32: case dtype::Int16: case dtype::Int8: case dtype::UInt16: case dtype::Float16:
-    case dtype::BFloat16: case dtype::UInt8: case dtype::Bool: return {p.int32_data_size(), "int32_data"};
+    case dtype::BFloat16: case dtype::UInt8: case dtype::Bool: case dtype::Float8E4M3FN: case dtype::Float8E4M3FNUZ:
+    case dtype::Float8E5M2: case dtype::Float8E5M2FNUZ:
+    case dtype::UInt4: case dtype::Int4: case dtype::Float4E2M1: return {p.int32_data_size(), "int32_data"};
     default: return {-1, ""};
     }
+}
+
+/// Fails unless the typed field holds n elements of dt (4-bit types: one int32 per pair).
+void checkTypedCount(const onnx::TensorProto& p, int32_t dt, int64_t n, const std::string& what)
+{
+    const auto [have, field] = typedField(p, dt);
+    if (have < 0)
+        return;
+    if (isPackedType(dt) && have != (n + 1) / 2)
+        throw Error(what + " has " + std::to_string(have) + " values in int32_data for " + std::to_string(n)
+                    + " 4-bit elements (" + std::to_string((n + 1) / 2) + " expected).");
+    if (!isPackedType(dt) && have != n)
+        throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
+                    + " elements.");
 }
 
 } // namespace
@@ -136,10 +152,7 @@ void validateTensorProto(const onnx::TensorProto& p, const std::string& what)
                         + dtypeName(dt) + " and shape need " + std::to_string(total) + ".");
         return;
     }
-    const auto [have, field] = typedField(p, dt);
-    if (have >= 0 && have != n)
-        throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
-                    + " elements.");
+    checkTypedCount(p, dt, n, what);
 }
 
 Tensor::Tensor(std::shared_ptr<const onnx::TensorProto> proto, std::string baseDir)
@@ -315,60 +328,45 @@ void Tensor::decode() const
             done += static_cast<std::size_t>(r);
         }
     } else {
+        // Counted before anything is allocated: the dims may claim terabytes (validated on
+        // construction too; checked again here for the proto decode() reads).
+        checkTypedCount(*m_proto, m_dtype, n, what);
         m_bytes.resize(total);
-        auto need = [&](int have, const char* field) {
-            if (have != n)
-                throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
-                            + " elements.");
-        };
         uint8_t* out = m_bytes.data();
         switch (m_dtype) {
         case dtype::Float:
-            need(m_proto->float_data_size(), "float_data");
             copyConverted<float, float>(m_proto->float_data().data(), n, out);
             break;
         case dtype::Double:
-            need(m_proto->double_data_size(), "double_data");
             copyConverted<double, double>(m_proto->double_data().data(), n, out);
             break;
         case dtype::Int64:
-            need(m_proto->int64_data_size(), "int64_data");
             copyConverted<int64_t, int64_t>(m_proto->int64_data().data(), n, out);
             break;
         case dtype::UInt32:
-            need(m_proto->uint64_data_size(), "uint64_data");
             copyConverted<uint64_t, uint32_t>(m_proto->uint64_data().data(), n, out);
             break;
         case dtype::UInt64:
-            need(m_proto->uint64_data_size(), "uint64_data");
             copyConverted<uint64_t, uint64_t>(m_proto->uint64_data().data(), n, out);
             break;
         case dtype::Int32:
-            need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, int32_t>(m_proto->int32_data().data(), n, out);
             break;
         case dtype::Int16:
-            need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, int16_t>(m_proto->int32_data().data(), n, out);
             break;
         case dtype::Int8:
-            need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, int8_t>(m_proto->int32_data().data(), n, out);
             break;
         case dtype::UInt16: case dtype::Float16: case dtype::BFloat16:
-            need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, uint16_t>(m_proto->int32_data().data(), n, out);
             break;
         case dtype::UInt8: case dtype::Bool: case dtype::Float8E4M3FN: case dtype::Float8E4M3FNUZ:
         case dtype::Float8E5M2: case dtype::Float8E5M2FNUZ:
-            need(m_proto->int32_data_size(), "int32_data");
             copyConverted<int32_t, uint8_t>(m_proto->int32_data().data(), n, out);
             break;
         case dtype::UInt4: case dtype::Int4: case dtype::Float4E2M1:
             // One int32 per byte of packed pairs.
-            if (m_proto->int32_data_size() != static_cast<int>((n + 1) / 2))
-                throw Error(what + " has " + std::to_string(m_proto->int32_data_size()) + " values in int32_data for "
-                            + std::to_string(n) + " 4-bit elements (" + std::to_string((n + 1) / 2) + " expected).");
             copyConverted<int32_t, uint8_t>(m_proto->int32_data().data(), (n + 1) / 2, out);
             break;
         default:

@@ -661,6 +661,11 @@ void TestEval::errors_data()
         {"float[1,1,3]{1,2,3}", "float[1,1,1]{1}"}, "output_padding [-1] has a negative entry.");
     err("MaxUnpool strides past int64", "MaxUnpool", 11, {"kernel_shape=[2]", "strides=[9223372036854775807]"},
         {"float[1,1,2]{1,2}", "int64[1,1,2]{0,1}"}, pastInt64);
+    // Fuzz find (campaign at 8258855): a fold of Softmax over an empty [2^20, 0, 2^20] walked
+    // 2^40 empty rows (40 s under ASan at a smaller size).
+    err("Softmax of an empty tensor past the size limit", "Softmax", 13, {"axis=1"}, {"float[1048576,0,1048576]{}"},
+        "input 0 'in0' has dims [1048576,0,1048576]: an empty tensor whose other dims multiply to 1099511627776, "
+        "over the output size limit of 2147483648.");
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");

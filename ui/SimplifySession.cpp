@@ -18,7 +18,7 @@ void SimplifySession::commit(const Outcome& outcome)
     m_pipeline = outcome.pipeline;
     if (!outcome.error.isEmpty())
         emit failed(outcome.error);
-    else if (m_cancel && !m_pipeline->atFixedPoint())
+    else if (m_cancel && m_pipeline && !m_pipeline->atFixedPoint())
         emit failed(tr("Cancelled after step %1; Run to end (F5) goes on from there.").arg(m_pipeline->position()));
     if (m_pipeline && m_pipeline->atFixedPoint())
         emit fixedPointReached();

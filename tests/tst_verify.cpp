@@ -31,6 +31,18 @@ Model convModel(int64_t kernel, const char* len)
     return b.build();
 }
 
+/// verifyModels(m, m) for one run under a time cap of maxSeconds; ms: how long it took.
+VerifyResult verifyWithin(const Model& m, VerifyOptions options, double maxSeconds, qint64& ms)
+{
+    options.runs = 1;
+    options.maxSeconds = maxSeconds;
+    QElapsedTimer clock;
+    clock.start();
+    VerifyResult r = verifyModels(m, m, options);
+    ms = clock.elapsed();
+    return r;
+}
+
 } // namespace
 
 class TestVerify : public QObject {
@@ -84,13 +96,10 @@ void TestVerify::timeCapOnALargerSizeIsNotAFailure()
     b.node("Reshape", {"spectrum", "three"}, {"y"});
     const Model m = b.build();
     VerifyOptions options;
-    options.runs = 1;
     options.maxDim = 65536; // a 16384-point DFT takes seconds
-    options.maxSeconds = 0.3;
-    QElapsedTimer clock;
-    clock.start();
-    const VerifyResult r = verifyModels(m, m, options);
-    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    qint64 ms = 0;
+    const VerifyResult r = verifyWithin(m, options, 0.3, ms);
+    QVERIFY2(ms < 1500, qPrintable(QString("took %1 ms").arg(ms)));
     QVERIFY(!r.ran);
     const QString reason = QString::fromStdString(r.reason);
     QVERIFY2(reason.startsWith("cannot check: the original model fails on input x[1,2,1]: ") && reason.contains("reshape"),
@@ -178,13 +187,10 @@ void TestVerify::makingInputsStopsAtTheTimeCap()
     b.node("Relu", {"x"}, {"y"});
     const Model m = b.build();
     VerifyOptions options;
-    options.runs = 1;
     options.maxBytes = uint64_t(4) << 30;
-    options.maxSeconds = 0.05;
-    QElapsedTimer clock;
-    clock.start();
-    const VerifyResult r = verifyModels(m, m, options);
-    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    qint64 ms = 0;
+    const VerifyResult r = verifyWithin(m, options, 0.05, ms);
+    QVERIFY2(ms < 2000, qPrintable(QString("took %1 ms").arg(ms)));
     QVERIFY(!r.ran);
     QVERIFY2(QString::fromStdString(r.reason)
                  == "cannot check: input x[8192,8192]: making its random values ran for over 0.05 s, the check's time cap",
@@ -197,13 +203,9 @@ namespace {
 /// Checks a model whose one kernel runs for seconds stops within a 0.2 s time cap, naming op.
 void checkStopsAtTheTimeCap(const Model& m, const QString& op)
 {
-    VerifyOptions options;
-    options.runs = 1;
-    options.maxSeconds = 0.2;
-    QElapsedTimer clock;
-    clock.start();
-    const VerifyResult r = verifyModels(m, m, options);
-    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    qint64 ms = 0;
+    const VerifyResult r = verifyWithin(m, {}, 0.2, ms);
+    QVERIFY2(ms < 1500, qPrintable(QString("took %1 ms").arg(ms)));
     QVERIFY(!r.ran);
     QVERIFY2(QString::fromStdString(r.reason).contains("(" + op + "): the evaluation ran for over 0.2 s, its time cap"),
              qPrintable(QString::fromStdString(r.reason)));

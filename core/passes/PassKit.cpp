@@ -19,7 +19,11 @@ protected:
     void runOnGraph(Graph& graph, PassContext& ctx) const override
     {
         // One sweep with one index: every no-op found is dropped by renaming its output to its
-        // input (through chains of no-ops); outputs that are graph outputs go one by one.
+        // input (through chains of no-ops); outputs that are graph outputs go one by one. A graph
+        // without the pass's ops is left before the index is built (most graphs, most passes).
+        if (std::none_of(graph.nodes.begin(), graph.nodes.end(),
+                         [this](const Node& n) { return n.domain.empty() && m_ops.count(n.opType); }))
+            return;
         const GraphIndex index(graph);
         std::unordered_map<std::string, std::string> rename;
         auto resolve = [&rename](std::string v) {

@@ -63,7 +63,7 @@ void runModel(onnx::ModelProto&& proto)
     PipelineOptions options;
     options.pass.sizeLimit = 64 << 10;
     options.pass.eval.maxOutputBytes = 16 << 20;
-    options.pass.foldSeconds = 2; // a node folding for longer is kept, as --check stops at 2 s
+    options.pass.foldSeconds = 0.5; // a node folding for longer is kept, as --check stops at 0.5 s
     options.maxRounds = 4;
     Pipeline pipeline(model, options);
     pipeline.runToFixedPoint();
@@ -80,7 +80,7 @@ void runModel(onnx::ModelProto&& proto)
     limits.maxDim = 64; // few grown sizes: a fuzz iteration stays short
     limits.maxBytes = 64 << 20;
     limits.maxIterations = 2000;
-    limits.maxSeconds = 2;
+    limits.maxSeconds = 0.5;
     (void)modelToBytes(simplified);
     verifyModels(pipeline.original(), simplified, limits);
 }

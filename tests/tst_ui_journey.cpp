@@ -806,7 +806,7 @@ void TestUiJourney::smallWindowKeepsEverythingReachable()
     QString outside = outsideProblem();
     QVERIFY2(outside.isEmpty(), qPrintable(outside));
     // Apply options and the BatchNormalization box: scrolled to, inside the dock, clickable.
-    for (const QString& text : {QString("Apply options"), QString("Skip BatchNormalization fusion")}) {
+    for (const QString& text : {QString("Apply options"), QString("Skip BN fusion")}) {
         QAbstractButton* button = nullptr;
         for (QAbstractButton* b : m_window->timeline()->findChildren<QAbstractButton*>())
             if (b->text() == text)

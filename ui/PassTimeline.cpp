@@ -1,5 +1,7 @@
 #include "PassTimeline.h"
 
+#include "FlowLayout.h"
+
 #include "SimplifySession.h"
 #include "UiText.h"
 
@@ -58,15 +60,17 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(buildActions());
-    auto* scopeRow = new QHBoxLayout;
-    scopeRow->addWidget(new QLabel(tr("Highlight:"), this));
+    // The items say what they do (no label beside them): the box fits a narrow dock, where its
+    // text is cut short rather than the dock scrolling sideways.
     m_scope = new QComboBox(this);
     m_scope->setObjectName("highlightScope");
-    m_scope->addItems({tr("This step"), tr("All steps so far")});
+    m_scope->addItems({tr("Highlight this step"), tr("Highlight all steps so far")});
     m_scope->setCurrentIndex(1);
+    m_scope->setToolTip(tr("Which changes the compare view highlights"));
+    m_scope->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_scope->setMinimumContentsLength(8);
     connect(m_scope, &QComboBox::currentIndexChanged, this, [this](int i) { emit cumulativeChanged(i == 1); });
-    scopeRow->addWidget(m_scope, 1);
-    layout->addLayout(scopeRow);
+    layout->addWidget(m_scope);
 
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
@@ -105,6 +109,8 @@ QLayout* PassTimeline::buildActions()
     m_reset = new QAction(tr("Reset"), this);
     m_reset->setToolTip(tr("Back to the original model"));
     m_cancel = new QAction(tr("Cancel"), this);
+    m_cancel->setShortcut(Qt::Key_Escape); // only while a step runs: disabled, Esc goes on to the views
+    m_cancel->setToolTip(tr("Stop the step in progress (Esc)"));
     m_cancel->setEnabled(false);
     connect(m_step, &QAction::triggered, m_session, &SimplifySession::step);
     connect(m_back, &QAction::triggered, m_session, &SimplifySession::back);
@@ -112,16 +118,15 @@ QLayout* PassTimeline::buildActions()
     connect(m_reset, &QAction::triggered, m_session, &SimplifySession::reset);
     connect(m_cancel, &QAction::triggered, m_session, &SimplifySession::cancel);
 
-    auto* buttons = new QHBoxLayout;
+    // The buttons wrap onto a second row in a narrow dock rather than run off its edge.
+    auto* buttons = new FlowLayout;
     for (QAction* a : {m_back, m_step, m_run, m_reset, m_cancel}) {
         auto* b = new QToolButton(this);
         b->setDefaultAction(a);
         b->setToolButtonStyle(Qt::ToolButtonTextOnly);
         buttons->addWidget(b);
     }
-    buttons->addStretch();
     return buttons;
-
 }
 
 void PassTimeline::buildStepList(QSplitter* split)
@@ -181,6 +186,7 @@ QGroupBox* PassTimeline::buildOptions()
 {
     auto* options = new QGroupBox(tr("Options"), this);
     auto* form = new QFormLayout(options);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows); // labels above their fields when narrow
     m_sizeLimit = new QDoubleSpinBox(options);
     m_sizeLimit->setObjectName("sizeLimit");
     m_sizeLimit->setRange(0.001, 4096);
@@ -192,7 +198,9 @@ QGroupBox* PassTimeline::buildOptions()
     m_shapes = new QLineEdit(options);
     m_shapes->setToolTip(tr("Fix input shapes before simplifying (like onnxsim --overwrite-input-shape); separate inputs with ';'"));
     form->addRow(tr("Input shapes"), m_shapes);
-    m_skipBn = new QCheckBox(tr("Skip BatchNormalization fusion"), options);
+    m_skipBn = new QCheckBox(tr("Skip BN fusion"), options);
+    m_skipBn->setToolTip(tr("Keep BatchNormalization nodes rather than fuse them into the Conv before them "
+                            "(like onnxsim --skip-fuse-bn)"));
     m_skipBn->setObjectName("skipFuseBn");
     form->addRow(m_skipBn);
     auto* apply = new QPushButton(tr("Apply options"), options);

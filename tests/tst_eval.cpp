@@ -661,6 +661,19 @@ void TestEval::errors_data()
         {"float[1,1,3]{1,2,3}", "float[1,1,1]{1}"}, "output_padding [-1] has a negative entry.");
     err("MaxUnpool strides past int64", "MaxUnpool", 11, {"kernel_shape=[2]", "strides=[9223372036854775807]"},
         {"float[1,1,2]{1,2}", "int64[1,1,2]{0,1}"}, pastInt64);
+    // RoiAlign and MaxRoiPool turn roi coordinates (doubles) into sample counts and indices:
+    // values that are not finite or that no int64 holds are refused before they are converted.
+    err("RoiAlign roi not finite", "RoiAlign", 16, {}, {"float[1,1,2,2]{1,2,3,4}", "float[1,4]{0,0,nan,1}", "int64[1]{0}"},
+        "roi 0 (times spatial_scale) is not finite.");
+    err("RoiAlign sampling grid too large", "RoiAlign", 16, {"sampling_ratio=4294967296"},
+        {"float[1,1,2,2]{1,2,3,4}", "float[1,4]{0,0,1,1}", "int64[1]{0}"},
+        "the sampling grid of roi 0 (4.29497e+09 x 4.29497e+09 points per bin) is too large.");
+    err("RoiAlign grid from a huge roi", "RoiAlign", 16, {}, {"float[1,1,2,2]{1,2,3,4}", "float[1,4]{0,0,1e30,1e30}", "int64[1]{0}"},
+        "the sampling grid of roi 0 (1e+30 x 1e+30 points per bin) is too large.");
+    err("MaxRoiPool roi past 2^52", "MaxRoiPool", 1, {"pooled_shape=[1,1]"}, {"float[1,1,2,2]{1,2,3,4}", "float[1,5]{0,0,0,1e30,1}"},
+        "roi 0 has a coordinate (times spatial_scale) that is not finite or past 2^52: 1e+30.");
+    err("MaxRoiPool batch index nan", "MaxRoiPool", 1, {"pooled_shape=[1,1]"}, {"float[1,1,2,2]{1,2,3,4}", "float[1,5]{nan,0,0,1,1}"},
+        "batch index nan is out of range for 1 images.");
     // Fuzz find (campaign at 8258855): a fold of Softmax over an empty [2^20, 0, 2^20] walked
     // 2^40 empty rows (40 s under ASan at a smaller size).
     err("Softmax of an empty tensor past the size limit", "Softmax", 13, {"axis=1"}, {"float[1048576,0,1048576]{}"},

@@ -94,6 +94,7 @@ Outputs conv(KernelContext& ctx)
     Output out(ctx, x.dtype(), dims);
     const int64_t Cg = C / group, Mg = M / group;
     const int64_t rows = Cg * product(w.kernel), cols = product(w.out), inSize = product(w.in);
+    const auto tick = [&ctx](int64_t steps) { ctx.tick(steps); }; // the time cap and Cancel, inside
     withFloatType(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const auto xv = readAs<T>(x);
@@ -108,7 +109,7 @@ Outputs conv(KernelContext& ctx)
                 T* yg = y.data() + (n * M + g * Mg) * cols;
                 for (int64_t m = 0; m < Mg; ++m)
                     std::fill(yg + m * cols, yg + (m + 1) * cols, bias[static_cast<std::size_t>(g * Mg + m)]);
-                gemmAccumulate(Mg, cols, rows, wv.data() + g * Mg * rows, rows, col.data(), cols, yg, cols);
+                gemmAccumulate(Mg, cols, rows, wv.data() + g * Mg * rows, rows, col.data(), cols, yg, cols, tick);
             }
         out.putAll(y);
     });
@@ -197,6 +198,7 @@ Outputs convTranspose(KernelContext& ctx)
     dims.insert(dims.end(), w.out.begin(), w.out.end());
     Output out(ctx, x.dtype(), dims);
     const int64_t rows = Mg * product(w.kernel), inSize = product(w.in), outSize = product(w.out);
+    const auto tick = [&ctx](int64_t steps) { ctx.tick(steps); }; // the time cap and Cancel, inside
     withFloatType(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const auto xv = readAs<T>(x);
@@ -212,7 +214,7 @@ Outputs convTranspose(KernelContext& ctx)
             for (int64_t n = 0; n < N; ++n) {
                 std::fill(col.begin(), col.end(), T(0));
                 gemmAccumulate(rows, inSize, Cg, wT.data(), Cg, xv.data() + (n * C + g * Cg) * inSize, inSize,
-                               col.data(), inSize);
+                               col.data(), inSize, tick);
                 col2im(col.data(), Mg, w, y.data() + (n * M + g * Mg) * outSize);
             }
         }

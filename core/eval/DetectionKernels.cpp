@@ -78,6 +78,7 @@ Outputs nonMaxSuppression(KernelContext& ctx)
                 if (int64_t(kept.size()) >= maxPerClass)
                     break;
                 const Box& box = all[std::size_t(b * N + i)];
+                ctx.tick(int64_t(kept.size()) + 1); // kept x candidates: quadratic in the boxes
                 bool keep = true;
                 for (int64_t k : kept)
                     if (suppresses(all[std::size_t(b * N + k)], box, iouThreshold)) {
@@ -195,9 +196,17 @@ Outputs roiAlign(KernelContext& ctx)
             rw = std::max(rw, 1.0);
             rh = std::max(rh, 1.0);
         }
+        if (!std::isfinite(x1) || !std::isfinite(y1) || !std::isfinite(rw) || !std::isfinite(rh))
+            ctx.fail("roi " + std::to_string(r) + " (times spatial_scale) is not finite");
         const double binH = rh / double(outH), binW = rw / double(outW);
-        const int64_t gridH = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(rh / double(outH)));
-        const int64_t gridW = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(rw / double(outW)));
+        // The sampling grid per bin: sampling_ratio, or as many points as the bin is wide. Its
+        // points are the kernel's work (tick), and their count must stay far inside int64.
+        const double gridHd = std::max(ratio > 0 ? double(ratio) : std::ceil(rh / double(outH)), 0.0);
+        const double gridWd = std::max(ratio > 0 ? double(ratio) : std::ceil(rw / double(outW)), 0.0);
+        if (gridHd * gridWd > 0x1p52)
+            ctx.fail("the sampling grid of roi " + std::to_string(r) + " (" + formatNumber(gridHd) + " x "
+                     + formatNumber(gridWd) + " points per bin) is too large");
+        const auto gridH = static_cast<int64_t>(gridHd), gridW = static_cast<int64_t>(gridWd);
         const double count = double(std::max<int64_t>(gridH * gridW, 1));
         for (int64_t c = 0; c < C; ++c) {
             const double* plane = xv.data() + (n * C + c) * H * W;
@@ -216,6 +225,7 @@ Outputs roiAlign(KernelContext& ctx)
                                 acc = first ? v : std::max(acc, v);
                                 first = false;
                             }
+                            ctx.tick(1); // a bin may hold up to 2^52 samples
                         }
                     }
                     out.setDouble(((r * C + c) * outH + ph) * outW + pw, mode == "avg" ? acc / count : acc);
@@ -246,13 +256,18 @@ Outputs maxRoiPool(KernelContext& ctx)
     Output out(ctx, x.dtype(), {R, C, PH, PW});
     for (int64_t r = 0; r < R; ++r) {
         const double* roi = rv.data() + r * 5;
-        const auto n = static_cast<int64_t>(roi[0]);
-        if (n < 0 || n >= N)
+        if (!(roi[0] >= 0 && roi[0] < double(N))) // NaN too, before the conversion
             ctx.fail("batch index " + formatNumber(roi[0]) + " is out of range for " + std::to_string(N) + " images");
-        const auto sw = static_cast<int64_t>(std::round(roi[1] * scale));
-        const auto sh = static_cast<int64_t>(std::round(roi[2] * scale));
-        const auto ew = static_cast<int64_t>(std::round(roi[3] * scale));
-        const auto eh = static_cast<int64_t>(std::round(roi[4] * scale));
+        const auto n = static_cast<int64_t>(roi[0]);
+        // Coordinates within 2^52 (exact as doubles; differences and bin bounds stay in int64).
+        auto coordinate = [&](int k) {
+            const double v = std::round(roi[k] * scale);
+            if (!(std::fabs(v) <= 0x1p52))
+                ctx.fail("roi " + std::to_string(r) + " has a coordinate (times spatial_scale) that is not finite "
+                         "or past 2^52: " + formatNumber(roi[k]));
+            return static_cast<int64_t>(v);
+        };
+        const int64_t sw = coordinate(1), sh = coordinate(2), ew = coordinate(3), eh = coordinate(4);
         const int64_t rh = std::max<int64_t>(eh - sh + 1, 1), rw = std::max<int64_t>(ew - sw + 1, 1);
         const double binH = double(rh) / double(PH), binW = double(rw) / double(PW);
         for (int64_t c = 0; c < C; ++c) {
@@ -272,6 +287,7 @@ Outputs maxRoiPool(KernelContext& ctx)
                             any = true;
                         }
                     out.setDouble(((r * C + c) * PH + ph) * PW + pw, any ? m : 0.0);
+                    ctx.tick(std::max<int64_t>(he - hs, 0) * std::max<int64_t>(we - ws, 0) + 1);
                 }
         }
     }

@@ -205,6 +205,7 @@ Outputs einsum(KernelContext& ctx)
                 }
                 T& o = acc[std::size_t(flat / inner)];
                 o = wrapAdd(o, prod);
+                ctx.tick(1); // the loop is the product of every label's size, not the output's
             }
         }
         out.putAll(acc);

@@ -34,8 +34,12 @@ template <class T> void axpy4(T* __restrict c, const T* const* rows, const T* a,
 
 /// C[M,N] += A[M,K] * B[K,N], row-major with leading dimensions lda, ldb, ldc. Column blocks keep
 /// the rows of B in cache while every row of A passes over them. Integer T must be unsigned (wraps).
-template <class T>
-void gemmAccumulate(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc)
+/// tick(steps) hears of the multiply-adds after every row of a block: the kernels pass their
+/// KernelContext::tick, so that the time cap and Cancel reach into one long product (its work
+/// grows with K, which the size of the output does not bound).
+template <class T, class Tick>
+void gemmAccumulate(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc,
+                    const Tick& tick)
 {
     constexpr int64_t kBlock = 512;
     for (int64_t n0 = 0; n0 < N; n0 += kBlock) {
@@ -51,6 +55,7 @@ void gemmAccumulate(int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, co
             }
             for (; k < K; ++k)
                 axpy(c, B + k * ldb + n0, a[k], nb);
+            tick(nb * K);
         }
     }
 }

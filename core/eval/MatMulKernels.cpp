@@ -49,6 +49,7 @@ Outputs matMul(KernelContext& ctx)
     if (!bVector)
         dims.push_back(N);
     Output out(ctx, a.dtype(), dims);
+    const auto tick = [&ctx](int64_t steps) { ctx.tick(steps); }; // the time cap and Cancel, inside
     withMatrixType(a.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const auto va = readAs<T>(a);
@@ -57,7 +58,8 @@ Outputs matMul(KernelContext& ctx)
         BroadcastIterator it(batch, {batchA, batchB});
         for (int64_t i = 0; i < batches; ++i, it.next()) {
             std::fill(c.begin(), c.end(), T(0));
-            gemmAccumulate(M, N, K, va.data() + it.offset(0) * M * K, K, vb.data() + it.offset(1) * K * N, N, c.data(), N);
+            gemmAccumulate(M, N, K, va.data() + it.offset(0) * M * K, K, vb.data() + it.offset(1) * K * N, N, c.data(), N,
+                           tick);
             out.putAll(c, i * M * N);
         }
     });
@@ -101,10 +103,11 @@ Outputs gemm(KernelContext& ctx)
     }
     const double alpha = ctx.attrFloat("alpha", 1.0f), beta = ctx.attrFloat("beta", 1.0f);
     Output out(ctx, a.dtype(), {M, N});
+    const auto tick = [&ctx](int64_t steps) { ctx.tick(steps); }; // the time cap and Cancel, inside
     withMatrixType(a.dtype(), [&](auto tag) {
         using T = decltype(tag);
         std::vector<T> y(static_cast<std::size_t>(M * N));
-        gemmAccumulate(M, N, K, matrix<T>(a, transA).data(), K, matrix<T>(b, transB).data(), N, y.data(), N);
+        gemmAccumulate(M, N, K, matrix<T>(a, transA).data(), K, matrix<T>(b, transB).data(), N, y.data(), N, tick);
         const auto vc = c ? readAs<T>(*c) : std::vector<T>{};
         const bool plain = alpha == 1.0 && (beta == 1.0 || !c);
         BroadcastIterator it({M, N}, {c ? c->dims() : std::vector<int64_t>{}});

@@ -152,8 +152,10 @@ Outputs lrn(KernelContext& ctx)
         const int64_t c = (i / inner) % C;
         const int64_t base = i - c * inner;
         double sq = 0;
-        for (int64_t k = std::max<int64_t>(0, c - (size - 1) / 2); k <= std::min(C - 1, c + size / 2); ++k)
+        const int64_t from = std::max<int64_t>(0, c - (size - 1) / 2), to = std::min(C - 1, c + size / 2);
+        for (int64_t k = from; k <= to; ++k)
             sq += v[std::size_t(base + k * inner)] * v[std::size_t(base + k * inner)];
+        ctx.tick(std::max<int64_t>(to - from, 0) + 1); // up to C per value: quadratic in C
         out.setDouble(i, v[std::size_t(i)] / std::pow(bias + alpha / double(size) * sq, beta));
     }
     return {out.finish()};

@@ -435,6 +435,7 @@ Outputs attention(KernelContext& ctx)
                                                 : ((b * q.heads + h) * q.seq + s) * v.size + d;
                     y.setDouble(at, acc);
                 }
+                ctx.tick(total * (q.size + v.size + 1)); // every query against every key
             }
     auto present = [&](const Heads& kv, std::size_t out) -> TensorPtr {
         if (!ctx.wantsOutput(out))

@@ -302,6 +302,7 @@ Outputs recurrent(KernelContext& ctx, Cell cell)
                     s.pre[std::size_t(g)] = sx;
                     s.rec[std::size_t(g)] = sr;
                 }
+                ctx.tick(G * H * (I + H)); // the weights, once per step
                 if (cell == Cell::Rnn) {
                     for (int64_t k = 0; k < H; ++k)
                         h[std::size_t(k)] = dw.act[0](m.clipped(s.pre[std::size_t(k)] + s.rec[std::size_t(k)]));

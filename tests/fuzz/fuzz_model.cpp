@@ -115,9 +115,12 @@ const char* const kOps[] = {"Expand", "Tile", "ConstantOfShape", "Range", "Resha
                             "Transpose", "DepthToSpace", "SpaceToDepth", "Loop", "If", "Scan", "Shape", "Size",
                             "Add", "Div", "Mul", "Squeeze", "Unsqueeze", "Flatten", "Split", "Pad", "Resize",
                             "Conv", "BatchNormalization", "Gemm", "MatMul", "Cast", "Where", "TopK", "NonZero",
-                            "ReduceSum", "Softmax", "OneHot", "ScatterND", "GatherND", "CumSum", "Einsum"};
+                            "ReduceSum", "Softmax", "OneHot", "ScatterND", "GatherND", "CumSum", "Einsum",
+                            "MaxPool", "LpPool", "DFT", "RoiAlign", "MaxRoiPool", "NonMaxSuppression", "LRN", "Det",
+                            "LSTM", "Attention"};
 const char* const kAttrs[] = {"axis", "axes", "perm", "blocksize", "to", "keepdims", "starts", "ends", "steps",
-                              "value", "pads", "strides", "kernel_shape", "group", "epsilon", "k", "mode"};
+                              "value", "pads", "strides", "kernel_shape", "group", "epsilon", "k", "mode",
+                              "dilations", "sampling_ratio", "pooled_shape", "size", "hidden_size", "equation"};
 const char* const kLocations[] = {"weights.bin", "../../../../etc/passwd", "/etc/passwd", "fifo", "link_out",
                                   ".", "sub", "missing.bin", "sub/../weights.bin", "weights.bin\n"};
 

@@ -608,6 +608,14 @@ void TestEval::network_data()
         {"float[1,4]{1,1,2,2}"});
     row("Upsample nearest (opset 9)", "Upsample", 9, {}, {"float[1,1,2]{1,2}", "float[3]{1,1,2}"},
         {"float[1,1,4]{1,1,2,2}"});
+    // GridSample points far outside or not a number (UBSan: their int64 conversion overflowed):
+    // with zeros padding they read zeros; reflection folds any double back inside.
+    row("GridSample far outside, zeros", "GridSample", 16, {}, {"float[1,1,2,2]{1,2,3,4}", "float[1,1,2,2]{1e30,0,nan,0}"},
+        {"float[1,1,1,2]{0,0}"});
+    row("GridSample bicubic nan, zeros", "GridSample", 16, {"mode='bicubic'"},
+        {"float[1,1,2,2]{1,2,3,4}", "float[1,1,1,2]{0,nan}"}, {"float[1,1,1,1]{0}"});
+    row("GridSample nearest 1e30, reflection", "GridSample", 16, {"mode='nearest'", "padding_mode='reflection'"},
+        {"float[1,1,2,2]{1,2,3,4}", "float[1,1,1,2]{1e30,0}"}, {"float[1,1,1,1]{2}"});
 }
 
 void TestEval::errors_data()
@@ -672,6 +680,19 @@ void TestEval::errors_data()
         "the sampling grid of roi 0 (1e+30 x 1e+30 points per bin) is too large.");
     err("MaxRoiPool roi past 2^52", "MaxRoiPool", 1, {"pooled_shape=[1,1]"}, {"float[1,1,2,2]{1,2,3,4}", "float[1,5]{0,0,0,1e30,1}"},
         "roi 0 has a coordinate (times spatial_scale) that is not finite or past 2^52: 1e+30.");
+    err("OneHot depth past int64", "OneHot", 11, {}, {"int64[1]{0}", "float[]{1e30}", "float[2]{0,1}"},
+        "depth 1e+30 is not a positive int64.");
+    err("OneHot depth nan", "OneHot", 11, {}, {"int64[1]{0}", "float[]{nan}", "float[2]{0,1}"},
+        "depth nan is not a positive int64.");
+    err("STFT frame_length past the signal", "STFT", 17, {},
+        {"float[1,8,1]{1,2,3,4,5,6,7,8}", "int64[]{1}", "", "int64[]{1099511627776}"},
+        "frame_length 1099511627776 is longer than the signal (8).");
+    err("MelWeightMatrix edge nan", "MelWeightMatrix", 17, {},
+        {"int64[]{8}", "int64[]{16}", "int64[]{8000}", "float[]{nan}", "float[]{100}"},
+        "the edges nan and 100 Hz are not 0 <= lower <= upper <= sample_rate / 2.");
+    err("MelWeightMatrix bins past the limit", "MelWeightMatrix", 17, {},
+        {"int64[]{4611686018427387904}", "int64[]{16}", "int64[]{8000}", "float[]{0}", "float[]{100}"},
+        "output of shape [9,4611686018427387904] has more elements than fit in 64 bits.");
     err("MaxRoiPool batch index nan", "MaxRoiPool", 1, {"pooled_shape=[1,1]"}, {"float[1,1,2,2]{1,2,3,4}", "float[1,5]{nan,0,0,1,1}"},
         "batch index nan is out of range for 1 images.");
     // Fuzz find (campaign at 8258855): a fold of Softmax over an empty [2^20, 0, 2^20] walked

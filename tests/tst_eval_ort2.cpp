@@ -281,6 +281,9 @@ void gridSampleCases(CaseList& L)
                     .inputs[1] = "float[2,6,7,2]";
     L.add("GridSample far outside", "GridSample", 16, {"padding_mode='reflection'"},
           {"float[1,1,3,4]", "float[1,1,6,2]{-3.3,0.2, 2.7,-1.9, 5.1,4.4, -1.0,1.0, 1.0,-1.0, 0.0,0.0}"});
+    for (const QString mode : {"bilinear", "nearest", "bicubic"})
+        L.add("GridSample many folds " + mode, "GridSample", 16, {"mode='" + mode + "'", "padding_mode='reflection'"},
+              {"float[1,1,3,4]", "float[1,1,4,2]{-123.4,0.2, 54.7,-1.9, 0.3,98.6, -77.7,-88.8}"});
     L.add("GridSample nearest halves", "GridSample", 16, {"mode='nearest'", "align_corners=1"},
           {"float[1,1,3,3]", "float[1,1,4,2]{-0.5,-0.5, 0.5,0.5, 0,0.5, 1,1}"});
     L.add("GridSample double", "GridSample", 16, {}, {"double[1,2,4,4]", "double[1,3,3,2]"});

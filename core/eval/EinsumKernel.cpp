@@ -217,25 +217,24 @@ Outputs einsum(KernelContext& ctx)
 
 enum class Padding { Zeros, Border, Reflection };
 
-/// Folds x into [lo, hi] by reflecting at the borders.
+/// Folds x into [lo, hi] by reflecting at the borders. Any double: the fold count stays a double
+/// (whole below 2^53, and even above it), so no conversion to int64 can overflow; NaN gives lo.
 double reflect(double x, double lo, double hi)
 {
     const double range = hi - lo;
-    if (range <= 0)
+    if (range <= 0 || std::isnan(x))
         return lo;
-    if (x < lo) {
-        const double d = lo - x;
-        const auto n = static_cast<int64_t>(d / range);
-        const double r = d - double(n) * range;
-        return n % 2 == 0 ? lo + r : hi - r;
-    }
-    if (x > hi) {
-        const double d = x - hi;
-        const auto n = static_cast<int64_t>(d / range);
-        const double r = d - double(n) * range;
-        return n % 2 == 0 ? hi - r : lo + r;
-    }
-    return x;
+    if (x >= lo && x <= hi)
+        return x;
+    const double d = x < lo ? lo - x : x - hi;
+    if (!std::isfinite(d))
+        return x < lo ? lo : hi;
+    const double n = std::floor(d / range);
+    const double r = std::clamp(d - n * range, 0.0, range);
+    const bool even = std::fmod(n, 2.0) == 0;
+    if (x < lo)
+        return even ? lo + r : hi - r;
+    return even ? hi - r : lo + r;
 }
 
 struct Plane {
@@ -326,6 +325,11 @@ Outputs gridSample(KernelContext& ctx)
                         gy = reflect(gy, yMin, yMax);
                     }
                 }
+                // A point far outside (or not a number) reads only padding: move it to where every
+                // tap still does, so that the conversions to int64 below stay defined.
+                auto near = [](double g, double lo, double hi) { return std::isnan(g) ? lo - 8 : std::clamp(g, lo - 8, hi + 8); };
+                gx = near(gx, xMin, xMax);
+                gy = near(gy, yMin, yMax);
                 for (int64_t c = 0; c < C; ++c) {
                     const Plane p{xv.data() + (n * C + c) * H * W, H, W, padding, xMin, xMax, yMin, yMax};
                     double v;

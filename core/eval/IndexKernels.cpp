@@ -372,8 +372,8 @@ Outputs oneHot(KernelContext& ctx)
     if (values.numel() != 2)
         ctx.fail("values must hold [off, on], not shape " + dimsString(values.dims()));
     const double depthValue = ctx.scalarDouble(1);
-    if (!(depthValue >= 1))
-        ctx.fail("depth " + formatNumber(depthValue) + " is not positive");
+    if (!(depthValue >= 1 && depthValue < 0x1p63)) // NaN and values no int64 holds too
+        ctx.fail("depth " + formatNumber(depthValue) + " is not a positive int64");
     const auto depth = static_cast<int64_t>(depthValue);
     const int64_t rank = rankOf(indices) + 1;
     int64_t axis = ctx.attrInt("axis", -1);

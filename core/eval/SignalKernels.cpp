@@ -120,10 +120,10 @@ Outputs stft(KernelContext& ctx)
     if (!window.empty() && int64_t(window.size()) != frameLength)
         ctx.fail("window of length " + std::to_string(window.size()) + " does not match frame_length "
                  + std::to_string(frameLength));
+    if (frameLength > L) // before a window of frame_length ones is made
+        ctx.fail("frame_length " + std::to_string(frameLength) + " is longer than the signal (" + std::to_string(L) + ")");
     if (window.empty())
         window.assign(std::size_t(frameLength), 1.0);
-    if (frameLength > L)
-        ctx.fail("frame_length " + std::to_string(frameLength) + " is longer than the signal (" + std::to_string(L) + ")");
     const bool onesided = ctx.attrInt("onesided", 1) != 0;
     if (onesided && comps == 2)
         ctx.fail("onesided output of a complex signal has no kernel");
@@ -182,17 +182,18 @@ Outputs melWeightMatrix(KernelContext& ctx)
     const double lower = ctx.scalarDouble(3), upper = ctx.scalarDouble(4);
     if (mels < 1 || dftLength < 1 || rate < 1)
         ctx.fail("num_mel_bins, dft_length and sample_rate must be positive");
-    if (lower < 0 || upper < lower || upper > double(rate) / 2)
+    if (!(lower >= 0 && upper >= lower && upper <= double(rate) / 2)) // NaN too
         ctx.fail("the edges " + formatNumber(lower) + " and " + formatNumber(upper)
                  + " Hz are not 0 <= lower <= upper <= sample_rate / 2");
     const int64_t spectrumBins = dftLength / 2 + 1;
+    Output out(ctx, outputDtype(ctx), {spectrumBins, mels}); // the size limit, before anything is allocated
     auto toMel = [](double hz) { return 2595.0 * std::log10(1.0 + hz / 700.0); };
     const double lowMel = toMel(lower), highMel = toMel(upper);
     const double melStep = (highMel - lowMel) / double(mels + 2);
     std::vector<int64_t> bins(static_cast<std::size_t>(mels + 2));
     for (int64_t i = 0; i < mels + 2; ++i) {
         const double hz = 700.0 * (std::pow(10.0, (double(i) * melStep + lowMel) / 2595.0) - 1.0);
-        bins[std::size_t(i)] = static_cast<int64_t>(std::floor(double(dftLength + 1) * hz / double(rate)));
+        bins[std::size_t(i)] = static_cast<int64_t>(std::floor((double(dftLength) + 1) * hz / double(rate)));
     }
     std::vector<double> w(static_cast<std::size_t>(spectrumBins * mels), 0.0);
     auto at = [&](int64_t j, int64_t i) -> double& {
@@ -210,7 +211,6 @@ Outputs melWeightMatrix(KernelContext& ctx)
         for (int64_t j = center; j < right; ++j)
             at(j, i) = double(right - j) / double(right - center);
     }
-    Output out(ctx, outputDtype(ctx), {spectrumBins, mels});
     out.putAll(w);
     return {out.finish()};
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace netfold::passes {
@@ -146,7 +147,7 @@ void setStringAttr(onnx::NodeProto& proto, const std::string& name, const std::s
 /// (and whose leading dims it must not touch), as a tensor of exactly the normalized dims; nullopt
 /// (with why) when it varies along other dims or does not broadcast.
 std::optional<TensorPtr> alongNormalized(const Tensor& t, const std::vector<int64_t>& normalized, int64_t rank,
-                                         std::string& why)
+                                         std::size_t sizeLimit, std::string& why)
 {
     const auto& dims = t.dims();
     const auto k = static_cast<int64_t>(normalized.size());
@@ -171,10 +172,15 @@ std::optional<TensorPtr> alongNormalized(const Tensor& t, const std::vector<int6
         }
     if (dims == normalized)
         return TensorPtr{};
-    // Expand to the normalized dims.
+    // Expand to the normalized dims (declared dims may be anything up to 2^63: counted against
+    // the size limit before anything is allocated).
     int64_t n = 1;
+    const auto elem = static_cast<int64_t>(std::max<std::size_t>(dtypeSize(t.dtype()), 1));
     for (int64_t d : normalized)
-        n *= d;
+        if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > static_cast<int64_t>(sizeLimit) / elem) {
+            why = "it would be expanded to the normalized dims " + listText(normalized) + ", over the size limit";
+            return std::nullopt;
+        }
     const auto src = t.toDouble();
     std::vector<double> out(static_cast<std::size_t>(n));
     for (int64_t o = 0; o < n; ++o) {
@@ -232,7 +238,7 @@ Affine affineAfter(const Graph& g, const GraphIndex& index, const PassContext& c
     auto gamma = side < 0 ? nullptr : edit::constantValue(g, index, at(g, m).input(static_cast<std::size_t>(side)));
     if (!gamma)
         return a;
-    auto shaped = alongNormalized(*gamma, normalized, rank, why);
+    auto shaped = alongNormalized(*gamma, normalized, rank, ctx.options().sizeLimit, why);
     if (!shaped)
         return a;
     a.nodes.push_back(m);
@@ -248,7 +254,7 @@ Affine affineAfter(const Graph& g, const GraphIndex& index, const PassContext& c
     auto beta = bside < 0 ? nullptr : edit::constantValue(g, index, at(g, b).input(static_cast<std::size_t>(bside)));
     if (!beta)
         return a;
-    auto bshaped = alongNormalized(*beta, normalized, rank, why);
+    auto bshaped = alongNormalized(*beta, normalized, rank, ctx.options().sizeLimit, why);
     if (!bshaped)
         return a;
     a.nodes.push_back(b);
@@ -864,9 +870,12 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
         return false;
     }
     const int64_t rank = static_cast<int64_t>(xs->size()), n = (*xs)[0], c = (*xs)[1];
-    int64_t inner = 1;
+    int64_t inner = 1; // declared dims: their product may pass int64
     for (std::size_t a = 2; a < xs->size(); ++a)
-        inner *= (*xs)[a];
+        if (__builtin_mul_overflow(inner, (*xs)[a], &inner)) {
+            keep(ctx, in, op, "the spatial dims of " + quote(x) + " multiply past int64");
+            return false;
+        }
     auto shape1 = edit::constantValue(g, index, at(g, r1).input(1));
     if (!shape1 || shape1->numel() != 3 || at(g, r1).attrInt("allowzero", 0) != 0
         || at(g, r2).attrInt("allowzero", 0) != 0)
@@ -874,7 +883,8 @@ bool fuseGroupNormAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
     const auto s1 = shape1->toInt64();
     const int64_t groups = s1[1];
     if (groups <= 0 || c % groups != 0 || !(s1[0] == 0 || (n >= 0 && s1[0] == n))
-        || !(s1[2] == -1 || s1[2] == c / groups * inner))
+        || !(s1[2] == -1 || (c / groups <= std::numeric_limits<int64_t>::max() / std::max<int64_t>(inner, 1)
+                             && s1[2] == c / groups * inner)))
         return false;
     std::vector<int> nodes{r1, i, r2};
     // The second Reshape restores x's shape: Shape(x) or the same dims as a constant.

@@ -117,7 +117,7 @@ const char* const kOps[] = {"Expand", "Tile", "ConstantOfShape", "Range", "Resha
                             "Conv", "BatchNormalization", "Gemm", "MatMul", "Cast", "Where", "TopK", "NonZero",
                             "ReduceSum", "Softmax", "OneHot", "ScatterND", "GatherND", "CumSum", "Einsum",
                             "MaxPool", "LpPool", "DFT", "RoiAlign", "MaxRoiPool", "NonMaxSuppression", "LRN", "Det",
-                            "LSTM", "Attention"};
+                            "LSTM", "Attention", "GridSample", "STFT", "MelWeightMatrix"};
 const char* const kAttrs[] = {"axis", "axes", "perm", "blocksize", "to", "keepdims", "starts", "ends", "steps",
                               "value", "pads", "strides", "kernel_shape", "group", "epsilon", "k", "mode",
                               "dilations", "sampling_ratio", "pooled_shape", "size", "hidden_size", "equation"};

@@ -115,9 +115,9 @@ void checkTypedCount(const onnx::TensorProto& p, int32_t dt, int64_t n, const st
     const auto [have, field] = typedField(p, dt);
     if (have < 0)
         return;
-    if (isPackedType(dt) && have != (n + 1) / 2)
+    if (isPackedType(dt) && have != n / 2 + n % 2) // n may be INT64_MAX
         throw Error(what + " has " + std::to_string(have) + " values in int32_data for " + std::to_string(n)
-                    + " 4-bit elements (" + std::to_string((n + 1) / 2) + " expected).");
+                    + " 4-bit elements (" + std::to_string(n / 2 + n % 2) + " expected).");
     if (!isPackedType(dt) && have != n)
         throw Error(what + " has " + std::to_string(have) + " values in " + field + " for " + std::to_string(n)
                     + " elements.");

@@ -606,6 +606,24 @@ struct Inferencer {
             note = kUnsafe + hazard;
             return;
         }
+        // ONNX 1.12's STFT inference reads dims 0 and 1 of the signal and dim 0 of the window
+        // without looking at their ranks (fuzz find, campaign at b578895: a SEGV in libonnx).
+        if (node.domain.empty() && node.opType == "STFT") {
+            auto rankOf = [&](std::size_t i) -> int {
+                if (i >= node.inputs.size() || node.inputs[i].empty())
+                    return -2; // absent
+                auto t = types.find(node.inputs[i]);
+                if (t == types.end() || !t->second->has_tensor_type() || !t->second->tensor_type().has_shape())
+                    return -1;
+                return t->second->tensor_type().shape().dim_size();
+            };
+            const int signal = rankOf(0), window = rankOf(2);
+            if (signal < 2 || (window != -2 && window < 1)) {
+                note = std::string(kUnsafe) + "the signal's rank (or the window's) is unknown or too small for ONNX's "
+                       "STFT inference; outputs not inferred.";
+                return;
+            }
+        }
         int ruleVersion = 0;
         const auto* schema = schemaFor(node, note, ruleVersion);
         const onnx::FunctionProto* localFunction = nullptr;

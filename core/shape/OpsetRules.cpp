@@ -722,6 +722,46 @@ void dft(InferenceContext& ctx)
     setShape(ctx, 0, out);
 }
 
+/// STFT-17 as its spec says: ONNX 1.12's inference function reads `onesided` with a default of
+/// 0 where the attribute's default is 1, so it gives frame_length bins where ONNX Runtime (and
+/// netfold's kernel) give frame_length / 2 + 1.
+void stft(InferenceContext& ctx)
+{
+    setElem(ctx, 0, elemOf(ctx, 0));
+    const auto* signal = shapeOf(ctx, 0);
+    if (!signal)
+        return;
+    if (signal->dim_size() != 2 && signal->dim_size() != 3)
+        fail_shape_inference("STFT signal needs 2 or 3 dims, not ", signal->dim_size());
+    if (const auto* w = shapeOf(ctx, 2); w && w->dim_size() != 1)
+        fail_shape_inference("STFT window needs 1 dim, not ", w->dim_size());
+    TensorShapeProto out = unknownShape(4);
+    *out.mutable_dim(0) = signal->dim(0);
+    out.mutable_dim(3)->set_dim_value(2);
+    std::optional<int64_t> length;
+    if (present(ctx, 3)) {
+        if (auto v = knownInts(ctx, 3); v && v->size() == 1)
+            length = (*v)[0];
+    } else if (const auto* w = shapeOf(ctx, 2); w && knownDim(*w, 0)) {
+        length = w->dim(0).dim_value();
+    }
+    if (length && *length < 1)
+        fail_shape_inference("STFT frame_length ", *length, " is not positive");
+    const auto step = knownInts(ctx, 1);
+    if (step && step->size() == 1 && (*step)[0] < 1)
+        fail_shape_inference("STFT frame_step ", (*step)[0], " is not positive");
+    if (length) {
+        if (knownDim(*signal, 1) && step && step->size() == 1) {
+            if (*length > signal->dim(1).dim_value())
+                fail_shape_inference("STFT frame_length ", *length, " is longer than the signal (",
+                                     signal->dim(1).dim_value(), ")");
+            setDim(out.mutable_dim(1), (signal->dim(1).dim_value() - *length) / (*step)[0] + 1);
+        }
+        setDim(out.mutable_dim(2), attrInt(ctx, "onesided", 1) != 0 ? *length / 2 + 1 : *length);
+    }
+    setShape(ctx, 0, out);
+}
+
 void gridSample(InferenceContext& ctx)
 {
     setElem(ctx, 0, elemOf(ctx, 0));
@@ -939,6 +979,8 @@ const std::map<std::pair<std::string, int>, Rule>& rules()
             for (int v : versions)
                 t[{op, v}] = Rule{nullptr, nullptr, known};
         };
+        // Opset 17, where ONNX 1.12's own inference disagrees with the spec.
+        own("STFT", {17}, stft);
         // Opset 18.
         for (const char* r : {"ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMean", "ReduceProd",
                               "ReduceSumSquare"})

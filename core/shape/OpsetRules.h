@@ -1,7 +1,9 @@
 #pragma once
 // netfold's own type and shape inference for the ai.onnx operator versions of opsets 18-23,
-// which ONNX 1.12 (schemas up to opset 17) does not have. Used by ShapeInference.cpp only for
-// op versions ONNX 1.12 has no schema for; everywhere else ONNX's inference is the reference.
+// which ONNX 1.12 (schemas up to opset 17) does not have. Used by ShapeInference.cpp for op
+// versions ONNX 1.12 has no schema for, and for the few whose ONNX 1.12 inference function
+// disagrees with the spec and with ONNX Runtime (STFT-17); everywhere else ONNX's inference is
+// the reference.
 #include <string>
 
 namespace onnx {
@@ -11,7 +13,7 @@ struct DataPropagationContext;
 
 namespace netfold {
 
-/// True when netfold has an inference rule for version `sinceVersion` (18-23) of ai.onnx op `op`.
+/// True when netfold has an inference rule for version `sinceVersion` (17-23) of ai.onnx op `op`.
 bool hasOpsetRule(const std::string& op, int sinceVersion);
 
 /// Infers the output types of the node in `ctx` (version `sinceVersion` of `op`). Throws

@@ -203,6 +203,48 @@ std::size_t shapeInputIndex(const Node& node)
     return std::string::npos;
 }
 
+/// Input types ONNX 1.12's inference functions cannot take without crashing or exhausting
+/// memory (they index dims without checking the rank, or build one dim per declared value): a
+/// note instead of handing the node to ONNX.
+std::string typeHazard(const Node& node, const std::unordered_map<std::string, onnx::TypeProto*>& types)
+{
+    if (!node.domain.empty())
+        return {};
+    // The rank of input i: -2 absent, -1 unknown.
+    auto rankOf = [&](std::size_t i) -> int {
+        if (i >= node.inputs.size() || node.inputs[i].empty())
+            return -2;
+        auto t = types.find(node.inputs[i]);
+        if (t == types.end() || !t->second->has_tensor_type() || !t->second->tensor_type().has_shape())
+            return -1;
+        return t->second->tensor_type().shape().dim_size();
+    };
+    if (node.opType == "Conv" || node.opType == "ConvTranspose") {
+        // The weight shape is indexed by the input's rank.
+        const int x = rankOf(0), w = rankOf(1);
+        if (x >= 0 && w >= 0 && (x != w || x < 3))
+            return "its input and weights have ranks " + std::to_string(x) + " and " + std::to_string(w)
+                   + "; outputs not inferred.";
+    }
+    if (node.opType == "STFT") {
+        // Dims 0 and 1 of the signal and dim 0 of the window are read unchecked (fuzz find,
+        // campaign at b578895: a SEGV in libonnx).
+        const int signal = rankOf(0), window = rankOf(2);
+        if (signal < 2 || window == -1 || window == 0)
+            return "the signal's rank (or the window's) is unknown or too small for ONNX's STFT inference; outputs "
+                   "not inferred.";
+    }
+    if (const std::size_t at = shapeInputIndex(node); rankOf(at) == 1) {
+        // Unread, a shape input gives the output one dim per value (ONNX's getShapeInput, and
+        // netfold's rules that call it): a declared length of 2^40 would exhaust memory.
+        const auto& dim = types.at(node.inputs[at])->tensor_type().shape().dim(0);
+        if (dim.dim_value() > kMaxInferredRank)
+            return "its shape input " + quote(node.inputs[at]) + " has " + std::to_string(dim.dim_value())
+                   + " values, over the rank limit of " + std::to_string(kMaxInferredRank) + "; outputs not inferred.";
+    }
+    return {};
+}
+
 /// ONNX 1.12's MathOpDataPropagator (Add, Sub, Mul, Div) broadcasts a one-element shape value
 /// against an empty one by reading element 0 of the empty one: those nodes get no propagation.
 bool unsafeMathPropagation(const Node& node, const std::unordered_map<std::string, const onnx::TensorProto*>& data,
@@ -296,6 +338,11 @@ struct Inferencer {
             useVersion = knownOnnxOpset();
         }
         const auto* schema = cachedSchema(node.opType, useVersion, node.domain);
+        if (schema && node.domain.empty() && hasOpsetRule(node.opType, schema->SinceVersion())) {
+            // An ONNX 1.12 inference function that disagrees with the spec (see OpsetRules).
+            ruleVersion = schema->SinceVersion();
+            return nullptr;
+        }
         if (!schema) {
             if (node.domain.empty() || node.domain == "ai.onnx.ml" || node.domain == "ai.onnx.training"
                 || node.domain == "ai.onnx.preview.training")
@@ -576,53 +623,13 @@ struct Inferencer {
                 return;
             }
         }
-        if (node.domain.empty() && (node.opType == "Conv" || node.opType == "ConvTranspose") && node.inputs.size() > 1) {
-            // ONNX 1.12 indexes the weight shape by the input's rank without checking it.
-            auto x = types.find(node.inputs[0]), w = types.find(node.inputs[1]);
-            auto rank = [](const onnx::TypeProto* t) {
-                return t->has_tensor_type() && t->tensor_type().has_shape() ? t->tensor_type().shape().dim_size() : -1;
-            };
-            if (x != types.end() && w != types.end() && rank(x->second) >= 0 && rank(w->second) >= 0
-                && (rank(x->second) != rank(w->second) || rank(x->second) < 3)) {
-                note = std::string(kUnsafe) + "its input and weights have ranks " + std::to_string(rank(x->second))
-                       + " and " + std::to_string(rank(w->second)) + "; outputs not inferred.";
-                return;
-            }
-        }
-        if (const std::size_t at = shapeInputIndex(node); at < node.inputs.size()) {
-            // Unread, a shape input gives the output one dim per value (ONNX's getShapeInput,
-            // and netfold's rules that call it): a declared length of 2^40 would exhaust memory.
-            auto s = types.find(node.inputs[at]);
-            if (s != types.end() && s->second->has_tensor_type() && s->second->tensor_type().has_shape()
-                && s->second->tensor_type().shape().dim_size() == 1
-                && s->second->tensor_type().shape().dim(0).dim_value() > kMaxInferredRank) {
-                note = std::string(kUnsafe) + "its shape input " + quote(node.inputs[at]) + " has "
-                       + std::to_string(s->second->tensor_type().shape().dim(0).dim_value())
-                       + " values, over the rank limit of " + std::to_string(kMaxInferredRank) + "; outputs not inferred.";
-                return;
-            }
-        }
         if (std::string hazard = onnxHazard(node); !hazard.empty()) {
             note = kUnsafe + hazard;
             return;
         }
-        // ONNX 1.12's STFT inference reads dims 0 and 1 of the signal and dim 0 of the window
-        // without looking at their ranks (fuzz find, campaign at b578895: a SEGV in libonnx).
-        if (node.domain.empty() && node.opType == "STFT") {
-            auto rankOf = [&](std::size_t i) -> int {
-                if (i >= node.inputs.size() || node.inputs[i].empty())
-                    return -2; // absent
-                auto t = types.find(node.inputs[i]);
-                if (t == types.end() || !t->second->has_tensor_type() || !t->second->tensor_type().has_shape())
-                    return -1;
-                return t->second->tensor_type().shape().dim_size();
-            };
-            const int signal = rankOf(0), window = rankOf(2);
-            if (signal < 2 || (window != -2 && window < 1)) {
-                note = std::string(kUnsafe) + "the signal's rank (or the window's) is unknown or too small for ONNX's "
-                       "STFT inference; outputs not inferred.";
-                return;
-            }
+        if (std::string hazard = typeHazard(node, types); !hazard.empty()) {
+            note = kUnsafe + hazard;
+            return;
         }
         int ruleVersion = 0;
         const auto* schema = schemaFor(node, note, ruleVersion);

@@ -11,7 +11,8 @@
    (18: IR 8, 21: IR 10, 23: IR 11). Written to opsets/NAME_oNN.onnx.
 2. Hand-builds one small model per ai.onnx operator version of opsets 18-23 (opsets/ops/*.onnx),
    with static inputs; graph outputs declare only their element type, so their shapes must be
-   inferred. opsets/ops.json lists every case with its inputs (deterministic values, eval.js's
+   inferred. Also STFT-17, whose ONNX 1.12 inference netfold replaces (it reads onesided's
+   default as 0). opsets/ops.json lists every case with its inputs (deterministic values, eval.js's
    JSON tensor form) and whether ONNX Runtime 1.30 runs it.
 
 Existing fixtures are read, never rewritten. Output is deterministic.
@@ -30,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "opsets")
 OPS = os.path.join(OUT, "ops")
 
-IR_FOR_OPSET = {18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11}
+IR_FOR_OPSET = {17: 8, 18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11}
 REDUCE_AXES_TO_INPUT = {"ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
                         "ReduceMin", "ReduceProd", "ReduceSumSquare"}
 BASES = ["seed_static", "seed_dynamic", "seed_view", "seed_bn", "seed_bn_stats", "transformer_dyn", "tiny_resnet",
@@ -351,6 +352,14 @@ def per_op_cases():
          [("X", F, [1, 2, 3, 8])], [("Y", F)],
          [f32("cos", np.cos(np.arange(16)).tolist(), [4, 4]), f32("sin", np.sin(np.arange(16)).tolist(), [4, 4]),
           i64("pos", [0, 1, 2], [1, 3])])
+    # STFT-17: ONNX 1.12's inference gives frame_length bins for the default onesided=1. Last, so
+    # the cases before keep their random values.
+    case("STFT17_default", 17, [oh.make_node("STFT", ["X", "step", "w"], ["Y"])], [("X", F, [2, 16, 1])], [("Y", F)],
+         [i64("step", [4], []), f32("w", [1.0] * 8)])
+    case("STFT17_twosided", 17, [oh.make_node("STFT", ["X", "step", "w"], ["Y"], onesided=0)], [("X", F, [1, 16, 2])],
+         [("Y", F)], [i64("step", [3], []), f32("w", [0.5] * 6)])
+    case("STFT17_length", 17, [oh.make_node("STFT", ["X", "step", "", "n"], ["Y"])], [("X", F, [1, 20, 1])], [("Y", F)],
+         [i64("step", [5], []), i64("n", [7], [])])
 
 
 def field_bytes(number, payload):

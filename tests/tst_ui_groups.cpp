@@ -18,9 +18,11 @@
 
 #include <QtTest>
 
+#include <QBuffer>
 #include <QDockWidget>
 #include <QMenu>
 #include <QTextBrowser>
+#include <QXmlStreamReader>
 
 using namespace netfold;
 using namespace netfold::test;
@@ -201,6 +203,41 @@ void TestUiGroups::doubleClickOpensAGroupInPlace()
     QVERIFY(drawn > 40);
     for (NodeItem* other : groupItems(scene))
         QVERIFY(!frame->frame().intersects(other->mapRectToScene(other->box())));
+    // Export as SVG draws the frame and its tab's title too, under the nodes, where the scene has it.
+    QBuffer svg;
+    svg.open(QIODevice::WriteOnly);
+    QString error;
+    QVERIFY2(scene->writeSvg(&svg, &error), qPrintable(error));
+    QXmlStreamReader xml(svg.data());
+    int frames = 0, nodesBefore = 0;
+    QRectF drawnFrame;
+    QString tabText;
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        const QString cls = xml.attributes().value(QLatin1String("class")).toString();
+        if (cls.startsWith(QLatin1String("node ")) && frames == 0)
+            ++nodesBefore;
+        if (cls != QLatin1String("group"))
+            continue;
+        ++frames;
+        QCOMPARE(xml.attributes().value(QLatin1String("data-path")).toString(), QString("enc/layers.3"));
+        QVERIFY(xml.readNextStartElement() && xml.name() == QLatin1String("rect"));
+        const QXmlStreamAttributes a = xml.attributes();
+        drawnFrame = QRectF(a.value(QLatin1String("x")).toDouble(), a.value(QLatin1String("y")).toDouble(),
+                            a.value(QLatin1String("width")).toDouble(), a.value(QLatin1String("height")).toDouble());
+        while (!xml.atEnd() && !(xml.isStartElement() && xml.name() == QLatin1String("text")))
+            xml.readNext();
+        tabText = xml.readElementText();
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QCOMPARE(frames, 1);
+    QCOMPARE(nodesBefore, 0);
+    QVERIFY2(QLineF(drawnFrame.topLeft(), frame->frame().topLeft()).length() < 0.1
+                 && QLineF(drawnFrame.bottomRight(), frame->frame().bottomRight()).length() < 0.1,
+             qPrintable(QString("%1,%2 %3x%4").arg(drawnFrame.x()).arg(drawnFrame.y()).arg(drawnFrame.width()).arg(drawnFrame.height())));
+    QCOMPARE(tabText, frame->title());
+    QVERIFY(tabText.startsWith("layers.3"));
     // A double-click on its tab collapses it again.
     if (!view->viewport()->rect().contains(view->mapFromScene(frame->tab().center())))
         view->centerOn(frame->tab().center());

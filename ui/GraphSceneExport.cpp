@@ -2,6 +2,7 @@
 #include "ChunkItem.h"
 #include "EdgeItem.h"
 #include "GraphScene.h"
+#include "GroupFrameItem.h"
 #include "NodeItem.h"
 #include "StubItem.h"
 
@@ -81,7 +82,47 @@ bool GraphScene::writeSvg(QIODevice* device, QString* error) const
     w.writeAttribute(QStringLiteral("height"), num(b.height()));
     w.writeAttribute(QStringLiteral("fill"), rgb(st.background));
 
-    // Edges first (under the nodes).
+    // Frames of open groups first (under everything, as on screen).
+    w.writeStartElement(QStringLiteral("g"));
+    w.writeAttribute(QStringLiteral("class"), QStringLiteral("groups"));
+    const GraphStyle::Category& groupCat = st.category(st.groupCategory());
+    for (const GroupFrameItem* f : m_frames) {
+        if (!f)
+            continue;
+        w.writeStartElement(QStringLiteral("g"));
+        w.writeAttribute(QStringLiteral("class"), QStringLiteral("group"));
+        w.writeAttribute(QStringLiteral("data-path"), QString::fromStdString(f->path()));
+        const QRectF fr = f->frame(), tab = f->tab();
+        w.writeEmptyElement(QStringLiteral("rect"));
+        w.writeAttribute(QStringLiteral("x"), num(fr.x()));
+        w.writeAttribute(QStringLiteral("y"), num(fr.y()));
+        w.writeAttribute(QStringLiteral("width"), num(fr.width()));
+        w.writeAttribute(QStringLiteral("height"), num(fr.height()));
+        w.writeAttribute(QStringLiteral("rx"), num(GroupFrameItem::kFrameRadius));
+        w.writeAttribute(QStringLiteral("fill"), rgb(groupCat.title));
+        w.writeAttribute(QStringLiteral("fill-opacity"), num(GroupFrameItem::kFillAlpha));
+        w.writeAttribute(QStringLiteral("stroke"), rgb(GroupFrameItem::outlineColor(groupCat.title)));
+        w.writeAttribute(QStringLiteral("stroke-width"), QStringLiteral("1.2"));
+        w.writeEmptyElement(QStringLiteral("rect"));
+        w.writeAttribute(QStringLiteral("x"), num(tab.x()));
+        w.writeAttribute(QStringLiteral("y"), num(tab.y()));
+        w.writeAttribute(QStringLiteral("width"), num(tab.width()));
+        w.writeAttribute(QStringLiteral("height"), num(tab.height()));
+        w.writeAttribute(QStringLiteral("rx"), num(GroupFrameItem::kTabRadius));
+        w.writeAttribute(QStringLiteral("fill"), rgb(groupCat.title));
+        w.writeStartElement(QStringLiteral("text"));
+        w.writeAttribute(QStringLiteral("x"), num(tab.x() + GroupFrameItem::kTabPaddingX));
+        w.writeAttribute(QStringLiteral("y"), num(tab.center().y() + m_rowBaseline - st.rowHeight / 2));
+        fontAttributes(w, st.rowFont);
+        w.writeAttribute(QStringLiteral("fill"), rgb(groupCat.text));
+        w.writeAttribute(QStringLiteral("xml:space"), QStringLiteral("preserve")); // its two-space gaps
+        w.writeCharacters(f->title());
+        w.writeEndElement();
+        w.writeEndElement();
+    }
+    w.writeEndElement();
+
+    // Edges (under the nodes).
     w.writeStartElement(QStringLiteral("g"));
     w.writeAttribute(QStringLiteral("class"), QStringLiteral("edges"));
     for (const EdgeItem* e : m_edgeItems) {

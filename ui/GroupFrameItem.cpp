@@ -20,7 +20,7 @@ GroupFrameItem::GroupFrameItem(GraphScene* scene, std::string path, const QStrin
     m_frame = around.adjusted(-kMargin, -kMargin, kMargin, kMargin);
     const QFontMetricsF fm(st.rowFont);
     const qreal h = fm.height() + 4;
-    m_tab = QRectF(m_frame.left(), m_frame.top() - h - kTabGap, fm.horizontalAdvance(m_title) + 12, h);
+    m_tab = QRectF(m_frame.left(), m_frame.top() - h - kTabGap, fm.horizontalAdvance(m_title) + 2 * kTabPaddingX, h);
     setZValue(0.5); // under edges and nodes
     setAcceptedMouseButtons(Qt::LeftButton);
     setToolTip(QObject::tr("%1 (double-click the tab to collapse it)").arg(QString::fromStdString(m_path)));
@@ -41,15 +41,15 @@ void GroupFrameItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, Q
     const GraphStyle::Category& cat = st.category(st.groupCategory());
     painter->setRenderHint(QPainter::Antialiasing, true);
     QColor fill = cat.title;
-    fill.setAlphaF(0.12);
+    fill.setAlphaF(kFillAlpha);
     painter->setBrush(fill);
-    painter->setPen(QPen(cat.title.darker(130), 1.2));
-    painter->drawRoundedRect(m_frame, 8, 8);
+    painter->setPen(QPen(outlineColor(cat.title), 1.2));
+    painter->drawRoundedRect(m_frame, kFrameRadius, kFrameRadius);
     painter->setBrush(cat.title);
-    painter->drawRoundedRect(m_tab, 4, 4);
+    painter->drawRoundedRect(m_tab, kTabRadius, kTabRadius);
     painter->setPen(cat.text);
     painter->setFont(st.rowFont);
-    painter->drawText(m_tab.adjusted(6, 0, -6, 0), Qt::AlignVCenter | Qt::AlignLeft, m_title);
+    painter->drawText(m_tab.adjusted(kTabPaddingX, 0, -kTabPaddingX, 0), Qt::AlignVCenter | Qt::AlignLeft, m_title);
 }
 
 void GroupFrameItem::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event)

@@ -7,6 +7,7 @@
 #include "shape/OpsetTable.h"
 
 #include <onnx/defs/schema.h>
+#include <onnx/defs/tensor_proto_util.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -60,11 +62,52 @@ const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std
 /// truncate int64 to int and divide by it ...): a note instead of handing the node to ONNX.
 std::string onnxHazard(const Node& node)
 {
-    if (node.domain.empty() && (node.opType == "DepthToSpace" || node.opType == "SpaceToDepth")) {
+    auto outOfRange = [](const std::string& attr, const std::string& value) {
+        return "Attribute " + quote(attr) + " " + value + " is out of range; outputs not inferred.";
+    };
+    const std::string& op = node.opType;
+    if (!node.domain.empty())
+        return {};
+    if (op == "DepthToSpace" || op == "SpaceToDepth") {
         const int64_t b = node.attrInt("blocksize", 0);
         if (b < 1 || b > (int64_t(1) << 30))
-            return "Attribute 'blocksize' " + std::to_string(b) + " is out of range; outputs not inferred.";
+            return outOfRange("blocksize", std::to_string(b));
     }
+    if (op == "GatherND") {
+        // Added to the indices' last dim and compared with the data's rank only from above: a
+        // negative one indexed the data's dims below 0.
+        const int64_t b = node.attrInt("batch_dims", 0);
+        if (b < 0 || b > kMaxInferredRank)
+            return outOfRange("batch_dims", std::to_string(b));
+    }
+    if (op == "Conv" || op == "ConvInteger" || op == "QLinearConv" || op == "MaxPool" || op == "AveragePool"
+        || op == "LpPool") {
+        // convPoolShapeInference divides by the strides.
+        for (const char* attr : {"strides", "dilations"})
+            for (int64_t v : node.attrInts(attr))
+                if (v < 1)
+                    return outOfRange(attr, "(a value of " + std::to_string(v) + ")");
+    }
+    if (op == "Einsum") {
+        // Without "->", each letter is counted in a table indexed by letter - 'a': anything but
+        // a lower-case letter wrote outside it.
+        const std::string eq = node.attrString("equation");
+        if (eq.find("->") == std::string::npos)
+            for (char c : eq)
+                if (!((c >= 'a' && c <= 'z') || c == ',' || c == '.' || c == ' '))
+                    return "Attribute 'equation' " + quote(eq)
+                           + " has no output term and a symbol other than a-z, which ONNX 1.12's inference cannot "
+                             "count; outputs not inferred.";
+    }
+    if (op == "Scan") {
+        // Sizes its axes by num_scan_inputs and subtracts it from the input count.
+        const int64_t n = node.attrInt("num_scan_inputs", 0);
+        if (n < 1 || n > static_cast<int64_t>(node.inputs.size()))
+            return outOfRange("num_scan_inputs", std::to_string(n) + " for " + std::to_string(node.inputs.size())
+                                                     + " inputs");
+    }
+    if (op == "MaxRoiPool" && node.attrInts("pooled_shape").size() != 2)
+        return "Attribute 'pooled_shape' needs 2 values; outputs not inferred.";
     for (const auto& sg : node.subgraphs)
         for (const auto& n : sg.graph->nodes) {
             std::string why = onnxHazard(n);
@@ -203,10 +246,29 @@ std::size_t shapeInputIndex(const Node& node)
     return std::string::npos;
 }
 
+/// The values of an int64 or int32 scalar or vector constant of up to kMaxInferredRank values
+/// (validated on loading), or nothing.
+std::optional<std::vector<int64_t>> intValues(const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                                              const std::string& name)
+{
+    auto it = data.find(name);
+    if (it == data.end() || it->second->data_location() == onnx::TensorProto::EXTERNAL || it->second->dims_size() > 1
+        || (it->second->dims_size() == 1 && it->second->dims(0) > kMaxInferredRank))
+        return std::nullopt;
+    if (it->second->data_type() == onnx::TensorProto::INT64)
+        return onnx::ParseData<int64_t>(it->second);
+    if (it->second->data_type() == onnx::TensorProto::INT32) {
+        const auto v = onnx::ParseData<int32_t>(it->second);
+        return std::vector<int64_t>(v.begin(), v.end());
+    }
+    return std::nullopt;
+}
+
 /// Input types ONNX 1.12's inference functions cannot take without crashing or exhausting
 /// memory (they index dims without checking the rank, or build one dim per declared value): a
 /// note instead of handing the node to ONNX.
-std::string typeHazard(const Node& node, const std::unordered_map<std::string, onnx::TypeProto*>& types)
+std::string typeHazard(const Node& node, const std::unordered_map<std::string, onnx::TypeProto*>& types,
+                       const std::unordered_map<std::string, const onnx::TensorProto*>& data)
 {
     if (!node.domain.empty())
         return {};
@@ -219,6 +281,81 @@ std::string typeHazard(const Node& node, const std::unordered_map<std::string, o
             return -1;
         return t->second->tensor_type().shape().dim_size();
     };
+    auto dimsOf = [&](std::size_t i) -> const onnx::TensorShapeProto* {
+        if (rankOf(i) < 0)
+            return nullptr;
+        return &types.at(node.inputs[i])->tensor_type().shape();
+    };
+    auto needRank = [&](std::size_t i, int want, const char* what) -> std::string {
+        const int r = rankOf(i);
+        if (r >= 0 && r != want)
+            return std::string("its ") + what + " has rank " + std::to_string(r) + ", not " + std::to_string(want)
+                   + "; outputs not inferred.";
+        return {};
+    };
+    const std::string& op = node.opType;
+    // Dims ONNX 1.12 reads by position without looking at the rank.
+    if (op == "Gemm")
+        for (std::size_t i : {0, 1})
+            if (std::string why = needRank(i, 2, i == 0 ? "input A" : "input B"); !why.empty())
+                return why;
+    if (op == "RNN" || op == "GRU" || op == "LSTM")
+        if (std::string why = needRank(0, 3, "input X"); !why.empty())
+            return why;
+    if (op == "MaxRoiPool")
+        if (std::string why = needRank(0, 4, "input X"); !why.empty())
+            return why;
+    if (op == "MaxUnpool" && rankOf(2) == -2 && rankOf(1) < 2)
+        return "its indices have " + std::string(rankOf(1) < 0 ? "no known shape" : "rank " + std::to_string(rankOf(1)))
+               + " and there is no output_shape; outputs not inferred.";
+    if (op == "LayerNormalization") {
+        // Mean's dims are written at the axis, which is never range-checked.
+        if (const int r = rankOf(0); r >= 0) {
+            const int64_t axis = node.attrInt("axis", -1);
+            if (r == 0 || axis < -r || axis >= r)
+                return "Attribute 'axis' " + std::to_string(axis) + " is out of range for an input of rank "
+                       + std::to_string(r) + "; outputs not inferred.";
+        }
+    }
+    if ((op == "Conv" || op == "ConvInteger" || op == "QLinearConv" || op == "MaxPool" || op == "AveragePool"
+         || op == "LpPool")
+        && node.attrString("auto_pad").rfind("SAME", 0) == 0) {
+        // SAME padding is found by subtracting the stride until less than one is left: dim/stride
+        // steps.
+        if (const auto* x = dimsOf(0)) {
+            const auto strides = node.attrInts("strides");
+            for (int d = 2; d < x->dim_size(); ++d) {
+                const int64_t stride = std::size_t(d - 2) < strides.size() ? std::max<int64_t>(strides[std::size_t(d - 2)], 1) : 1;
+                if (x->dim(d).has_dim_value() && x->dim(d).dim_value() / stride > (int64_t(1) << 24))
+                    return "auto_pad " + node.attrString("auto_pad") + " over a spatial dim of "
+                           + std::to_string(x->dim(d).dim_value()) + " is too long for ONNX 1.12's padding "
+                           "arithmetic; outputs not inferred.";
+            }
+        }
+    }
+    if (op == "Reshape") {
+        // The products of the data's dims and of the shape's values are taken modulo each other
+        // unchecked: past int64 they wrap (INT64_MIN % -1 traps).
+        int64_t product = 1;
+        bool wraps = false;
+        if (const auto* x = dimsOf(0))
+            for (const auto& d : x->dim())
+                if (d.has_dim_value() && d.dim_value() > 0)
+                    wraps = wraps || __builtin_mul_overflow(product, d.dim_value(), &product);
+        product = 1;
+        if (node.inputs.size() > 1)
+            if (const auto shape = intValues(data, node.inputs[1]))
+                for (int64_t v : *shape)
+                    if (v > 0)
+                        wraps = wraps || __builtin_mul_overflow(product, v, &product);
+        if (wraps)
+            return "the dims of its data or the values of its shape multiply past int64; outputs not inferred.";
+    }
+    if (op == "SplitToSequence" && rankOf(1) == 0) {
+        // A scalar split is the divisor of the axis's length.
+        if (const auto v = intValues(data, node.inputs[1]); v && !v->empty() && v->front() < 1)
+            return "its split " + std::to_string(v->front()) + " is not positive; outputs not inferred.";
+    }
     if (node.opType == "Conv" || node.opType == "ConvTranspose") {
         // The weight shape is indexed by the input's rank.
         const int x = rankOf(0), w = rankOf(1);
@@ -247,11 +384,10 @@ std::string typeHazard(const Node& node, const std::unordered_map<std::string, o
 
 /// ONNX 1.12's MathOpDataPropagator (Add, Sub, Mul, Div) broadcasts a one-element shape value
 /// against an empty one by reading element 0 of the empty one: those nodes get no propagation.
-bool unsafeMathPropagation(const Node& node, const std::unordered_map<std::string, const onnx::TensorProto*>& data,
-                           const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
+bool unsafePropagation(const Node& node, const std::unordered_map<std::string, const onnx::TensorProto*>& data,
+                       const std::unordered_map<std::string, onnx::TensorShapeProto>& shapeData)
 {
-    if (!node.domain.empty() || node.inputs.size() < 2
-        || (node.opType != "Add" && node.opType != "Sub" && node.opType != "Mul" && node.opType != "Div"))
+    if (!node.domain.empty() || node.inputs.size() < 2)
         return false;
     auto size = [&](const std::string& name) -> int64_t {
         if (auto it = shapeData.find(name); it != shapeData.end())
@@ -260,8 +396,29 @@ bool unsafeMathPropagation(const Node& node, const std::unordered_map<std::strin
             return it->second->dims_size() == 0 ? 1 : it->second->dims(0);
         return -1;
     };
-    const int64_t a = size(node.inputs[0]), b = size(node.inputs[1]);
-    return (a == 0 && b == 1) || (a == 1 && b == 0);
+    if (node.opType == "Add" || node.opType == "Sub" || node.opType == "Mul" || node.opType == "Div") {
+        const int64_t a = size(node.inputs[0]), b = size(node.inputs[1]);
+        return (a == 0 && b == 1) || (a == 1 && b == 0);
+    }
+    if (node.opType == "Slice" && node.inputs.size() >= 3) {
+        // Slice's propagator reads element 0 of an empty shape for a negative step, and walks
+        // with an int whose step of 2^32 truncates to 0 (an endless loop adding dims).
+        if (size(node.inputs[0]) == 0)
+            return true;
+        if (node.inputs.size() >= 5 && !node.inputs[4].empty()) {
+            std::vector<int64_t> steps;
+            if (auto it = shapeData.find(node.inputs[4]); it != shapeData.end()) {
+                for (const auto& d : it->second.dim())
+                    steps.push_back(d.has_dim_value() ? d.dim_value() : 1);
+            } else if (auto v = intValues(data, node.inputs[4])) {
+                steps = std::move(*v);
+            }
+            for (int64_t v : steps)
+                if (v == 0 || v <= -(int64_t(1) << 30) || v >= (int64_t(1) << 30))
+                    return true;
+        }
+    }
+    return false;
 }
 
 /// An ONNX exception's text on one line, ending in a full stop.
@@ -627,7 +784,7 @@ struct Inferencer {
             note = kUnsafe + hazard;
             return;
         }
-        if (std::string hazard = typeHazard(node, types); !hazard.empty()) {
+        if (std::string hazard = typeHazard(node, types, data); !hazard.empty()) {
             note = kUnsafe + hazard;
             return;
         }
@@ -670,8 +827,8 @@ struct Inferencer {
 
         // A node like one inferred before (same op, attributes, input types and read values)
         // gets that node's result. (Never one whose outputs have types already: see memoKey.)
-        // Nodes whose propagation is skipped (see unsafeMathPropagation) are not remembered either.
-        const bool unsafeProp = unsafeMathPropagation(node, data, shapeData);
+        // Nodes whose propagation is skipped (see unsafePropagation) are not remembered either.
+        const bool unsafeProp = unsafePropagation(node, data, shapeData);
         const std::string key = useMemo && !anyTyped && !unsafeProp
                                     ? memoKey(node, schema, ruleVersion, types, data, shapeData)
                                     : std::string();
@@ -699,7 +856,7 @@ struct Inferencer {
                     onnx::shape_inference::DataPropagationContextImpl dctx(np, types, data, shapeData);
                     if (ruleVersion)
                         propagateWithOpsetRule(node.opType, ruleVersion, dctx);
-                    else if (!unsafeMathPropagation(node, data, shapeData))
+                    else if (!unsafePropagation(node, data, shapeData))
                         schema->GetDataPropagationFunction()(dctx);
                 }
             } catch (const std::exception&) {

@@ -117,10 +117,18 @@ const char* const kOps[] = {"Expand", "Tile", "ConstantOfShape", "Range", "Resha
                             "Conv", "BatchNormalization", "Gemm", "MatMul", "Cast", "Where", "TopK", "NonZero",
                             "ReduceSum", "Softmax", "OneHot", "ScatterND", "GatherND", "CumSum", "Einsum",
                             "MaxPool", "LpPool", "DFT", "RoiAlign", "MaxRoiPool", "NonMaxSuppression", "LRN", "Det",
-                            "LSTM", "Attention", "GridSample", "STFT", "MelWeightMatrix"};
+                            "LSTM", "Attention", "GridSample", "STFT", "MelWeightMatrix", "AveragePool",
+                            "LayerNormalization", "MaxUnpool", "SplitToSequence", "RNN", "GRU", "ConvInteger",
+                            "QLinearConv", "ConvTranspose"};
 const char* const kAttrs[] = {"axis", "axes", "perm", "blocksize", "to", "keepdims", "starts", "ends", "steps",
                               "value", "pads", "strides", "kernel_shape", "group", "epsilon", "k", "mode",
-                              "dilations", "sampling_ratio", "pooled_shape", "size", "hidden_size", "equation"};
+                              "dilations", "sampling_ratio", "pooled_shape", "size", "hidden_size", "batch_dims",
+                              "num_scan_inputs", "onesided", "output_padding"};
+// String attributes, with values ONNX's inference functions branch on (and malformed ones).
+const char* const kStringAttrs[] = {"auto_pad", "equation", "mode", "coordinate_transformation_mode", "direction"};
+const char* const kStrings[] = {"SAME_UPPER", "SAME_LOWER", "VALID", "NOTSET", "ij,jk->ik", "ij,jk", "AB", "{",
+                                "...ij->...ji", "i,i", "linear", "nearest", "cubic", "reflect", "bidirectional",
+                                "reverse", ""};
 const char* const kLocations[] = {"weights.bin", "../../../../etc/passwd", "/etc/passwd", "fifo", "link_out",
                                   ".", "sub", "missing.bin", "sub/../weights.bin", "weights.bin\n"};
 
@@ -226,10 +234,24 @@ void mutateNode(onnx::GraphProto* g, Rng& rng)
         return;
     onnx::NodeProto* n = g->mutable_node(static_cast<int>(rng.below(std::size_t(g->node_size()))));
     switch (rng.below(7)) {
-    case 0: { // an attribute int / ints
+    case 0: { // an attribute: int, ints or string
         onnx::AttributeProto* a = nullptr;
         if (n->attribute_size() > 0 && rng.coin())
             a = n->mutable_attribute(static_cast<int>(rng.below(std::size_t(n->attribute_size()))));
+        if (rng.below(4) == 0) { // a string attribute
+            const char* name = kStringAttrs[rng.below(std::size(kStringAttrs))];
+            a = nullptr;
+            for (auto& existing : *n->mutable_attribute())
+                if (existing.name() == name)
+                    a = &existing;
+            if (!a)
+                a = n->add_attribute();
+            a->Clear();
+            a->set_name(name);
+            a->set_type(onnx::AttributeProto::STRING);
+            a->set_s(kStrings[rng.below(std::size(kStrings))]);
+            break;
+        }
         if (!a || a->has_g()) {
             a = n->add_attribute();
             a->set_name(kAttrs[rng.below(std::size(kAttrs))]);

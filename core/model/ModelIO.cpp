@@ -194,6 +194,13 @@ struct Converter {
             node.domain = np.domain() == "ai.onnx" ? std::string() : np.domain();
             node.inputs.assign(np.input().begin(), np.input().end());
             node.outputs.assign(np.output().begin(), np.output().end());
+            for (int a = 0; a < np.attribute_size(); ++a)
+                for (int b = 0; b < a; ++b)
+                    if (np.attribute(a).name() == np.attribute(b).name())
+                        // ONNX's checker refuses it; its inference would read the last one and
+                        // netfold's checks the first.
+                        throw Error("Node " + quote(np.name()) + " (" + np.op_type() + ") has two attributes named "
+                                    + quote(np.attribute(a).name()) + ".");
             for (auto& attr : *np.mutable_attribute()) {
                 validateAttributeTensors(attr, np);
                 if (attr.has_g()) {

@@ -72,9 +72,17 @@ void setShape(InferenceContext& ctx, size_t o, const TensorShapeProto& shape)
         *outShape(ctx, o) = shape;
 }
 
+/// The highest rank a rule builds from a length or from values (ShapeInference.cpp keeps shape
+/// inputs declared longer than this from inference too).
+constexpr int64_t kMaxRank = 1024;
+/// The last element type (float4e2m1, 23), newer than ONNX 1.12's enum.
+constexpr int64_t kLastElemType = 23;
+
 /// A shape of `rank` dims nobody knows.
 TensorShapeProto unknownShape(int64_t rank)
 {
+    if (rank < 0 || rank > kMaxRank)
+        fail_shape_inference("an output rank of ", rank, " is over the limit of ", kMaxRank);
     TensorShapeProto s;
     for (int64_t i = 0; i < rank; ++i)
         s.add_dim();
@@ -171,8 +179,9 @@ int64_t bounded(int64_t v, const char* what)
     return v;
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-int64_t ceilDiv(int64_t a, int64_t b) { return -floorDiv(-a, b); }
+/// Rounded divisions by b > 0, for any a (no negation or sum that could overflow).
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0 ? 1 : 0); }
+int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 && a > 0 ? 1 : 0); }
 
 // ---- rules ---------------------------------------------------------------------------------
 
@@ -269,7 +278,7 @@ void split(InferenceContext& ctx)
         if (sizes && sizes->size() != n)
             fail_shape_inference("split has ", sizes->size(), " values for ", n, " outputs");
     } else if (knownDim(*in, axis)) {
-        const int64_t total = in->dim(axis).dim_value();
+        const int64_t total = bounded(in->dim(axis).dim_value(), "dim");
         const int64_t parts = attrInt(ctx, "num_outputs", static_cast<int64_t>(n));
         if (parts <= 0 || static_cast<size_t>(parts) != n)
             fail_shape_inference("num_outputs ", parts, " does not match the ", n, " outputs");
@@ -425,7 +434,10 @@ int64_t windowOut(int64_t in, int64_t k, int64_t s, int64_t d, int64_t padBegin,
     bounded(d, "dilation");
     bounded(padBegin, "pad");
     bounded(padEnd, "pad");
-    const int64_t eff = (k - 1) * d + 1;
+    int64_t eff = 0; // the dilated kernel: under 2^62, so that the sums below stay in int64
+    if (__builtin_mul_overflow(k - 1, d, &eff) || eff >= (int64_t(1) << 62))
+        fail_shape_inference("the dilated kernel (", k, " with dilation ", d, ") is out of range");
+    ++eff;
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
         return ceilDiv(in, s);
     if (autoPad == "VALID")
@@ -520,6 +532,8 @@ void col2im(InferenceContext& ctx)
     const int64_t spatial = image ? static_cast<int64_t>(image->size()) : knownLength(ctx, 1);
     if (spatial < 0)
         return;
+    if (spatial > kMaxRank)
+        fail_shape_inference("image_shape has ", spatial, " values, over the rank limit of ", kMaxRank);
     TensorShapeProto out = unknownShape(2 + spatial);
     if (in && in->dim_size() == 3) {
         *out.mutable_dim(0) = in->dim(0);
@@ -569,7 +583,7 @@ void cast(InferenceContext& ctx)
     const auto* to = ctx.getAttribute("to");
     if (!to || !to->has_i())
         fail_type_inference("Cast needs the 'to' attribute");
-    if (to->i() <= 0 || to->i() > 23)
+    if (to->i() <= 0 || to->i() > kLastElemType)
         fail_type_inference("Cast to unknown element type ", to->i());
     sameShape(ctx, static_cast<int32_t>(to->i()));
 }
@@ -624,11 +638,15 @@ void constantOfShape(InferenceContext& ctx)
         elem = v->t().data_type();
     setElem(ctx, 0, elem);
     if (auto dims = knownInts(ctx, 0)) {
+        if (static_cast<int64_t>(dims->size()) > kMaxRank)
+            fail_shape_inference("the shape has ", dims->size(), " values, over the rank limit of ", kMaxRank);
         TensorShapeProto out;
         for (auto d : *dims)
             setDim(out.add_dim(), d);
         setShape(ctx, 0, out);
     } else if (const TensorShapeProto* sym = present(ctx, 0) ? ctx.getSymbolicInput(0) : nullptr) {
+        if (sym->dim_size() > kMaxRank)
+            fail_shape_inference("the shape has ", sym->dim_size(), " values, over the rank limit of ", kMaxRank);
         setShape(ctx, 0, *sym);
     } else {
         const int64_t n = knownLength(ctx, 0);
@@ -637,17 +655,26 @@ void constantOfShape(InferenceContext& ctx)
     }
 }
 
+/// An output_dtype attribute (0: not given), refused when it names no ONNX type.
+int32_t outputDtype(InferenceContext& ctx)
+{
+    const int64_t t = attrInt(ctx, "output_dtype", 0);
+    if (t < 0 || t > kLastElemType)
+        fail_type_inference("output_dtype ", t, " is not an ONNX element type");
+    return static_cast<int32_t>(t);
+}
+
 void dequantize(InferenceContext& ctx)
 {
-    const int64_t outType = attrInt(ctx, "output_dtype", 0);
-    sameShape(ctx, outType != 0 ? static_cast<int32_t>(outType) : elemOf(ctx, 1));
+    const int32_t outType = outputDtype(ctx);
+    sameShape(ctx, outType != 0 ? outType : elemOf(ctx, 1));
 }
 
 void quantize(InferenceContext& ctx)
 {
     int32_t elem = elemOf(ctx, 2);
     if (!elem)
-        elem = static_cast<int32_t>(attrInt(ctx, "output_dtype", 0));
+        elem = outputDtype(ctx);
     if (!elem)
         elem = TensorProto::UINT8;
     sameShape(ctx, elem);

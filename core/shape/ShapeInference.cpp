@@ -319,9 +319,9 @@ std::string typeHazard(const Node& node, const std::unordered_map<std::string, o
     }
     if ((op == "Conv" || op == "ConvInteger" || op == "QLinearConv" || op == "MaxPool" || op == "AveragePool"
          || op == "LpPool")
-        && node.attrString("auto_pad").rfind("SAME", 0) == 0) {
-        // SAME padding is found by subtracting the stride until less than one is left: dim/stride
-        // steps.
+        && node.attribute("auto_pad") && node.attrString("auto_pad") != "VALID" && !node.attribute("pads")) {
+        // Without pads, any auto_pad but VALID (NOTSET too) has the padding found by subtracting
+        // the stride until less than one is left: dim/stride steps.
         if (const auto* x = dimsOf(0)) {
             const auto strides = node.attrInts("strides");
             for (int d = 2; d < x->dim_size(); ++d) {

@@ -327,6 +327,43 @@ op_model("onnx_slice_propagation_step_2_32.onnx",
          "Slice-13 propagation: step 2^32 truncated to 0, an endless loop adding dims",
          inits=[i64("b", [0]), i64("e", [1]), i64("a", [0]), i64("st", [2**32])])
 
+op_model("onnx_conv_notset_huge_dim.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="NOTSET", strides=[2])],
+         [vi("x", F, [1, 1, 2**62]), vi("w", F, [1, 1, 1])], [vi("y", F, None)], 13,
+         "note:auto_pad NOTSET", "Conv-11 without pads runs the SAME padding loop for any auto_pad but VALID")
+
+
+def save_ir(name, nodes, inputs, outputs, opset, ir, expect, note, inits=()):
+    g = helper.make_graph(nodes, name[:-5], inputs, outputs, list(inits))
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], producer_name="make_hostile")
+    model.ir_version = ir
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(model.SerializeToString())
+    manifest.append({"file": name, "command": "info", "expect": expect, "note": note})
+
+
+# Two attributes of one name: ONNX's inference reads the last, netfold's checks read the first
+# (ops inferred by netfold's opset rules are not run through ONNX's Verify, which refuses it).
+dup = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], strides=[1, 1])
+dup.attribute.extend([helper.make_attribute("strides", [0, 0])])
+save_ir("dup_attribute_strides_o22.onnx", [dup], [vi("x", F, [1, 1, 5, 5])], [vi("y", F, None)], 22, 10,
+        "two attributes named 'strides'", "MaxPool-22 (ONNX's MaxPool-12 inference) divided by the second strides")
+# netfold's own rules for opsets 18+ (core/shape/OpsetRules.cpp), read for the same faults.
+save_ir("rules_window_overflow_o19.onnx",
+        [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2**40], dilations=[2**40])],
+        [vi("x", F, [1, 1, 8])], [vi("y", F, None)], 19, 9, "ok",
+        "AveragePool-19: (kernel - 1) * dilation overflowed int64 (UBSan)")
+for name, length in (("rules_col2im_image_shape_2_40_o18.onnx", 2**40),
+                     ("rules_col2im_image_shape_int64_max_o18.onnx", INT64_MAX)):
+    save_ir(name, [helper.make_node("Col2Im", ["x", "image", "block"], ["y"])],
+            [vi("x", F, [1, 4, 9]), vi("image", TensorProto.INT64, [length])], [vi("y", F, None)], 18, 8, "ok",
+            "Col2Im-18 built one output dim per declared image_shape value (2^40: a hang; 2^63-1: overflow, SEGV)",
+            inits=[i64("block", [2, 2])])
+save_ir("rules_split_dim_int64_max_o18.onnx",
+        [helper.make_node("Split", ["x"], ["a", "b"], axis=0, num_outputs=2)],
+        [vi("x", F, [INT64_MAX])], [vi("a", F, None), vi("b", F, None)], 18, 8, "ok",
+        "Split-18: rounding 2^63-1 up to a multiple of 2 overflowed (UBSan)")
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

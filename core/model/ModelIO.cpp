@@ -147,12 +147,21 @@ struct Converter {
         out->docString = g.doc_string();
         if (g.unknown_fields().field_count() > 0)
             g.unknown_fields().SerializeToString(&out->unknownFields);
-        for (const auto& v : g.input())
+        // "" names an absent optional input: a value of that name would stand in for every one.
+        auto named = [&](const std::string& name, const char* what) {
+            if (name.empty())
+                throw Error("Graph " + quote(g.name()) + " has " + what + " with an empty name.");
+        };
+        for (const auto& v : g.input()) {
+            named(v.name(), "an input");
             out->inputs.push_back(valueInfo(v));
-        for (const auto& v : g.output())
+        }
+        for (const auto& v : g.output()) {
+            named(v.name(), "an output");
             out->outputs.push_back(valueInfo(v));
+        }
         for (const auto& v : g.value_info())
-            if (v.has_type())
+            if (v.has_type() && !v.name().empty())
                 out->types[v.name()] = valueTypeFromProto(v.type());
         for (auto& v : out->inputs)
             if (v.type.known())
@@ -165,6 +174,7 @@ struct Converter {
             auto proto = std::make_shared<onnx::TensorProto>();
             proto->Swap(&t);
             const std::string name = proto->name();
+            named(name, "an initializer");
             auto tensor = std::make_shared<const Tensor>(std::shared_ptr<const onnx::TensorProto>(std::move(proto)), baseDir);
             ValueType vt;
             vt.elemType = tensor->dtype();

@@ -58,6 +58,13 @@ const onnx::OpSchema* cachedSchema(const std::string& op, int version, const std
     return it->second;
 }
 
+/// Every op whose ONNX 1.12 inference onnxHazard, typeHazard or the shape-input check keep
+/// nodes from (a local function holding one is not handed to ONNX: its nodes go unchecked).
+const std::set<std::string> kGuardedOps = {
+    "AveragePool", "Conv", "ConvInteger", "ConvTranspose", "ConstantOfShape", "DepthToSpace", "Einsum", "Expand",
+    "GRU", "GatherND", "Gemm", "LSTM", "LayerNormalization", "LpPool", "MaxPool", "MaxRoiPool", "MaxUnpool",
+    "QLinearConv", "RNN", "Reshape", "Resize", "STFT", "Scan", "SpaceToDepth", "Split", "SplitToSequence"};
+
 /// Attribute values ONNX 1.12's own inference functions cannot take without crashing (they
 /// truncate int64 to int and divide by it ...): a note instead of handing the node to ONNX.
 std::string onnxHazard(const Node& node)
@@ -106,6 +113,8 @@ std::string onnxHazard(const Node& node)
             return outOfRange("num_scan_inputs", std::to_string(n) + " for " + std::to_string(node.inputs.size())
                                                      + " inputs");
     }
+    if (op == "Split" && node.outputs.empty())
+        return "it has no outputs, and ONNX 1.12's Split divides by their count.";
     if (op == "MaxRoiPool" && node.attrInts("pooled_shape").size() != 2)
         return "Attribute 'pooled_shape' needs 2 values; outputs not inferred.";
     for (const auto& sg : node.subgraphs)
@@ -246,6 +255,35 @@ std::size_t shapeInputIndex(const Node& node)
     return std::string::npos;
 }
 
+/// Clears dims below 0 (in tensors, and in the element types of sequences and optionals).
+void dropNegativeDims(onnx::TypeProto& t)
+{
+    switch (t.value_case()) {
+    case onnx::TypeProto::kTensorType:
+        if (t.tensor_type().has_shape())
+            for (auto& d : *t.mutable_tensor_type()->mutable_shape()->mutable_dim())
+                if (d.has_dim_value() && d.dim_value() < 0)
+                    d.clear_dim_value();
+        break;
+    case onnx::TypeProto::kSparseTensorType:
+        if (t.sparse_tensor_type().has_shape())
+            for (auto& d : *t.mutable_sparse_tensor_type()->mutable_shape()->mutable_dim())
+                if (d.has_dim_value() && d.dim_value() < 0)
+                    d.clear_dim_value();
+        break;
+    case onnx::TypeProto::kSequenceType:
+        if (t.sequence_type().has_elem_type())
+            dropNegativeDims(*t.mutable_sequence_type()->mutable_elem_type());
+        break;
+    case onnx::TypeProto::kOptionalType:
+        if (t.optional_type().has_elem_type())
+            dropNegativeDims(*t.mutable_optional_type()->mutable_elem_type());
+        break;
+    default:
+        break;
+    }
+}
+
 /// The values of an int64 or int32 scalar or vector constant of up to kMaxInferredRank values
 /// (validated on loading), or nothing.
 std::optional<std::vector<int64_t>> intValues(const std::unordered_map<std::string, const onnx::TensorProto*>& data,
@@ -356,9 +394,10 @@ std::string typeHazard(const Node& node, const std::unordered_map<std::string, o
         if (const auto v = intValues(data, node.inputs[1]); v && !v->empty() && v->front() < 1)
             return "its split " + std::to_string(v->front()) + " is not positive; outputs not inferred.";
     }
-    if (node.opType == "Conv" || node.opType == "ConvTranspose") {
-        // The weight shape is indexed by the input's rank.
-        const int x = rankOf(0), w = rankOf(1);
+    if (op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv") {
+        // The weight shape is indexed by the input's rank (fuzz find for ConvInteger, campaign
+        // at 0a510b2: a SEGV in libonnx).
+        const int x = rankOf(0), w = rankOf(op == "QLinearConv" ? 3 : 1);
         if (x >= 0 && w >= 0 && (x != w || x < 3))
             return "its input and weights have ranks " + std::to_string(x) + " and " + std::to_string(w)
                    + "; outputs not inferred.";
@@ -438,6 +477,33 @@ struct Inferencer {
     /// The model's local functions by "domain:name"; ONNX's inference keeps a reference to this
     /// map in every GraphInferenceContext, so it lives as long as the Inferencer.
     onnx::shape_inference::ModelLocalFunctionsMap localFunctions;
+    /// Local functions ONNX may infer, by "domain:name" (see functionInferable).
+    std::map<std::string, bool> inferableFunctions;
+
+    /// ONNX infers a local function's nodes itself, without Verify and without the hazard checks
+    /// here, following calls into other functions without a depth limit: a call is handed to it
+    /// only when no function on the way calls itself, holds a body, or holds an op those checks
+    /// look at.
+    bool functionInferable(const onnx::FunctionProto& f)
+    {
+        const std::string key = f.domain() + ":" + f.name();
+        if (auto it = inferableFunctions.find(key); it != inferableFunctions.end())
+            return it->second;
+        inferableFunctions[key] = false; // while its body is looked at: a call back is recursion
+        bool ok = true;
+        for (const auto& n : f.node()) {
+            for (const auto& a : n.attribute())
+                ok = ok && !a.has_g() && a.graphs_size() == 0;
+            if (n.domain().empty() || n.domain() == "ai.onnx")
+                ok = ok && !kGuardedOps.count(n.op_type());
+            else if (auto callee = localFunctions.find(n.domain() + ":" + n.op_type()); callee != localFunctions.end())
+                ok = ok && functionInferable(*callee->second);
+            if (!ok)
+                break;
+        }
+        inferableFunctions[key] = ok;
+        return ok;
+    }
     /// Nodes whose schema check (ONNX's Verify or netfold's opset rule) failed. ONNX infers the
     /// nodes of a body again itself, without that check: a body holding one is not handed over.
     int rejectedNodes = 0;
@@ -800,6 +866,12 @@ struct Inferencer {
         }
         if (!schema && !localFunction && !ruleVersion)
             return;
+        if (localFunction && !functionInferable(*localFunction)) {
+            note = std::string(kUnsafe) + "the body of function " + quote(node.domain + "." + node.opType)
+                   + " calls itself or holds nodes netfold checks before ONNX infers them (ONNX infers a function's "
+                     "nodes without those checks); outputs not inferred.";
+            return;
+        }
         if (depth > 0 && schema) {
             // ONNX infers body nodes again without checking them: check each one here, whatever
             // netfold itself needs from it.
@@ -915,6 +987,10 @@ struct Inferencer {
                     continue;
                 }
                 onnx::shape_inference::MaterializeSymbolicShape(inferred, symbols);
+                // ONNX's functions compute dims unchecked (Pad with negative pads, Concat
+                // truncating to int): a negative one would reach the next node's function as
+                // an index. It is an unknown dim, as when a file declares one.
+                dropNegativeDims(*inferred);
                 onnx::TypeProto*& slot = types[name];
                 if (slot) {
                     try {

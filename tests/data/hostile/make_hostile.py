@@ -364,6 +364,59 @@ save_ir("rules_split_dim_int64_max_o18.onnx",
         [vi("x", F, [INT64_MAX])], [vi("a", F, None), vi("b", F, None)], 18, 8, "ok",
         "Split-18: rounding 2^63-1 up to a multiple of 2 overflowed (UBSan)")
 
+# Found by the fuzz campaign at 0a510b2 (a ConvInteger in a nested If branch): the rank check
+# in front of Conv's inference did not cover ConvInteger and QLinearConv, which share it.
+U8 = TensorProto.UINT8
+op_model("onnx_convinteger_rank_mismatch.onnx", [helper.make_node("ConvInteger", ["x", "w"], ["y"])],
+         [vi("x", U8, [1, 1, 4]), vi("w", U8, [1, 1, 2, 2, 2, 2, 2, 2])], [vi("y", TensorProto.INT32, None)], 10,
+         "note:ranks 3 and 8", "ConvInteger-10 read dims of the weights by the input's rank (SEGV)")
+# Negative dims computed by ONNX's own inference (Pad with negative pads) reached the next node's
+# function as indices: Reshape's INT64_MIN % -1, GatherND's dims below 0.
+op_model("onnx_pad_negative_dims_reshape.onnx",
+         [helper.make_node("Pad", ["x", "pads"], ["p"]), helper.make_node("Reshape", ["p", "shape"], ["y"])],
+         [vi("x", F, [1, 1, 0])], [vi("y", F, None)], 13, "ok", "Pad-13 inferred [-1,-1,INT64_MIN]; Reshape trapped",
+         inits=[i64("pads", [-2, -2, INT64_MIN, 0, 0, 0]), i64("shape", [0, -1])])
+op_model("onnx_pad_negative_dims_gathernd.onnx",
+         [helper.make_node("Pad", ["i", "pads"], ["p"]), helper.make_node("GatherND", ["d", "p"], ["y"])],
+         [vi("i", TensorProto.INT64, [1, 1]), vi("d", F, [2, 2])], [vi("y", F, None)], 13, "ok",
+         "Pad-13 inferred indices [1,-2147483648]; GatherND read the data's dims below 0",
+         inits=[i64("pads", [0, 0, 0, -2147483649])])
+# An initializer named "": every absent optional input ("") would read it (Slice's steps here: 2^32).
+g = helper.make_graph([helper.make_node("Shape", ["x"], ["s"]),
+                       helper.make_node("Slice", ["s", "b", "e", "a", ""], ["y"])], "empty_name",
+                      [vi("x", F, [1, 2, 3])], [vi("y", TensorProto.INT64, None)],
+                      [i64("b", [0]), i64("e", [1]), i64("a", [0]), i64("", [2**32])])
+save("empty_initializer_name.onnx", g, "info", "an initializer with an empty name", check=False,
+     note="an initializer named '' stood in for Slice's absent steps")
+# Split-18 without outputs in an If branch: ONNX infers the branch with Split-13's function,
+# which takes the axis's length modulo the output count.
+then_g = helper.make_graph([helper.make_node("Split", ["x"], [], axis=0), helper.make_node("Identity", ["x"], ["t"])],
+                           "then", [], [vi("t", F, [4])])
+else_g = helper.make_graph([helper.make_node("Identity", ["x"], ["e"])], "else", [], [vi("e", F, [4])])
+op_model("onnx_split_no_outputs_in_body_o18.onnx",
+         [helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+         [vi("c", TensorProto.BOOL, []), vi("x", F, [4])], [vi("y", F, None)], 18, "note:a node of its body",
+         "Split-18 with no outputs in a branch: SIGFPE in Split-13's inference")
+# Local functions: ONNX infers their nodes itself, unchecked, and follows calls without a limit.
+rec = helper.make_function("d", "F", ["a"], ["b"], [helper.make_node("F", ["a"], ["b"], domain="d")],
+                           [helper.make_opsetid("", 13), helper.make_opsetid("d", 1)])
+g = helper.make_graph([helper.make_node("F", ["x"], ["y"], domain="d")], "recursive_function",
+                      [vi("x", F, [2])], [vi("y", F, None)])
+save("function_calls_itself.onnx", g, "info", "note:calls itself", opsets=[helper.make_opsetid("", 13),
+     helper.make_opsetid("d", 1)], functions=[rec], check=False, note="a local function calling itself: stack overflow")
+d2s = helper.make_function("d", "G", ["a"], ["b"], [helper.make_node("DepthToSpace", ["a"], ["b"], blocksize=2**32)],
+                           [helper.make_opsetid("", 13)])
+g = helper.make_graph([helper.make_node("G", ["x"], ["y"], domain="d")], "function_hazard",
+                      [vi("x", F, [1, 1, 1, 1])], [vi("y", F, None)])
+save("function_body_hazard.onnx", g, "info", "note:function 'd.G'", opsets=[helper.make_opsetid("", 13),
+     helper.make_opsetid("d", 1)], functions=[d2s], check=False,
+     note="DepthToSpace blocksize 2^32 inside a local function: SIGFPE")
+ok_f = helper.make_function("d", "H", ["a"], ["b"], [helper.make_node("Relu", ["a"], ["b"])], [helper.make_opsetid("", 13)])
+g = helper.make_graph([helper.make_node("H", ["x"], ["y"], domain="d")], "function_ok",
+                      [vi("x", F, [2, 3])], [vi("y", F, None)])
+save("function_relu_inferred.onnx", g, "info", "ok", opsets=[helper.make_opsetid("", 13), helper.make_opsetid("d", 1)],
+     functions=[ok_f], check=False, note="a local function of plain ops is still inferred by ONNX")
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

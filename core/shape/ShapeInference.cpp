@@ -578,7 +578,10 @@ struct Inferencer {
         return schema;
     }
 
-    void run(Graph& graph, const std::unordered_map<std::string, ValueType>& outer)
+    /// passed: for a body, the types ONNX gives its inputs when it infers the node holding it
+    /// (bodyInputTypes); the body's checks must see them where the body declares no shape.
+    void run(Graph& graph, const std::unordered_map<std::string, ValueType>& outer,
+             const std::unordered_map<std::string, ValueType>& passed = {})
     {
         // Types ONNX sees: outer scope first, then this graph's own.
         std::unordered_map<std::string, onnx::TypeProto*> types;
@@ -595,6 +598,10 @@ struct Inferencer {
             setType(kv.first, kv.second);
         for (const auto& kv : graph.types)
             setType(kv.first, kv.second);
+        for (const auto& [name, vt] : passed)
+            if (auto it = types.find(name); it == types.end() || !it->second->has_tensor_type()
+                                            || !it->second->tensor_type().has_shape())
+                setType(name, vt);
 
         // Constant values ONNX may read (small initializers and Constant nodes).
         std::unordered_map<std::string, const onnx::TensorProto*> data;
@@ -818,6 +825,50 @@ struct Inferencer {
         entry.byValues.emplace(std::move(valueKey), std::move(r));
     }
 
+    /// The input types ONNX 1.12 passes to a body when it infers Loop (the condition's type as
+    /// the outer one is) and Scan (state inputs whole, scan inputs without their scan axis): a
+    /// body declaring less is inferred by ONNX with these, so its checks here must see them.
+    std::unordered_map<std::string, ValueType> bodyInputTypes(const Node& node, const Graph& body,
+                                                              const std::unordered_map<std::string, onnx::TypeProto*>& types) const
+    {
+        std::unordered_map<std::string, ValueType> passed;
+        if (!node.domain.empty())
+            return passed;
+        auto outerType = [&](std::size_t i) -> std::optional<ValueType> {
+            if (i >= node.inputs.size() || node.inputs[i].empty())
+                return std::nullopt;
+            auto it = types.find(node.inputs[i]);
+            if (it == types.end())
+                return std::nullopt;
+            return valueTypeFromProto(*it->second);
+        };
+        if (node.opType == "Loop" && body.inputs.size() >= 2) {
+            if (auto t = outerType(1))
+                passed[body.inputs[1].name] = *t;
+        } else if (node.opType == "Scan" && model.opsetVersion("") >= 9) {
+            const int64_t scans = node.attrInt("num_scan_inputs", 0);
+            const auto n = static_cast<int64_t>(node.inputs.size());
+            if (scans < 1 || scans > n || static_cast<int64_t>(body.inputs.size()) != n)
+                return passed;
+            const auto axes = node.attrInts("scan_input_axes");
+            for (int64_t i = 0; i < n; ++i) {
+                auto t = outerType(std::size_t(i));
+                if (!t)
+                    continue;
+                if (i >= n - scans) {
+                    const std::size_t k = std::size_t(i - (n - scans));
+                    int64_t axis = k < axes.size() ? axes[k] : 0;
+                    const auto rank = static_cast<int64_t>(t->dims.size());
+                    if (!t->hasShape || axis < -rank || axis >= rank)
+                        continue;
+                    t->dims.erase(t->dims.begin() + (axis < 0 ? axis + rank : axis));
+                }
+                passed[body.inputs[std::size_t(i)].name] = *t;
+            }
+        }
+        return passed;
+    }
+
     void inferNode(Graph& graph, Node& node, std::unordered_map<std::string, onnx::TypeProto*>& types,
                    std::unordered_map<std::string, const onnx::TensorProto*>& data,
                    std::vector<std::unique_ptr<onnx::TensorProto>>& ownedData,
@@ -834,7 +885,7 @@ struct Inferencer {
             for (auto& sg : node.subgraphs) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
                 ++depth;
-                run(*copy, scope);
+                run(*copy, scope, bodyInputTypes(node, *copy, types));
                 --depth;
                 for (const auto& kv : copy->inferenceNotes)
                     unsafeBody = unsafeBody || kv.second.rfind(kUnsafe, 0) == 0;

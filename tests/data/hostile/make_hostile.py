@@ -417,6 +417,31 @@ g = helper.make_graph([helper.make_node("H", ["x"], ["y"], domain="d")], "functi
 save("function_relu_inferred.onnx", g, "info", "ok", opsets=[helper.make_opsetid("", 13), helper.make_opsetid("d", 1)],
      functions=[ok_f], check=False, note="a local function of plain ops is still inferred by ONNX")
 
+# Body inputs declared without a shape: ONNX infers Scan's body with the outer state's shape and
+# Loop's with the outer condition's type, so the checks must see those types too.
+def untyped(name):
+    v = onnx.ValueInfoProto()
+    v.name = name
+    return v
+
+
+body = helper.make_graph([helper.make_node("Conv", ["s", "w"], ["c"]),
+                          helper.make_node("Identity", ["s"], ["s_out"]), helper.make_node("Identity", ["x"], ["x_out"])],
+                         "body", [untyped("s"), untyped("x")], [untyped("s_out"), untyped("x_out")],
+                         [f32("w", [1.0], [1, 1, 1, 1, 1, 1])])
+op_model("onnx_scan_body_conv_state_rank.onnx",
+         [helper.make_node("Scan", ["S", "X"], ["S_final", "Ys"], body=body, num_scan_inputs=1)],
+         [vi("S", F, [1, 1, 4]), vi("X", F, [2, 3])], [vi("S_final", F, None), vi("Ys", F, None)], 11,
+         "note:a node of its body", "Scan-11: Conv in the body on the state ONNX passes as [1,1,4], weights of rank 6")
+body = helper.make_graph([helper.make_node("ConstantOfShape", ["cin"], ["big"]),
+                          helper.make_node("Identity", ["cin"], ["cout"]), helper.make_node("Identity", ["v"], ["vout"])],
+                         "body", [vi("i", TensorProto.INT64, []), untyped("cin"), untyped("v")],
+                         [untyped("cout"), untyped("vout")])
+op_model("onnx_loop_body_cond_2_40.onnx",
+         [helper.make_node("Loop", ["", "c", "v0"], ["v_final"], body=body)],
+         [vi("c", TensorProto.INT64, [2**40]), vi("v0", F, [2])], [vi("v_final", F, None)], 13,
+         "note:a node of its body", "Loop-13: ONNX passes the condition declared [2^40] to the body; ConstantOfShape of it")
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

@@ -653,7 +653,7 @@ void TestEval::errors_data()
     // Fuzz find: an empty input declared [0,2,2^63-1,13] overflowed Slice's strides (UBSan).
     err("Slice of an empty tensor past int64", "Slice", 13, {},
         {"float[0,2,9223372036854775807,13]{}", "int64[1]{1}", "int64[1]{2}", "int64[1]{1}"},
-        "input 0 'in0' has dims [0,2,9223372036854775807,13]: an empty tensor whose other dims multiply past int64.");
+        "input 0 'in0' of shape [0,2,9223372036854775807,13] is empty, but its other dims multiply past int64.");
     // Fuzz find (the CI share at 01aa6a6): LpPool's pads of 2^63-1 overflowed the window (UBSan).
     const QString pastInt64 = "the window (kernel_shape, strides, dilations, pads) on spatial axis 0 reaches past int64.";
     err("LpPool pads past int64", "LpPool", 18, {"kernel_shape=[2]", "pads=[0,9223372036854775807]"},
@@ -698,8 +698,14 @@ void TestEval::errors_data()
     // Fuzz find (campaign at 8258855): a fold of Softmax over an empty [2^20, 0, 2^20] walked
     // 2^40 empty rows (40 s under ASan at a smaller size).
     err("Softmax of an empty tensor past the size limit", "Softmax", 13, {"axis=1"}, {"float[1048576,0,1048576]{}"},
-        "input 0 'in0' has dims [1048576,0,1048576]: an empty tensor whose other dims multiply to 1099511627776, "
-        "over the output size limit of 2147483648.");
+        "input 0 'in0' of shape [1048576,0,1048576] is empty, but its other dims multiply to 8.8 TB of work space, "
+        "over the 2.1 GB limit.");
+    // The CI fuzz share at 7c19e59 stopped on 16 GiB of double scratch held behind an empty tensor
+    // (its input was not kept). One such path: DFT of an empty signal with a dft_length of 2^30
+    // made an empty output, then a 2^31-double row for the signal. Empty outputs answer to the limit.
+    err("DFT of an empty signal to a huge length", "DFT", 17, {"onesided=0"}, {"float[0,4,1]{}", "int64[]{1073741824}"},
+        "output of shape [0,1073741824,2] is empty, but its other dims multiply to 17.2 GB of work space, over the 2.1 GB "
+        "limit.");
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");

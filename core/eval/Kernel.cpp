@@ -164,21 +164,41 @@ std::vector<int64_t> KernelContext::broadcast(const std::vector<std::vector<int6
 int64_t KernelContext::checkOutput(int32_t dt, const std::vector<int64_t>& dims) const
 {
     const int64_t n = checkedNumel(dims, prefix() + "output of shape " + dimsString(dims));
+    if (n == 0)
+        checkEmptyExtent(dims, "output");
     const double esize = dt == dtype::String ? double(sizeof(std::string)) : double(dtypeSize(dt));
-    const double bytes = double(n) * esize;
-    if (bytes > double(m_options.maxOutputBytes))
-        fail("output would be " + formatBytes(bytes) + ", over the " + formatBytes(double(m_options.maxOutputBytes))
-             + " limit");
+    checkBytes(double(n) * esize, "output would be ");
     return n;
+}
+
+void KernelContext::checkEmptyExtent(const std::vector<int64_t>& dims, const std::string& what) const
+{
+    const std::string head = what + " of shape " + dimsString(dims) + " is empty, but its other dims multiply ";
+    if (!extentFits(dims))
+        fail(head + "past int64");
+    double extent = 1;
+    for (int64_t d : dims)
+        extent *= double(std::max<int64_t>(d, 1));
+    checkBytes(extent * double(sizeof(double)), head + "to ", " of work space");
 }
 
 std::size_t KernelContext::checkScratch(double elements, std::size_t elementSize, const std::string& what) const
 {
-    const double bytes = elements * double(elementSize);
-    if (bytes > double(m_options.maxOutputBytes))
-        fail(what + " would take " + formatBytes(bytes) + ", over the " + formatBytes(double(m_options.maxOutputBytes))
-             + " limit");
+    checkBytes(elements * double(elementSize), what + " would take ");
     return static_cast<std::size_t>(elements);
+}
+
+void KernelContext::checkBytes(double bytes, const std::string& head, const std::string& tail) const
+{
+    // One buffer alone may not take the whole evaluation's budget (--check's memory cap) either:
+    // the budget counts outputs as they are made, this stops a single one before it is allocated.
+    // The tighter of the two names itself.
+    const EvalBudget* b = m_options.budget;
+    if (b && b->maxBytes && b->maxBytes < m_options.maxOutputBytes && bytes > double(b->maxBytes))
+        fail(head + formatBytes(bytes) + tail + ", over the evaluation's " + formatBytes(double(b->maxBytes))
+             + " memory budget");
+    if (bytes > double(m_options.maxOutputBytes))
+        fail(head + formatBytes(bytes) + tail + ", over the " + formatBytes(double(m_options.maxOutputBytes)) + " limit");
 }
 
 void KernelContext::charge(uint64_t bytes) const

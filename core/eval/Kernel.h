@@ -106,7 +106,13 @@ public:
     /// Multidirectional broadcast of shapes; fails when incompatible.
     std::vector<int64_t> broadcast(const std::vector<std::vector<int64_t>>& shapes) const;
     /// Fails when an output of dtype dt and these dims would exceed the size limit; returns numel.
+    /// An empty output answers to the same limit for its other dims (see checkEmptyExtent).
     int64_t checkOutput(int32_t dt, const std::vector<int64_t>& dims) const;
+    /// Fails when dims hold a zero but their other dims multiply past the size limit, counted as
+    /// one double each: kernels walk and buffer those dims (outer x inner loops, scratch rows of
+    /// the last axis) as if the tensor were full, so [0, 2^30] could ask for 8 GiB of scratch.
+    /// what names the tensor ("input 0 'x'").
+    void checkEmptyExtent(const std::vector<int64_t>& dims, const std::string& what) const;
     /// Charges bytes about to be allocated to the shared budget; fails when it is spent.
     void charge(uint64_t bytes) const;
     /// Fails when the wall-clock cap passed or the run was cancelled; with iteration, also counts
@@ -127,6 +133,10 @@ public:
     std::size_t checkScratch(double elements, std::size_t elementSize, const std::string& what) const;
 
 private:
+    /// Fails when bytes exceed the output size limit or the whole memory budget; the message is
+    /// head + the size + tail + which limit.
+    void checkBytes(double bytes, const std::string& head, const std::string& tail = {}) const;
+
     const Node& m_node;
     const std::vector<TensorPtr>& m_inputs;
     int64_t m_opset;

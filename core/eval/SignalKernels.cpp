@@ -20,7 +20,8 @@ constexpr double kPi = 3.14159265358979323846;
 void dft(const KernelContext& ctx, const double* in, int64_t n, int64_t bins, bool inverse, double* out)
 {
     const int64_t checkEvery = std::max<int64_t>(1, (int64_t(1) << 20) / n);
-    std::vector<double> c(static_cast<std::size_t>(n)), s(static_cast<std::size_t>(n));
+    const std::size_t table = ctx.checkScratch(2 * double(n), sizeof(double), "the DFT's twiddle table") / 2;
+    std::vector<double> c(table), s(table);
     for (int64_t j = 0; j < n; ++j) {
         const double a = 2 * kPi * double(j) / double(n);
         c[std::size_t(j)] = std::cos(a);
@@ -76,7 +77,8 @@ Outputs dftOp(KernelContext& ctx)
     const auto v = readAs<double>(x);
     const int64_t outer = product(x.dims(), 0, std::size_t(axis));
     const int64_t inner = product(x.dims(), std::size_t(axis + 1), std::size_t(rank - 1));
-    std::vector<double> signal(std::size_t(2 * n)), spectrum(std::size_t(2 * bins));
+    std::vector<double> signal(ctx.checkScratch(2 * double(n), sizeof(double), "the signal row")),
+        spectrum(ctx.checkScratch(2 * double(bins), sizeof(double), "the spectrum row"));
     for (int64_t o = 0; o < outer; ++o)
         for (int64_t i = 0; i < inner; ++i) {
             std::fill(signal.begin(), signal.end(), 0.0);

@@ -442,6 +442,14 @@ op_model("onnx_loop_body_cond_2_40.onnx",
          [vi("c", TensorProto.INT64, [2**40]), vi("v0", F, [2])], [vi("v_final", F, None)], 13,
          "note:a node of its body", "Loop-13: ONNX passes the condition declared [2^40] to the body; ConstantOfShape of it")
 
+# The CI fuzz share at 7c19e59 stopped on 16 GiB of double scratch behind an empty tensor. Here:
+# DFT of an empty signal with dft_length 2^30 under --check made an empty output, then a
+# 2^31-double signal row (the check's per-output limit was 2 GiB whatever --check-memory said).
+g = helper.make_graph([helper.make_node("DFT", ["x", "n"], ["y"], onesided=0)], "dft_empty",
+                      [vi("x", F, [0, 4, 1])], [vi("y", F, None)], [i64("n", [2**30], [])])
+save("dft_empty_signal_2_30.onnx", g, "simplify --check 1 --check-memory 64MB", "unchecked: memory budget",
+     opsets=[helper.make_opsetid("", 17)], check=False, note="DFT of an empty signal to dft_length 2^30 under --check")
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

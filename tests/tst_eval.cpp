@@ -616,6 +616,12 @@ void TestEval::network_data()
         {"float[1,1,2,2]{1,2,3,4}", "float[1,1,1,2]{0,nan}"}, {"float[1,1,1,1]{0}"});
     row("GridSample nearest 1e30, reflection", "GridSample", 16, {"mode='nearest'", "padding_mode='reflection'"},
         {"float[1,1,2,2]{1,2,3,4}", "float[1,1,1,2]{1e30,0}"}, {"float[1,1,1,1]{2}"});
+    // An empty image has no pixel to read (found reading the kernels: RoiAlign read index -1,
+    // GridSample clamped into [0, -1]). Zeros padding and RoiAlign's samples outside give 0.
+    row("RoiAlign of an empty image", "RoiAlign", 16, {"sampling_ratio=1"},
+        {"float[1,1,0,1]{}", "float[1,4]{0,0,0,0}", "int64[1]{0}"}, {"float[1,1,1,1]{0}"});
+    row("GridSample zeros of an empty image", "GridSample", 16, {}, {"float[1,1,0,1]{}", "float[1,1,1,2]{0,0}"},
+        {"float[1,1,1,1]{0}"});
 }
 
 void TestEval::errors_data()
@@ -706,6 +712,27 @@ void TestEval::errors_data()
     err("DFT of an empty signal to a huge length", "DFT", 17, {"onesided=0"}, {"float[0,4,1]{}", "int64[]{1073741824}"},
         "output of shape [0,1073741824,2] is empty, but its other dims multiply to 17.2 GB of work space, over the 2.1 GB "
         "limit.");
+    // Found reading the kernels for sizes no check bounded: a count attribute dividing a dim of 0
+    // divides it whatever its value (Attention's 2^62+1 heads wrapped the output shape: a heap
+    // overflow; the others looped 2^62 times), and RNN's initial states are batch x hidden_size.
+    const QString exabytes = " is empty, but its other dims multiply to 36.9 EB of work space, over the 2.1 GB limit.";
+    err("Attention with 2^62+1 heads of size 0", "Attention", 23, {"q_num_heads=4611686018427387905", "kv_num_heads=1"},
+        {"float[1,1,0]{}", "float[1,1,0]{}", "float[1,1,4]{1,2,3,4}"},
+        "input 0 split into q_num_heads of shape [1,4611686018427387905,1,0]" + exabytes);
+    err("GroupNormalization of 0 channels into 2^62 groups", "GroupNormalization", 21, {"num_groups=4611686018427387904"},
+        {"float[1,0]{}", "float[0]{}", "float[0]{}"}, "input 0 split into num_groups of shape [1,4611686018427387904,0]" + exabytes);
+    err("RotaryEmbedding with 2^62 heads of size 0", "RotaryEmbedding", 23, {"num_heads=4611686018427387904"},
+        {"float[1,1,0]{}", "float[1,1,0]{}", "float[1,1,0]{}"},
+        "input 0 split into num_heads of shape [1,4611686018427387904,1,0]" + exabytes);
+    err("ConvTranspose of 0 channels in 2^62 groups", "ConvTranspose", 11, {"group=4611686018427387904"},
+        {"float[1,0,1]{}", "float[0,0,1]{}"}, "input channels 0, weights [0,0,1] and group 4611686018427387904 do not fit together.");
+    err("Conv of 0 channels in 2^62 groups", "Conv", 11, {"group=4611686018427387904"}, {"float[1,0,1]{}", "float[0,2,1]{}"},
+        "input channels 0, weights [0,2,1] and group 4611686018427387904 do not fit together.");
+    err("RNN initial states past the limit", "RNN", 14, {"hidden_size=4"},
+        {"float[0,134217728,1]{}", "float[1,4,1]{1,1,1,1}", "float[1,4,4]{1,0,0,0,0,1,0,0,0,0,1,0,0,0,0,1}"},
+        "the initial states would take 4.3 GB, over the 2.1 GB limit.");
+    err("GridSample border of an empty image", "GridSample", 16, {"padding_mode='border'"},
+        {"float[1,1,0,1]{}", "float[1,1,1,2]{0,0}"}, "padding_mode 'border' has no border to read in an input of shape [1,1,0,1].");
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");

@@ -4,6 +4,8 @@
 #include "eval/Gemm.h"
 #include "eval/Spatial.h"
 
+#include <algorithm>
+
 namespace netfold::eval {
 
 namespace {
@@ -84,7 +86,9 @@ Outputs conv(KernelContext& ctx)
     const Tensor& wt = ctx.in(1);
     const int64_t N = x.dims()[0], C = x.dims()[1], M = wt.dims()[0];
     const int64_t group = ctx.attrInt("group", 1);
-    if (group < 1 || C % group != 0 || M % group != 0 || wt.dims()[1] * group != C)
+    // group <= max(C, 1) first: with no channels any group divides them, and the products below
+    // (and the loop over groups) would run past int64.
+    if (group < 1 || group > std::max<int64_t>(C, 1) || C % group != 0 || M % group != 0 || wt.dims()[1] * group != C)
         ctx.fail("input channels " + std::to_string(C) + ", weights " + dimsString(wt.dims()) + " and group "
                  + std::to_string(group) + " do not fit together");
     checkBias(ctx, M);
@@ -188,7 +192,7 @@ Outputs convTranspose(KernelContext& ctx)
     const Tensor& wt = ctx.in(1);
     const int64_t N = x.dims()[0], C = x.dims()[1];
     const int64_t group = ctx.attrInt("group", 1);
-    if (group < 1 || C % group != 0 || wt.dims()[0] != C)
+    if (group < 1 || group > std::max<int64_t>(C, 1) || C % group != 0 || wt.dims()[0] != C) // as Conv's
         ctx.fail("input channels " + std::to_string(C) + ", weights " + dimsString(wt.dims()) + " and group "
                  + std::to_string(group) + " do not fit together");
     const int64_t Cg = C / group, Mg = wt.dims()[1], M = Mg * group;

@@ -107,8 +107,8 @@ struct RoiCorners {
 RoiCorners roiCorners(int64_t H, int64_t W, double y, double x)
 {
     RoiCorners c;
-    if (y < -1.0 || y > double(H) || x < -1.0 || x > double(W))
-        return c;
+    if (H <= 0 || W <= 0 || y < -1.0 || y > double(H) || x < -1.0 || x > double(W))
+        return c; // outside (an empty image has no pixel to read): the sample is 0
     y = std::max(y, 0.0);
     x = std::max(x, 0.0);
     auto yl = static_cast<int64_t>(y), xl = static_cast<int64_t>(x);

@@ -298,6 +298,8 @@ Outputs gridSample(KernelContext& ctx)
         ctx.fail("padding_mode " + quote(pad) + " is not zeros, border or reflection");
     const Padding padding = pad == "zeros" ? Padding::Zeros : pad == "border" ? Padding::Border : Padding::Reflection;
     const bool align = ctx.attrInt("align_corners", 0) != 0;
+    if ((H == 0 || W == 0) && padding != Padding::Zeros && N * C * Ho * Wo != 0)
+        ctx.fail("padding_mode " + quote(pad) + " has no border to read in an input of shape " + dimsString(x.dims()));
     const auto xv = readAs<double>(x);
     const auto gv = readAs<double>(grid);
     const double xMin = align ? 0.0 : -0.5, xMax = align ? double(W - 1) : double(W) - 0.5;

@@ -24,6 +24,8 @@ Outputs groupNormalization(KernelContext& ctx)
     const int64_t groups = ctx.requiredInt("num_groups");
     if (groups <= 0 || c % groups != 0)
         ctx.fail("num_groups " + std::to_string(groups) + " does not divide the " + std::to_string(c) + " channels");
+    if (c == 0) // any num_groups divides 0 channels: the kernel walks them all
+        ctx.checkEmptyExtent({n, groups, 0}, "input 0 split into num_groups");
     const bool perChannel = ctx.opset() >= 21;
     const int64_t params = perChannel ? c : groups;
     for (std::size_t i : {std::size_t(1), std::size_t(2)}) {
@@ -102,6 +104,8 @@ Outputs rotaryEmbedding(KernelContext& ctx)
     const int64_t seq = fourD ? x.dims()[2] : x.dims()[1];
     if (heads <= 0 || (!fourD && x.dims()[2] % heads != 0))
         ctx.fail("num_heads must be given and divide the hidden size for a 3-D input");
+    if (!fourD && x.dims()[2] == 0) // any num_heads divides 0: the kernel walks them all
+        ctx.checkEmptyExtent({batch, heads, seq, 0}, "input 0 split into num_heads");
     const int64_t head = fourD ? x.dims()[3] : x.dims()[2] / heads;
     int64_t rot = ctx.attrInt("rotary_embedding_dim", 0);
     if (rot == 0)
@@ -309,6 +313,9 @@ Heads headsOf(const KernelContext& ctx, std::size_t i, const char* heads)
         const int64_t n = ctx.attrInt(heads, 0);
         if (n <= 0 || t.dims()[2] % n != 0)
             ctx.fail(std::string("a 3-D input needs ") + heads + " dividing its hidden size " + std::to_string(t.dims()[2]));
+        // A hidden size of 0 divides into any number of heads: the kernel walks them all.
+        if (t.dims()[2] == 0)
+            ctx.checkEmptyExtent({t.dims()[0], n, t.dims()[1], 0}, "input " + std::to_string(i) + " split into " + heads);
         h = {t.dims()[0], n, t.dims()[1], t.dims()[2] / n, true, {}};
     } else {
         ctx.fail("input " + std::to_string(i) + " has rank " + std::to_string(t.rank()) + ", expected 3 or 4");
@@ -435,7 +442,7 @@ Outputs attention(KernelContext& ctx)
                                                 : ((b * q.heads + h) * q.seq + s) * v.size + d;
                     y.setDouble(at, acc);
                 }
-                ctx.tick(total * (q.size + v.size + 1)); // every query against every key
+                ctx.tick(1 + total * (q.size + v.size + 1)); // every query against every key (or none)
             }
     auto present = [&](const Heads& kv, std::size_t out) -> TensorPtr {
         if (!ctx.wantsOutput(out))

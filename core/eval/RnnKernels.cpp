@@ -180,8 +180,11 @@ Recurrence readRecurrence(const KernelContext& ctx, Cell cell)
             if (l < 0 || l > T)
                 ctx.fail("sequence_lens value " + std::to_string(l) + " is outside [0, " + std::to_string(T) + "]");
     }
-    m.h0.assign(std::size_t(D * B * H), 0.0);
-    m.c0.assign(std::size_t(D * B * H), 0.0);
+    // The states are [D, B, H] whatever X holds (its batch times hidden_size): bounded before
+    // they are made, as the outputs Y_h and Y_c will be.
+    const std::size_t states = ctx.checkScratch(double(D) * double(B) * double(H), sizeof(double), "the initial states");
+    m.h0.assign(states, 0.0);
+    m.c0.assign(states, 0.0);
     if (ctx.has(5))
         m.h0 = param(ctx, 5, m.stateDims(), "initial_h");
     m.peep.assign(std::size_t(D * 3 * H), 0.0);

@@ -450,6 +450,19 @@ g = helper.make_graph([helper.make_node("DFT", ["x", "n"], ["y"], onesided=0)], 
 save("dft_empty_signal_2_30.onnx", g, "simplify --check 1 --check-memory 64MB", "unchecked: memory budget",
      opsets=[helper.make_opsetid("", 17)], check=False, note="DFT of an empty signal to dft_length 2^30 under --check")
 
+# Found reading the kernels: a count attribute dividing a dim of 0 divides it whatever its value.
+# Attention-23 with 2^62+1 query heads of size 0 wrapped its output shape (q_num_heads x head size)
+# and wrote past it while folding: a SEGV in simplify.
+g = helper.make_graph([helper.make_node("Attention", ["q", "k", "v"], ["y"], q_num_heads=2**62 + 1, kv_num_heads=1)],
+                      "attention_heads", [], [vi("y", F, None)],
+                      [f32("q", [], [1, 1, 0]), f32("k", [], [1, 1, 0]), f32("v", [1.0, 2.0, 3.0, 4.0], [1, 1, 4])])
+model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 23)], producer_name="make_hostile")
+model.ir_version = 10
+with open(os.path.join(HERE, "attention_heads_2_62.onnx"), "wb") as f:
+    f.write(model.SerializeToString())
+manifest.append({"file": "attention_heads_2_62.onnx", "command": "simplify", "expect": "ok",
+                 "note": "Attention-23 folding 2^62+1 heads of size 0 (a heap overflow)"})
+
 with open(os.path.join(HERE, "hostile.json"), "w") as f:
     json.dump(manifest, f, indent=1)
     f.write("\n")

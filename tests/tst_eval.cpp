@@ -622,6 +622,9 @@ void TestEval::network_data()
         {"float[1,1,0,1]{}", "float[1,4]{0,0,0,0}", "int64[1]{0}"}, {"float[1,1,1,1]{0}"});
     row("GridSample zeros of an empty image", "GridSample", 16, {}, {"float[1,1,0,1]{}", "float[1,1,1,2]{0,0}"},
         {"float[1,1,1,1]{0}"});
+    // block_size 2^63-1: the blocks were counted as (D + block_size - 1) / block_size, past int64.
+    row("DequantizeLinear block_size 2^63-1", "DequantizeLinear", 21, {"axis=0", "block_size=9223372036854775807"},
+        {"int8[2]{1,2}", "float[1]{2}"}, {"float[2]{2,4}"});
 }
 
 void TestEval::errors_data()
@@ -726,6 +729,7 @@ void TestEval::errors_data()
         "input 0 split into num_heads of shape [1,4611686018427387904,1,0]" + exabytes);
     err("ConvTranspose of 0 channels in 2^62 groups", "ConvTranspose", 11, {"group=4611686018427387904"},
         {"float[1,0,1]{}", "float[0,0,1]{}"}, "input channels 0, weights [0,0,1] and group 4611686018427387904 do not fit together.");
+    // (Conv's weights x group wrapped to a different value: a UBSan find, the same message here.)
     err("Conv of 0 channels in 2^62 groups", "Conv", 11, {"group=4611686018427387904"}, {"float[1,0,1]{}", "float[0,2,1]{}"},
         "input channels 0, weights [0,2,1] and group 4611686018427387904 do not fit together.");
     err("RNN initial states past the limit", "RNN", 14, {"hidden_size=4"},
@@ -733,6 +737,17 @@ void TestEval::errors_data()
         "the initial states would take 4.3 GB, over the 2.1 GB limit.");
     err("GridSample border of an empty image", "GridSample", 16, {"padding_mode='border'"},
         {"float[1,1,0,1]{}", "float[1,1,1,2]{0,0}"}, "padding_mode 'border' has no border to read in an input of shape [1,1,0,1].");
+    err("GridSample reflection of an empty image", "GridSample", 16, {"padding_mode='reflection'"},
+        {"float[1,1,0,1]{}", "float[1,1,1,2]{0,0}"},
+        "padding_mode 'reflection' has no border to read in an input of shape [1,1,0,1].");
+    // Scratch no output stands for (found reviewing the fixes above): Attention's mask broadcast
+    // to the scores [B, heads, Sq, T] when output 3 is not wanted (a 128 GiB vector for empty
+    // heads), STFT's rows for an empty batch (frame_length bounded only by the signal's dims).
+    err("Attention mask broadcast past the limit", "Attention", 23, {},
+        {"float[1,1,131072,0]{}", "float[1,1,131072,0]{}", "float[1,1,131072,0]{}", "float[]{0}"},
+        "input 3 broadcast to [1,1,131072,131072] would take 137.4 GB, over the 2.1 GB limit.");
+    err("STFT rows of an empty batch past the limit", "STFT", 17, {},
+        {"float[0,268435440,1]{}", "int64[]{1}", "", "int64[]{268435440}"}, "the frame row would take 4.3 GB, over the 2.1 GB limit.");
     err("Slice step 0", "Slice", 13, {}, {"float[3]{1,2,3}", "int64[1]{0}", "int64[1]{2}", "int64[1]{0}", "int64[1]{0}"},
         "step 0 on axis 0 is not allowed.");
     err("Axis out of range", "Softmax", 13, {"axis=2"}, {"float[2,2]{1,2,3,4}"}, "axis 2 is out of range for rank 2.");

@@ -337,8 +337,11 @@ std::vector<double> broadcastInput(const KernelContext& ctx, std::size_t i, cons
     if (!broadcastsTo(p.dims(), dims))
         ctx.fail("input " + std::to_string(i) + " of shape " + dimsString(p.dims()) + " does not broadcast to "
                  + dimsString(dims));
+    double n = 1; // the dims may be a shape no output has: Attention's scores without output 3
+    for (int64_t d : dims)
+        n *= double(d);
+    std::vector<double> out(ctx.checkScratch(n, sizeof(double), "input " + std::to_string(i) + " broadcast to " + dimsString(dims)));
     const auto v = readAs<double>(p);
-    std::vector<double> out(static_cast<std::size_t>(product(dims)));
     BroadcastIterator it(dims, {p.dims()});
     for (auto& o : out) {
         o = v[static_cast<std::size_t>(it.offset(0))];

@@ -98,7 +98,8 @@ Outputs instanceNormalization(KernelContext& ctx)
 std::vector<double> expandOver(const KernelContext& ctx, std::size_t i, const std::vector<int64_t>& dims)
 {
     if (!ctx.has(i))
-        return std::vector<double>(static_cast<std::size_t>(product(dims)), i == 1 ? 1.0 : 0.0);
+        return std::vector<double>(ctx.checkScratch(double(product(dims)), sizeof(double), "the default scale or bias"),
+                                   i == 1 ? 1.0 : 0.0);
     return broadcastInput(ctx, i, dims);
 }
 

@@ -61,7 +61,7 @@ std::vector<int64_t> paramIndex(const KernelContext& ctx, const Tensor& x, const
     if (blockSize < 0)
         ctx.fail("block_size " + std::to_string(blockSize) + " is negative");
     std::vector<int64_t> expect = x.dims();
-    expect[std::size_t(axis)] = (D + blockSize - 1) / blockSize;
+    expect[std::size_t(axis)] = D / blockSize + (D % blockSize != 0); // rounded up, without D + blockSize
     if (scale.dims() != expect)
         ctx.fail("scale of shape " + dimsString(scale.dims()) + " does not match blocks of " + std::to_string(blockSize)
                  + " (expected " + dimsString(expect) + ")");

@@ -124,6 +124,8 @@ Outputs stft(KernelContext& ctx)
                  + std::to_string(frameLength));
     if (frameLength > L) // before a window of frame_length ones is made
         ctx.fail("frame_length " + std::to_string(frameLength) + " is longer than the signal (" + std::to_string(L) + ")");
+    // An empty batch leaves frame_length bounded only by the signal's dims: its rows are scratch.
+    const std::size_t row = ctx.checkScratch(2 * double(frameLength), sizeof(double), "the frame row");
     if (window.empty())
         window.assign(std::size_t(frameLength), 1.0);
     const bool onesided = ctx.attrInt("onesided", 1) != 0;
@@ -133,7 +135,7 @@ Outputs stft(KernelContext& ctx)
     const int64_t bins = onesided ? frameLength / 2 + 1 : frameLength;
     Output out(ctx, x.dtype(), {B, frames, bins, 2});
     const auto v = readAs<double>(x);
-    std::vector<double> signal(std::size_t(2 * frameLength)), spectrum(std::size_t(2 * bins));
+    std::vector<double> signal(row), spectrum(ctx.checkScratch(2 * double(bins), sizeof(double), "the spectrum row"));
     for (int64_t b = 0; b < B; ++b)
         for (int64_t f = 0; f < frames; ++f) {
             for (int64_t j = 0; j < frameLength; ++j) {

@@ -7,9 +7,11 @@
 #include "model/DataType.h"
 #include "model/ModelIO.h"
 #include "passes/Passes.h"
+#include "shape/Open.h"
 
 #include <QtTest>
 
+#include <map>
 #include <set>
 
 #include <functional>
@@ -52,6 +54,7 @@ private slots:
     void pass_data();
     void pass();
     void everyPassHasDescription();
+    void mayChangeIsSound();
     void constantForms();
 };
 
@@ -331,6 +334,9 @@ void TestPasses::pass()
     QCOMPARE(ops(first.model), opsAfter);
     const bool expectChange = ops(model) != opsAfter || passName.contains("initializer");
     QCOMPARE(!first.changes.empty(), expectChange);
+    // The pipeline skips a pass whose mayChange says no: it must not say so here.
+    if (expectChange)
+        QVERIFY2(p->mayChange(model), "mayChange is false on a model the pass changes");
     // A second run on its own output changes nothing.
     const PassResult second = p->run(first.model);
     QVERIFY2(second.changes.empty(), qPrintable(QString::fromStdString(second.changes.toJson().dump())));
@@ -351,6 +357,50 @@ void TestPasses::everyPassHasDescription()
         QVERIFY2(info.description.find("Before:") != std::string::npos, info.name.c_str());
         QVERIFY2(info.description.find("After:") != std::string::npos, info.name.c_str());
     }
+}
+
+// The pipeline skips a pass (and the copy of the model it makes) when mayChange says it cannot
+// change the model. On every model of tests/data that loads (real exports, fusion and opset
+// fixtures, fuzz finds), a pass saying so must indeed change nothing; and the op-keyed passes
+// must say so somewhere, or the skip would never happen.
+void TestPasses::mayChangeIsSound()
+{
+    auto all = passes::optimizerPasses();
+    all.push_back(passes::foldConstants());
+    std::map<std::string, int> skipped;
+    int models = 0;
+    QDirIterator it(dataPath(""), {"*.onnx"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (QFileInfo(path).size() > (4 << 20))
+            continue;
+        Model model;
+        try {
+            model = openModel(path.toStdString());
+        } catch (const std::exception&) {
+            continue; // a hostile or bad file: refused before any pass
+        }
+        ++models;
+        PassOptions options;
+        options.foldSeconds = 1;
+        for (const auto& p : all) {
+            if (p->mayChange(model))
+                continue;
+            ++skipped[p->info().name];
+            PassResult r;
+            try {
+                r = p->run(model, options);
+            } catch (const std::exception&) {
+                continue;
+            }
+            QVERIFY2(r.changes.empty(), qPrintable(path + ": " + QString::fromStdString(p->info().name)
+                                                   + " changed a model its mayChange ruled out"));
+        }
+    }
+    QVERIFY2(models > 50, qPrintable(QString::number(models)));
+    for (const char* name : {"fuse_bn_into_conv", "eliminate_nop_pad", "fuse_attention", "extract_constant_to_initializer",
+                             "fuse_concat_into_reshape"})
+        QVERIFY2(skipped[name] > 0, name);
 }
 
 // Every form of a Constant's value (value, value_float(s), value_int(s), value_string(s)) is

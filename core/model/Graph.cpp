@@ -6,6 +6,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <mutex>
+#include <string_view>
 #include <unordered_set>
 
 namespace netfold {
@@ -219,44 +221,64 @@ std::optional<GraphPath> pathToNode(const Graph& graph, NodeId node)
 
 GraphIndex::GraphIndex(const Graph& graph)
 {
+    m_values.reserve(graph.nodes.size() * 2 + graph.inputs.size() + graph.initializers.size());
+    m_nodeIndex.reserve(graph.nodes.size());
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const Node& n = graph.nodes[i];
         m_nodeIndex[n.id] = static_cast<int>(i);
         for (const auto& o : n.outputs)
             if (!o.empty())
-                m_producer[o] = static_cast<int>(i);
+                m_values[o].producer = static_cast<int>(i);
         for (const auto& in : n.inputs)
             if (!in.empty())
-                m_consumers[in].push_back(static_cast<int>(i));
+                m_values[in].consumers.push_back(static_cast<int>(i));
         for (const auto& sg : n.subgraphs)
-            for (const auto& name : outerScopeReads(*sg.graph))
-                ++m_subgraphReads[name];
+            for (const auto& name : *outerScopeReads(sg.graph))
+                ++m_values[name].subgraphReads;
     }
-    for (std::size_t i = 0; i < graph.outputs.size(); ++i)
-        m_outputs[graph.outputs[i].name] = static_cast<int>(i);
-    for (std::size_t i = 0; i < graph.inputs.size(); ++i)
-        m_inputs[graph.inputs[i].name] = static_cast<int>(i);
+    for (const auto& o : graph.outputs)
+        m_values[o.name].graphOutput = true;
+    for (const auto& in : graph.inputs)
+        m_values[in.name].graphInput = true;
     for (const auto& init : graph.initializers)
-        m_initializers[init.name] = &init;
+        m_values[init.name].initializer = &init;
+}
+
+const GraphIndex::Value* GraphIndex::find(const std::string& name) const
+{
+    auto it = m_values.find(name);
+    return it == m_values.end() ? nullptr : &it->second;
+}
+
+bool GraphIndex::isGraphOutput(const std::string& name) const
+{
+    const Value* v = find(name);
+    return v && v->graphOutput;
+}
+
+bool GraphIndex::isGraphInput(const std::string& name) const
+{
+    const Value* v = find(name);
+    return v && v->graphInput;
 }
 
 int GraphIndex::producer(const std::string& valueName) const
 {
-    auto it = m_producer.find(valueName);
-    return it == m_producer.end() ? -1 : it->second;
+    const Value* v = find(valueName);
+    return v ? v->producer : -1;
 }
 
 const std::vector<int>& GraphIndex::consumers(const std::string& valueName) const
 {
     static const std::vector<int> none;
-    auto it = m_consumers.find(valueName);
-    return it == m_consumers.end() ? none : it->second;
+    const Value* v = find(valueName);
+    return v ? v->consumers : none;
 }
 
 const Initializer* GraphIndex::initializer(const std::string& valueName) const
 {
-    auto it = m_initializers.find(valueName);
-    return it == m_initializers.end() ? nullptr : it->second;
+    const Value* v = find(valueName);
+    return v ? v->initializer : nullptr;
 }
 
 int GraphIndex::nodeIndex(NodeId id) const
@@ -267,16 +289,14 @@ int GraphIndex::nodeIndex(NodeId id) const
 
 std::size_t GraphIndex::useCount(const std::string& valueName) const
 {
-    std::size_t n = consumers(valueName).size() + (isGraphOutput(valueName) ? 1 : 0);
-    auto it = m_subgraphReads.find(valueName);
-    if (it != m_subgraphReads.end())
-        n += it->second;
-    return n;
+    const Value* v = find(valueName);
+    return v ? v->consumers.size() + (v->graphOutput ? 1 : 0) + v->subgraphReads : 0;
 }
 
 std::vector<std::string> outerScopeReads(const Graph& graph)
 {
-    std::unordered_set<std::string> local;
+    // Views of the graph's own strings: it does not change during the call.
+    std::unordered_set<std::string_view> local;
     for (const auto& i : graph.inputs)
         local.insert(i.name);
     for (const auto& i : graph.initializers)
@@ -294,11 +314,53 @@ std::vector<std::string> outerScopeReads(const Graph& graph)
         for (const auto& in : n.inputs)
             note(in);
         for (const auto& sg : n.subgraphs)
-            for (const auto& name : outerScopeReads(*sg.graph))
+            for (const auto& name : *outerScopeReads(sg.graph))
                 note(name);
     }
     for (const auto& o : graph.outputs)
         note(o.name);
+    return reads;
+}
+
+namespace {
+
+/// outerScopeReads by body. An entry is valid while its weak pointer still points at the body:
+/// a body at the same address after the old one died has an expired entry.
+struct ReadsCache {
+    struct Entry {
+        std::weak_ptr<const Graph> body;
+        std::shared_ptr<const std::vector<std::string>> reads;
+    };
+    std::mutex mutex;
+    std::unordered_map<const Graph*, Entry> entries;
+    std::size_t sweepAt = 4096;
+};
+
+ReadsCache& readsCache()
+{
+    static ReadsCache cache;
+    return cache;
+}
+
+} // namespace
+
+std::shared_ptr<const std::vector<std::string>> outerScopeReads(const std::shared_ptr<const Graph>& body)
+{
+    ReadsCache& cache = readsCache();
+    {
+        std::lock_guard<std::mutex> lock(cache.mutex);
+        auto it = cache.entries.find(body.get());
+        if (it != cache.entries.end() && it->second.body.lock() == body)
+            return it->second.reads;
+    }
+    auto reads = std::make_shared<const std::vector<std::string>>(outerScopeReads(*body));
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    cache.entries[body.get()] = {body, reads};
+    if (cache.entries.size() > cache.sweepAt) {
+        for (auto it = cache.entries.begin(); it != cache.entries.end();)
+            it = it->second.body.expired() ? cache.entries.erase(it) : std::next(it);
+        cache.sweepAt = std::max<std::size_t>(4096, cache.entries.size() * 2);
+    }
     return reads;
 }
 

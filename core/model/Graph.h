@@ -216,8 +216,8 @@ public:
     int producer(const std::string& name) const;
     /// Indices of the nodes reading name (a node reading it twice appears twice).
     const std::vector<int>& consumers(const std::string& name) const;
-    bool isGraphOutput(const std::string& name) const { return m_outputs.count(name) != 0; }
-    bool isGraphInput(const std::string& name) const { return m_inputs.count(name) != 0; }
+    bool isGraphOutput(const std::string& name) const;
+    bool isGraphInput(const std::string& name) const;
     const Initializer* initializer(const std::string& name) const;
     /// Index of a node by id, or -1.
     int nodeIndex(NodeId id) const;
@@ -225,17 +225,26 @@ public:
     std::size_t useCount(const std::string& name) const;
 
 private:
-    std::unordered_map<std::string, int> m_producer;
-    std::unordered_map<std::string, std::vector<int>> m_consumers;
-    std::unordered_map<std::string, const Initializer*> m_initializers;
+    /// Everything known about one value name, in one entry (one key copy per name).
+    struct Value {
+        int producer = -1;
+        bool graphOutput = false;
+        bool graphInput = false;
+        const Initializer* initializer = nullptr;
+        std::size_t subgraphReads = 0;
+        std::vector<int> consumers;
+    };
+    const Value* find(const std::string& name) const;
+
+    std::unordered_map<std::string, Value> m_values;
     std::unordered_map<NodeId, int> m_nodeIndex;
-    std::unordered_map<std::string, int> m_outputs;
-    std::unordered_map<std::string, int> m_inputs;
-    std::unordered_map<std::string, std::size_t> m_subgraphReads;
 };
 
 /// Names a subgraph reads from enclosing scopes (inputs not produced or declared inside it).
 std::vector<std::string> outerScopeReads(const Graph& graph);
+/// The same for a body held by a node: remembered while the body lives, as a shared body is
+/// never changed (edits copy it and replace the pointer). Thread-safe.
+std::shared_ptr<const std::vector<std::string>> outerScopeReads(const std::shared_ptr<const Graph>& body);
 
 struct OpsetImport {
     std::string domain;

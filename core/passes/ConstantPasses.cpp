@@ -125,71 +125,66 @@ std::unique_ptr<Pass> extractConstantToInitializer()
                 edit::materializeConstant(graph, ctx, constants[k].first, constants[k].second.first, {ids[k]},
                                           constants[k].second.second);
             ctx.record().count(stat::kConstantsExtracted, static_cast<int64_t>(constants.size()));
-        });
+        },
+        true, std::set<std::string>{"Constant"});
 }
 
 std::unique_ptr<Pass> eliminateShapeGather()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"eliminate_shape_gather", "Shape -> Gather of a known dim becomes a constant.",
-                 "Before: y = Gather(Shape(x[N,3,H,W]), 1)\nAfter:  y = 3"},
-        [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"Gather"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return foldShapeSelection(g, ctx, index, i,
-                                          [&](const Node& n, std::size_t rank) -> std::optional<std::vector<int64_t>> {
-                                              auto idx = edit::constantValue(g, index, n.input(1));
-                                              if (!idx || idx->rank() > 1 || n.attrInt("axis", 0) != 0)
+                 "Before: y = Gather(Shape(x[N,3,H,W]), 1)\nAfter:  y = 3"}, {"Gather"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return foldShapeSelection(g, ctx, index, i,
+                                      [&](const Node& n, std::size_t rank) -> std::optional<std::vector<int64_t>> {
+                                          auto idx = edit::constantValue(g, index, n.input(1));
+                                          if (!idx || idx->rank() > 1 || n.attrInt("axis", 0) != 0)
+                                              return std::nullopt;
+                                          std::vector<int64_t> out;
+                                          for (int64_t k : idx->toInt64()) {
+                                              if (k < 0)
+                                                  k += static_cast<int64_t>(rank);
+                                              if (k < 0 || k >= static_cast<int64_t>(rank))
                                                   return std::nullopt;
-                                              std::vector<int64_t> out;
-                                              for (int64_t k : idx->toInt64()) {
-                                                  if (k < 0)
-                                                      k += static_cast<int64_t>(rank);
-                                                  if (k < 0 || k >= static_cast<int64_t>(rank))
-                                                      return std::nullopt;
-                                                  out.push_back(k);
-                                              }
-                                              return out;
-                                          });
-            });
+                                              out.push_back(k);
+                                          }
+                                          return out;
+                                      });
         });
 }
 
 std::unique_ptr<Pass> eliminateSliceAfterShape()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"eliminate_slice_after_shape", "Shape -> Slice of known dims becomes a constant.",
-                 "Before: y = Slice(Shape(x[N,3,H,W]), starts=[1], ends=[2])\nAfter:  y = [3]"},
-        [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"Slice"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return foldShapeSelection(g, ctx, index, i, [&](const Node& n, std::size_t rank) {
-                    return sliceIndices(g, index, n, rank);
-                });
+                 "Before: y = Slice(Shape(x[N,3,H,W]), starts=[1], ends=[2])\nAfter:  y = [3]"}, {"Slice"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return foldShapeSelection(g, ctx, index, i, [&](const Node& n, std::size_t rank) {
+                return sliceIndices(g, index, n, rank);
             });
         });
 }
 
 std::unique_ptr<Pass> eliminateShapeOp()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"eliminate_shape_op", "Shape of a tensor with a fully static shape becomes a constant.",
-                 "Before: y = Shape(x[1,3,64,64])\nAfter:  y = [1, 3, 64, 64]"},
-        [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"Shape"}, [&](Graph& g, const GraphIndex&, int i) {
-                const Node node = g.nodes[static_cast<std::size_t>(i)];
-                auto dims = edit::shapeOpDims(g, node);
-                if (!dims)
-                    return false;
-                const std::string why = describeDynamic(node.input(0), *dims);
-                if (!why.empty()) {
-                    ctx.record().kept[node.id] = "Kept: " + why + ".";
-                    return false;
-                }
-                edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
-                edit::removeNodes(g, {node.id});
-                edit::materializeConstant(g, ctx, node.outputs[0], dimsTensor(*dims), {node.id});
-                ctx.record().count(stat::kNodesFolded);
-                return true;
-            });
+                 "Before: y = Shape(x[1,3,64,64])\nAfter:  y = [1, 3, 64, 64]"}, {"Shape"},
+        [](Graph& g, PassContext& ctx, const GraphIndex&, int i) {
+            const Node node = g.nodes[static_cast<std::size_t>(i)];
+            auto dims = edit::shapeOpDims(g, node);
+            if (!dims)
+                return false;
+            const std::string why = describeDynamic(node.input(0), *dims);
+            if (!why.empty()) {
+                ctx.record().kept[node.id] = "Kept: " + why + ".";
+                return false;
+            }
+            edit::recordRemoval(ctx, node, Fate::Folded, kNoNode, node.outputs[0]);
+            edit::removeNodes(g, {node.id});
+            edit::materializeConstant(g, ctx, node.outputs[0], dimsTensor(*dims), {node.id});
+            ctx.record().count(stat::kNodesFolded);
+            return true;
         });
 }
 

@@ -267,29 +267,27 @@ std::unique_ptr<Pass> eliminateIdentity()
 
 std::unique_ptr<Pass> eliminateNopMonotoneArgmax()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"eliminate_nop_monotone_argmax", "Drop a monotone op (Log, Exp, Sqrt, Softmax) feeding ArgMax.",
-                 "Before: y = ArgMax(Exp(x), axis)\nAfter:  y = ArgMax(x, axis)"},
-        [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"ArgMax"}, [&](Graph& g, const GraphIndex& index, int i) {
-                const Node& argmax = g.nodes[static_cast<std::size_t>(i)];
-                const int p = index.producer(argmax.input(0));
-                if (p < 0)
-                    return false;
-                const Node mono = g.nodes[static_cast<std::size_t>(p)];
-                const bool elementwise = mono.opType == "Log" || mono.opType == "Exp" || mono.opType == "Sqrt";
-                const bool softmax = (mono.opType == "Softmax" || mono.opType == "LogSoftmax") && ctx.opset() >= 13
-                                     && mono.attrInt("axis", -1) == argmax.attrInt("axis", 0);
-                if (!mono.domain.empty() || (!elementwise && !softmax) || soleConsumer(index, mono.outputs[0]) != i
-                    || edit::isPinned(ctx, mono))
-                    return false;
-                g.nodes[static_cast<std::size_t>(i)].inputs[0] = mono.input(0);
-                ctx.record().changed.push_back(argmax.id);
-                edit::recordRemoval(ctx, mono, Fate::Eliminated, argmax.id);
-                edit::removeNodes(g, {mono.id});
-                ctx.record().count(stat::kNodesEliminated);
-                return true;
-            });
+                 "Before: y = ArgMax(Exp(x), axis)\nAfter:  y = ArgMax(x, axis)"}, {"ArgMax"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            const Node& argmax = g.nodes[static_cast<std::size_t>(i)];
+            const int p = index.producer(argmax.input(0));
+            if (p < 0)
+                return false;
+            const Node mono = g.nodes[static_cast<std::size_t>(p)];
+            const bool elementwise = mono.opType == "Log" || mono.opType == "Exp" || mono.opType == "Sqrt";
+            const bool softmax = (mono.opType == "Softmax" || mono.opType == "LogSoftmax") && ctx.opset() >= 13
+                                 && mono.attrInt("axis", -1) == argmax.attrInt("axis", 0);
+            if (!mono.domain.empty() || (!elementwise && !softmax) || soleConsumer(index, mono.outputs[0]) != i
+                || edit::isPinned(ctx, mono))
+                return false;
+            g.nodes[static_cast<std::size_t>(i)].inputs[0] = mono.input(0);
+            ctx.record().changed.push_back(argmax.id);
+            edit::recordRemoval(ctx, mono, Fate::Eliminated, argmax.id);
+            edit::removeNodes(g, {mono.id});
+            ctx.record().count(stat::kNodesEliminated);
+            return true;
         });
 }
 

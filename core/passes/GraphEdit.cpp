@@ -37,8 +37,8 @@ void renameReads(Graph& g, const std::string& from, const std::string& to)
             if (in == from)
                 in = to;
         for (auto& sg : n.subgraphs) {
-            auto reads = outerScopeReads(*sg.graph);
-            if (std::find(reads.begin(), reads.end(), from) != reads.end()) {
+            auto reads = outerScopeReads(sg.graph);
+            if (std::find(reads->begin(), reads->end(), from) != reads->end()) {
                 auto copy = std::make_shared<Graph>(*sg.graph);
                 renameOuterReads(*copy, from, to);
                 sg.graph = std::move(copy);

@@ -1143,7 +1143,7 @@ bool fuseAttentionAt(Graph& g, const GraphIndex& index, PassContext& ctx, int i)
 
 std::unique_ptr<Pass> fuseLayerNormalization()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"fuse_layer_normalization",
                  "Decomposed LayerNorm (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add) -> "
                  "LayerNormalization (opset 17+).",
@@ -1153,33 +1153,25 @@ std::unique_ptr<Pass> fuseLayerNormalization()
                  "Only at opset 17 or later, for float inputs, when the axes are the last ones and the same "
                  "in both ReduceMeans, epsilon is added to the variance, and scale and bias are constants "
                  "along the normalized dims.",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            if (ctx.opset() < 17)
-                return;
-            rewriteLoop(graph, ctx, {"ReduceMean"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return fuseLayerNormAt(g, index, ctx, i);
-            });
-        });
+                 false}, {"ReduceMean"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return fuseLayerNormAt(g, index, ctx, i);
+        }, /*minOpset=*/17);
 }
 
 std::unique_ptr<Pass> fuseGelu()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"fuse_gelu", "Decomposed GELU (Erf form or tanh approximation) -> Gelu (opset 20+).",
                  "Before: y = Mul(Mul(x, Add(Erf(Div(x, sqrt(2))), 1)), 0.5)\n"
                  "        y = 0.5 * x * (1 + Tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))\n"
                  "After:  y = Gelu(x)   or   y = Gelu(x, approximate=\"tanh\")\n"
                  "Only at opset 20 or later, for float and double inputs, when every constant is the "
                  "one of the definition.",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            if (ctx.opset() < 20)
-                return;
-            rewriteLoop(graph, ctx, {"Erf", "Tanh"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return fuseGeluAt(g, index, ctx, i);
-            });
-        });
+                 false}, {"Erf", "Tanh"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return fuseGeluAt(g, index, ctx, i);
+        }, /*minOpset=*/20);
 }
 
 } // namespace netfold::passes
@@ -1188,7 +1180,7 @@ namespace netfold::passes {
 
 std::unique_ptr<Pass> fuseRmsNormalization()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"fuse_rms_normalization",
                  "Decomposed RMSNorm (Pow, ReduceMean, Add, Sqrt, Div or Reciprocal, Mul) -> RMSNormalization "
                  "(opset 23+).",
@@ -1197,19 +1189,15 @@ std::unique_ptr<Pass> fuseRmsNormalization()
                  "After:  y = RMSNormalization(x, scale, axis=first of axes, epsilon=eps)\n"
                  "Only at opset 23 or later, for float inputs, when the axes are the last ones and the "
                  "scale is a constant along the normalized dims.",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            if (ctx.opset() < 23)
-                return;
-            rewriteLoop(graph, ctx, {"ReduceMean"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return fuseRmsNormAt(g, index, ctx, i);
-            });
-        });
+                 false}, {"ReduceMean"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return fuseRmsNormAt(g, index, ctx, i);
+        }, /*minOpset=*/23);
 }
 
 std::unique_ptr<Pass> fuseGroupNormalization()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"fuse_group_normalization",
                  "GroupNorm as Reshape, InstanceNormalization, Reshape, Mul, Add -> GroupNormalization (opset 21+).",
                  "Before: t = InstanceNormalization(Reshape(x, [0, G, -1]), s[G], b[G])\n"
@@ -1218,14 +1206,10 @@ std::unique_ptr<Pass> fuseGroupNormalization()
                  "Only at opset 21 or later (per-channel scale and bias; opset 18's per-group form is "
                  "deprecated), for float inputs of known shape, with constant per-group and per-channel "
                  "parameters, folded into scale = s[g] * w and bias = b[g] * w + beta.",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            if (ctx.opset() < 21)
-                return;
-            rewriteLoop(graph, ctx, {"InstanceNormalization"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return fuseGroupNormAt(g, index, ctx, i);
-            });
-        });
+                 false}, {"InstanceNormalization"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return fuseGroupNormAt(g, index, ctx, i);
+        }, /*minOpset=*/21);
 }
 
 } // namespace netfold::passes
@@ -1234,7 +1218,7 @@ namespace netfold::passes {
 
 std::unique_ptr<Pass> fuseAttention()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"fuse_attention",
                  "Scaled dot-product attention (MatMul, scale, Add(mask), Softmax, MatMul) -> Attention (opset 23+).",
                  "Before: s = MatMul(Div(q, c), Transpose(k, swap last two axes))\n"
@@ -1243,14 +1227,10 @@ std::unique_ptr<Pass> fuseAttention()
                  "Only at opset 23 or later, for float 3-D (one head) or 4-D Q, K and V with equal batch and "
                  "head dims, a one-element constant scale (on Q or on the scores) and a float mask of rank "
                  "2 (3-D) or at most 4 (4-D).",
-                 false},
-        [](Graph& graph, PassContext& ctx) {
-            if (ctx.opset() < 23)
-                return;
-            rewriteLoop(graph, ctx, {"Softmax"}, [&](Graph& g, const GraphIndex& index, int i) {
-                return fuseAttentionAt(g, index, ctx, i);
-            });
-        });
+                 false}, {"Softmax"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            return fuseAttentionAt(g, index, ctx, i);
+        }, /*minOpset=*/23);
 }
 
 } // namespace netfold::passes

@@ -9,6 +9,8 @@ void Pass::runRecursive(Graph& graph, PassContext& ctx) const
     if (visitsSubgraphs()) {
         for (auto& node : graph.nodes) {
             for (auto& sg : node.subgraphs) {
+                if (!mayChangeGraph(*sg.graph))
+                    continue;
                 ChangeRecord sub;
                 PassContext subCtx(ctx.model(), sub, ctx.options());
                 auto copy = std::make_shared<Graph>(*sg.graph);

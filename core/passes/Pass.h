@@ -73,12 +73,18 @@ public:
     virtual ~Pass() = default;
     virtual PassInfo info() const = 0;
     PassResult run(const Model& model, const PassOptions& options = {}) const;
+    /// False when running the pass on model cannot change it, found without running it (the
+    /// pipeline then skips the run and the copy of the model it would make); true otherwise.
+    virtual bool mayChange(const Model& model) const { return mayChangeGraph(model.graph); }
 
 protected:
     /// Edits one graph in place. Subgraphs are visited first, by run(), unless this returns
     /// false from visitsSubgraphs().
     virtual void runOnGraph(Graph& graph, PassContext& ctx) const = 0;
     virtual bool visitsSubgraphs() const { return true; }
+    /// False when running on graph (and the bodies below it) cannot change it: run() then does
+    /// not copy a body it would leave as it is.
+    virtual bool mayChangeGraph(const Graph&) const { return true; }
 
 private:
     void runRecursive(Graph& graph, PassContext& ctx) const;

@@ -16,6 +16,7 @@ public:
     PassInfo info() const override { return m_info; }
 
 protected:
+    bool mayChangeGraph(const Graph& graph) const override { return holdsOp(graph, m_ops); }
     void runOnGraph(Graph& graph, PassContext& ctx) const override
     {
         // One sweep with one index: every no-op found is dropped by renaming its output to its
@@ -92,7 +93,57 @@ private:
     NopTest m_test;
 };
 
+class RewritePass : public Pass {
+public:
+    RewritePass(PassInfo info, std::set<std::string> ops, RewriteFn fn, int64_t minOpset)
+        : m_info(std::move(info)), m_ops(std::move(ops)), m_fn(std::move(fn)), m_minOpset(minOpset)
+    {
+    }
+    PassInfo info() const override { return m_info; }
+    bool mayChange(const Model& model) const override
+    {
+        return model.opsetVersion("") >= m_minOpset && mayChangeGraph(model.graph);
+    }
+
+protected:
+    bool mayChangeGraph(const Graph& graph) const override { return m_ops.empty() || holdsOp(graph, m_ops); }
+    void runOnGraph(Graph& graph, PassContext& ctx) const override
+    {
+        if (ctx.opset() < m_minOpset)
+            return;
+        rewriteLoop(graph, ctx, m_ops, [&](Graph& g, const GraphIndex& index, int i) { return m_fn(g, ctx, index, i); });
+    }
+
+private:
+    PassInfo m_info;
+    std::set<std::string> m_ops;
+    RewriteFn m_fn;
+    int64_t m_minOpset;
+};
+
 } // namespace
+
+bool holdsOp(const Graph& graph, const std::set<std::string>& ops)
+{
+    for (const auto& n : graph.nodes) {
+        if (n.domain.empty() && ops.count(n.opType))
+            return true;
+        for (const auto& sg : n.subgraphs)
+            if (holdsOp(*sg.graph, ops))
+                return true;
+    }
+    return false;
+}
+
+std::unique_ptr<Pass> rewritePass(PassInfo info, std::set<std::string> ops, RewriteFn fn, int64_t minOpset)
+{
+    return std::make_unique<RewritePass>(std::move(info), std::move(ops), std::move(fn), minOpset);
+}
+
+bool FunctionPass::mayChangeGraph(const Graph& graph) const
+{
+    return m_triggers.empty() || holdsOp(graph, m_triggers);
+}
 
 std::unique_ptr<Pass> nopPass(PassInfo info, std::set<std::string> ops, NopTest test)
 {

@@ -13,11 +13,12 @@ namespace passkit {
 
 using GraphFn = std::function<void(Graph&, PassContext&)>;
 
-/// A pass whose work is one function over each graph (subgraphs first).
+/// A pass whose work is one function over each graph (subgraphs first). When triggers is not
+/// empty, fn changes nothing in a model without one of those ops (default domain, any depth).
 class FunctionPass : public Pass {
 public:
-    FunctionPass(PassInfo info, GraphFn fn, bool subgraphs = true)
-        : m_info(std::move(info)), m_fn(std::move(fn)), m_subgraphs(subgraphs)
+    FunctionPass(PassInfo info, GraphFn fn, bool subgraphs = true, std::set<std::string> triggers = {})
+        : m_info(std::move(info)), m_fn(std::move(fn)), m_subgraphs(subgraphs), m_triggers(std::move(triggers))
     {
     }
     PassInfo info() const override { return m_info; }
@@ -25,17 +26,29 @@ public:
 protected:
     void runOnGraph(Graph& graph, PassContext& ctx) const override { m_fn(graph, ctx); }
     bool visitsSubgraphs() const override { return m_subgraphs; }
+    bool mayChangeGraph(const Graph& graph) const override;
 
 private:
     PassInfo m_info;
     GraphFn m_fn;
     bool m_subgraphs;
+    std::set<std::string> m_triggers;
 };
 
 /// Decides whether a node is a no-op: returns the input its (first) output equals, or nullopt
 /// (setting why when the node was a candidate but must stay).
 using NopTest = std::function<std::optional<std::string>(const Graph&, const GraphIndex&, const Node&,
                                                           const PassContext&, std::string& why)>;
+
+/// True when graph or a body below it has a node of one of the ops (default domain).
+bool holdsOp(const Graph& graph, const std::set<std::string>& ops);
+
+/// Rewrites one node (at index i of g): returns true when it changed the graph.
+using RewriteFn = std::function<bool(Graph& g, PassContext& ctx, const GraphIndex& index, int i)>;
+
+/// A pass that is rewriteLoop over the given op types with fn, in models importing opset
+/// minOpset or later; it cannot change a model without those ops (mayChange).
+std::unique_ptr<Pass> rewritePass(PassInfo info, std::set<std::string> ops, RewriteFn fn, int64_t minOpset = 0);
 
 /// A pass that drops nodes of the given op types when test() says they are no-ops.
 std::unique_ptr<Pass> nopPass(PassInfo info, std::set<std::string> ops, NopTest test);

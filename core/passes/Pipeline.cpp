@@ -44,6 +44,7 @@ void Pipeline::truncateFuture()
 {
     m_steps.resize(m_position);
     m_cursors.resize(m_position);
+    m_quiet.clear();
     if (m_kept.size() > m_position + 1)
         m_kept.resize(m_position + 1);
 }
@@ -88,6 +89,7 @@ void Pipeline::movePass(const std::string& name, std::size_t newIndex)
 void Pipeline::setOptions(const PipelineOptions& options)
 {
     m_options = options;
+    m_quiet.clear();
     for (auto& e : m_passes)
         e.enabled = !m_options.skip.count(e.pass->info().name);
     truncateFuture();
@@ -168,6 +170,12 @@ bool Pipeline::computeNext()
             continue;
         }
 
+        auto& quiet = m_quiet[current.get()];
+        if (quiet.count(pass) || !pass->mayChange(*current)) {
+            quiet.insert(pass);
+            unchanged.push_back(pass->info().name);
+            continue;
+        }
         if (beforePass)
             beforePass(*pass, *current);
         const auto t0 = std::chrono::steady_clock::now();
@@ -179,6 +187,7 @@ bool Pipeline::computeNext()
         for (const auto& kv : result.changes.kept)
             m_kept[m_position][kv.first] = kv.second;
         if (result.changes.empty()) {
+            quiet.insert(pass);
             unchanged.push_back(pass->info().name);
             continue;
         }

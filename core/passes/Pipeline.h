@@ -111,6 +111,11 @@ private:
     Cursor m_initial;
     /// Kept reasons of the pass runs between steps (index = number of steps before the run).
     std::vector<std::map<NodeId, std::string>> m_kept;
+    /// Passes that already ran on a snapshot and changed nothing, by snapshot: a pass is a
+    /// function of the model and the options, so running it there again would change nothing
+    /// again (the last sweep and round of a schedule are mostly such runs). Cleared whenever
+    /// steps or options are dropped, so that no freed snapshot's address is looked up.
+    std::map<const Model*, std::set<const Pass*>> m_quiet;
     std::size_t m_position = 0;
 };
 

@@ -437,7 +437,8 @@ std::unique_ptr<Pass> fuseConcatIntoReshape()
             for (int i = 0; i < kMaxCascade; ++i)
                 if (!fuseReshapes(graph, ctx) || !reinferTopLevel(graph, ctx))
                     return;
-        });
+        },
+        true, std::set<std::string>{"Reshape"});
 }
 
 } // namespace netfold::passes

@@ -53,71 +53,69 @@ std::unordered_map<std::string, std::string> inlineNames(const Graph& outer, con
 
 std::unique_ptr<Pass> eliminateIfWithConstCond()
 {
-    return std::make_unique<FunctionPass>(
+    return rewritePass(
         PassInfo{"eliminate_if_with_const_cond", "Inline the taken branch of an If whose condition is constant.",
-                 "Before: y = If(true, then={y1 = Relu(a)}, else={...})\nAfter:  y = Relu(a)"},
-        [](Graph& graph, PassContext& ctx) {
-            rewriteLoop(graph, ctx, {"If"}, [&](Graph& g, const GraphIndex& index, int i) {
-                const Node ifNode = g.nodes[static_cast<std::size_t>(i)];
-                TensorPtr cond = edit::constantValue(g, index, ifNode.input(0));
-                if (!cond) {
-                    ctx.record().kept[ifNode.id] = "Kept: its condition " + quote(ifNode.input(0)) + " is not constant.";
-                    return false;
-                }
-                if (cond->numel() != 1)
-                    return false;
-                const std::string branchName = cond->at(0) != 0 ? "then_branch" : "else_branch";
-                std::shared_ptr<const Graph> branch;
-                for (const auto& sg : ifNode.subgraphs)
-                    if (sg.attribute == branchName)
-                        branch = sg.graph;
-                if (!branch || branch->outputs.size() != ifNode.outputs.size())
-                    return false;
-                Graph body = *branch;
-                const auto rename = inlineNames(g, body, ifNode);
-                for (const auto& [from, to] : rename)
-                    if (from != to)
-                        edit::replaceUses(body, from, to);
-                for (auto& n : body.nodes)
-                    for (auto& o : n.outputs) {
-                        auto it = rename.find(o);
-                        if (it != rename.end())
-                            o = it->second;
-                    }
-                std::vector<Node> inlined = body.nodes;
-                for (std::size_t k = 0; k < body.outputs.size(); ++k) {
-                    std::string src = body.outputs[k].name;
-                    auto it = rename.find(src);
+                 "Before: y = If(true, then={y1 = Relu(a)}, else={...})\nAfter:  y = Relu(a)"}, {"If"},
+        [](Graph& g, PassContext& ctx, const GraphIndex& index, int i) {
+            const Node ifNode = g.nodes[static_cast<std::size_t>(i)];
+            TensorPtr cond = edit::constantValue(g, index, ifNode.input(0));
+            if (!cond) {
+                ctx.record().kept[ifNode.id] = "Kept: its condition " + quote(ifNode.input(0)) + " is not constant.";
+                return false;
+            }
+            if (cond->numel() != 1)
+                return false;
+            const std::string branchName = cond->at(0) != 0 ? "then_branch" : "else_branch";
+            std::shared_ptr<const Graph> branch;
+            for (const auto& sg : ifNode.subgraphs)
+                if (sg.attribute == branchName)
+                    branch = sg.graph;
+            if (!branch || branch->outputs.size() != ifNode.outputs.size())
+                return false;
+            Graph body = *branch;
+            const auto rename = inlineNames(g, body, ifNode);
+            for (const auto& [from, to] : rename)
+                if (from != to)
+                    edit::replaceUses(body, from, to);
+            for (auto& n : body.nodes)
+                for (auto& o : n.outputs) {
+                    auto it = rename.find(o);
                     if (it != rename.end())
-                        src = it->second;
-                    if (src == ifNode.outputs[k])
-                        continue;
-                    Node id;
-                    id.id = ctx.newNodeId();
-                    id.opType = "Identity";
-                    id.name = ifNode.label() + "_out" + std::to_string(k);
-                    id.inputs = {src};
-                    id.outputs = {ifNode.outputs[k]};
-                    auto proto = std::make_shared<onnx::NodeProto>();
-                    proto->set_op_type("Identity");
-                    id.proto = proto;
-                    inlined.push_back(id);
+                        o = it->second;
                 }
-                for (const auto& init : body.initializers)
-                    g.initializers.push_back({rename.at(init.name), init.tensor});
-                for (const auto& [name, type] : body.types) {
-                    auto it = rename.find(name);
-                    if (it != rename.end())
-                        g.types[it->second] = type;
-                }
-                g.nodes.erase(g.nodes.begin() + i);
-                g.nodes.insert(g.nodes.begin() + i, inlined.begin(), inlined.end());
-                for (const auto& n : inlined)
-                    ctx.record().added.push_back(n.id);
-                edit::recordRemoval(ctx, ifNode, Fate::Eliminated, inlined.empty() ? kNoNode : inlined.back().id);
-                ctx.record().count(stat::kIfsInlined);
-                return true;
-            });
+            std::vector<Node> inlined = body.nodes;
+            for (std::size_t k = 0; k < body.outputs.size(); ++k) {
+                std::string src = body.outputs[k].name;
+                auto it = rename.find(src);
+                if (it != rename.end())
+                    src = it->second;
+                if (src == ifNode.outputs[k])
+                    continue;
+                Node id;
+                id.id = ctx.newNodeId();
+                id.opType = "Identity";
+                id.name = ifNode.label() + "_out" + std::to_string(k);
+                id.inputs = {src};
+                id.outputs = {ifNode.outputs[k]};
+                auto proto = std::make_shared<onnx::NodeProto>();
+                proto->set_op_type("Identity");
+                id.proto = proto;
+                inlined.push_back(id);
+            }
+            for (const auto& init : body.initializers)
+                g.initializers.push_back({rename.at(init.name), init.tensor});
+            for (const auto& [name, type] : body.types) {
+                auto it = rename.find(name);
+                if (it != rename.end())
+                    g.types[it->second] = type;
+            }
+            g.nodes.erase(g.nodes.begin() + i);
+            g.nodes.insert(g.nodes.begin() + i, inlined.begin(), inlined.end());
+            for (const auto& n : inlined)
+                ctx.record().added.push_back(n.id);
+            edit::recordRemoval(ctx, ifNode, Fate::Eliminated, inlined.empty() ? kNoNode : inlined.back().id);
+            ctx.record().count(stat::kIfsInlined);
+            return true;
         });
 }
 

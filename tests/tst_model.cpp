@@ -75,6 +75,7 @@ private slots:
     void typedCountIsCheckedBeforeAllocating();
     void hazardsKeptFromOnnxInference_data();
     void hazardsKeptFromOnnxInference();
+    void bodyReadsAreRememberedPerBody();
 };
 
 void TestModel::loadsFixture_data()
@@ -584,6 +585,41 @@ void TestModel::hazardsKeptFromOnnxInference()
     QVERIFY2(note->second.rfind("Not handed to ONNX inference: ", 0) == 0 && note->second.find(expect.toStdString()) != std::string::npos,
              note->second.c_str());
     QVERIFY(!m.graph.typeOf("y").hasShape);
+}
+
+// A body's outer-scope reads are remembered while it lives (GraphIndex asks for them on every
+// index of its parent); a new body at a freed one's address gets its own.
+void TestModel::bodyReadsAreRememberedPerBody()
+{
+    // Not make_shared: there the remembered weak pointer would keep the body's memory, and so its
+    // address, from being reused.
+    auto body = [](const char* read) {
+        std::shared_ptr<Graph> g(new Graph);
+        Node n;
+        n.id = 1;
+        n.opType = "Relu";
+        n.inputs = {read};
+        n.outputs = {"out"};
+        g->nodes.push_back(n);
+        g->outputs.push_back(ValueInfo{"out", {}, {}, {}});
+        return std::shared_ptr<const Graph>(g);
+    };
+    auto a = body("outer_a");
+    const auto first = outerScopeReads(a);
+    QCOMPARE(*first, std::vector<std::string>{"outer_a"});
+    QCOMPARE(outerScopeReads(a).get(), first.get()); // remembered, not computed again
+    QCOMPARE(*outerScopeReads(a), outerScopeReads(*a));
+    const Graph* address = a.get();
+    a.reset();
+    bool reused = false;
+    std::vector<std::shared_ptr<const Graph>> keep;
+    for (int i = 0; i < 64 && !reused; ++i) {
+        keep.push_back(body("outer_b"));
+        reused = keep.back().get() == address;
+        QCOMPARE(*outerScopeReads(keep.back()), std::vector<std::string>{"outer_b"});
+    }
+    if (!reused)
+        qInfo("the allocator did not reuse the freed body's address; only the per-body answers were checked");
 }
 
 #include "tst_model.moc"

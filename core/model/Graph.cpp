@@ -232,9 +232,12 @@ GraphIndex::GraphIndex(const Graph& graph)
         for (const auto& in : n.inputs)
             if (!in.empty())
                 m_values[in].consumers.push_back(static_cast<int>(i));
-        for (const auto& sg : n.subgraphs)
-            for (const auto& name : *outerScopeReads(sg.graph))
+        for (const auto& sg : n.subgraphs) {
+            // Held here: the cache may let go of its copy (another thread, the same body) meanwhile.
+            const auto reads = outerScopeReads(sg.graph);
+            for (const auto& name : *reads)
                 ++m_values[name].subgraphReads;
+        }
     }
     for (const auto& o : graph.outputs)
         m_values[o.name].graphOutput = true;
@@ -313,9 +316,11 @@ std::vector<std::string> outerScopeReads(const Graph& graph)
     for (const auto& n : graph.nodes) {
         for (const auto& in : n.inputs)
             note(in);
-        for (const auto& sg : n.subgraphs)
-            for (const auto& name : *outerScopeReads(sg.graph))
+        for (const auto& sg : n.subgraphs) {
+            const auto inner = outerScopeReads(sg.graph);
+            for (const auto& name : *inner)
                 note(name);
+        }
     }
     for (const auto& o : graph.outputs)
         note(o.name);

@@ -82,7 +82,8 @@ public:
     /// the current position, whether or not that run changed anything.
     std::map<NodeId, std::string> keptReasons() const;
 
-    /// Called before and after every pass execution (whether or not it changes anything).
+    /// Called before and after every pass execution (whether or not it changes anything); not
+    /// for a run the pipeline skips (see m_quiet and Pass::mayChange).
     std::function<void(const Pass&, const Model&)> beforePass;
     std::function<void(const Pass&, const Model&, const ChangeRecord&)> afterPass;
 

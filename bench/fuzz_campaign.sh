@@ -8,7 +8,8 @@
 #   CAMPAIGN=DIR    the campaign folder (default build-fuzz/campaign): its corpus/ is kept and
 #                   grows between campaigns (seeded from tests/data), finds go to finds/
 #
-# Finds are crash-*, timeout-* (over 10 s), oom-* (over 1 GB of allocations) and slow-unit-*;
+# Finds are crash-* (one allocation over 1 GB among them), timeout-* (over 10 s), oom-* (over 4 GB
+# resident) and slow-unit-*;
 # replay one with `build-fuzz/tests/fuzz/fuzz_model FILE`, fix it, and keep it in
 # tests/data/fuzz (the fuzz_replay test replays that folder in every ctest run).
 set -eu

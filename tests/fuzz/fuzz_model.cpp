@@ -32,6 +32,17 @@ using namespace netfold;
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t maxSize);
 
+// No single allocation may exceed 1 GB (the target's caps are 64 KB to fold and 64 MB to check):
+// ASan reports a larger one as allocation-size-too-big and stops, in the campaign, the CI share
+// and a replay of one file alike (ASAN_OPTIONS adds to these defaults). libFuzzer's own
+// -malloc_limit_mb needs its malloc hooks, which it installs only when it looks for leaks, and
+// run_fuzz.sh turns leak detection off.
+extern "C" const char* __asan_default_options();
+extern "C" const char* __asan_default_options()
+{
+    return "max_allocation_size_mb=1024:allocator_may_return_null=0";
+}
+
 namespace {
 
 /// A folder beside the model with things external data may point at: a valid weights file,
@@ -107,6 +118,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 }
 
 #ifdef NETFOLD_FUZZ_MUTATOR
+// NETFOLD_FUZZ_ALLOCATION_PROBE=1 makes one 2 GB allocation before fuzzing: run_fuzz.sh checks
+// that the 1 GB limit stops it (a limit that silently does nothing is how -malloc_limit_mb went
+// unnoticed).
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    if (std::getenv("NETFOLD_FUZZ_ALLOCATION_PROBE")) {
+        std::vector<char> big(std::size_t(2) << 30, 1);
+        std::fprintf(stderr, "netfold fuzz: a 2 GB allocation (%d) went through: the 1 GB limit is not in effect\n",
+                     big[big.size() / 2]);
+        std::exit(3);
+    }
+    return 0;
+}
+
 namespace {
 
 const int64_t kInteresting[] = {0, 1, -1, 2, 3, 4, 7, 64, 255, 256, 65535, int64_t(1) << 31, int64_t(1) << 32,

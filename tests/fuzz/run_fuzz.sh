@@ -48,7 +48,7 @@ if NETFOLD_FUZZ_ALLOCATION_PROBE=1 ./tests/fuzz/fuzz_model -runs=0 >allocation-p
     echo "run_fuzz.sh: the fuzz target's 1 GB allocation limit did not stop a 2 GB allocation" >&2
     exit 1
 fi
-ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=0:malloc_context_size=3 \
+ASAN_OPTIONS=detect_leaks=0:malloc_context_size=3 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 ./tests/fuzz/fuzz_model -runs="$RUNS" -entropic=0 -detect_leaks=0 -dict=../tests/fuzz/netfold.dict -max_len=262144 -timeout=10 \
     -rss_limit_mb=4096 -print_final_stats=1 "$@" "$CORPUS"

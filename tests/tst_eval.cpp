@@ -765,6 +765,11 @@ void TestEval::errors_data()
     err("Cast to string", "Cast", 13, {"to=8"}, {"float[1]{1}"}, "casting float to string has no kernel.");
     err("Resize unknown mode", "Resize", 13, {"mode='bicubic'"}, {"float[2]{1,2}", "", "float[1]{2}"},
         "mode 'bicubic' has no kernel.");
+    // Fuzz finding (UBSan in the CI share): keep_aspect_ratio_policy scales every sized axis by
+    // the largest ratio, so one huge size pushed another axis past int64 in a float-to-int cast.
+    err("Resize not_smaller past int64", "Resize", 18, {"keep_aspect_ratio_policy='not_smaller'"},
+        {"float[2,1]{1,2}", "", "", "int64[2]{1,9000000000000000000}"},
+        "under keep_aspect_ratio_policy 'not_smaller' give axis 0 the size 1.8e+19, past the int64 range.");
     err("Constant sparse", "Constant", 13, {}, {}, "it has no value attribute.");
 }
 
@@ -816,6 +821,11 @@ void TestEval::outputLimit_data()
     QTest::newRow("Conv im2col over the limit")
         << "Conv" << QStringList{"float[1,1,4,4]{1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16}", "float[1,1,3,3]{1,1,1,1,1,1,1,1,1}"}
         << qulonglong(100) << "the im2col columns would take 144 B, over the 100 B limit.";
+    // Resize's weight lists (a list and its taps per output index, 48 B for nearest) count
+    // against the limit; the values in between (8 x 8 B) fit it.
+    QTest::newRow("Resize weights over the limit")
+        << "Resize" << QStringList{"float[1,4]{1,2,3,4}", "", "", "int64[2]{1,8}"} << qulonglong(100)
+        << "the weights of axis 1 would take 384 B, over the 100 B limit.";
     QTest::newRow("Reshape negative") << "Reshape" << QStringList{"float[1]{1}", "int64[1]{-5}"} << (qulonglong(1) << 31)
                                       << "has the invalid entry -5.";
 }

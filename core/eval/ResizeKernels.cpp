@@ -71,14 +71,28 @@ double cubicKernel(double x, double a)
 /// Taps of an antialiased linear or cubic resize (opset 18): the filter is stretched by the
 /// downscale factor; taps outside the input repeat the edge (or are dropped with
 /// exclude_outside); weights are normalized.
+float antialiasSupport(const ResizeMode& mode, float scale)
+{
+    const float inPerOut = 1.0f / scale;
+    const float half = mode.kind == ResizeMode::Kind::Cubic ? 2.0f : 1.0f;
+    return inPerOut >= 1.0f ? half * inPerOut : half;
+}
+
+/// The most taps one output index has: its weight list's length.
+double tapsPerOutput(const ResizeMode& mode, float scale)
+{
+    if (mode.antialias && mode.kind != ResizeMode::Kind::Nearest)
+        return std::ceil(double(antialiasSupport(mode, scale))) * 2 + 1;
+    return mode.kind == ResizeMode::Kind::Cubic ? 4 : mode.kind == ResizeMode::Kind::Linear ? 2 : 1;
+}
+
 Taps antialiasTaps(const ResizeMode& mode, int64_t j, float scale, int64_t inLen, int64_t outLen)
 {
     const bool cubic = mode.kind == ResizeMode::Kind::Cubic;
     const float inPerOut = 1.0f / scale;
-    const float half = cubic ? 2.0f : 1.0f;
-    const float support = inPerOut >= 1.0f ? half * inPerOut : half;
+    const float support = antialiasSupport(mode, scale);
     const float stretch = inPerOut >= 1.0f ? 1.0f / inPerOut : 1.0f;
-    const auto window = static_cast<int64_t>(std::ceil(support)) * 2 + 1;
+    const auto window = static_cast<int64_t>(tapsPerOutput(mode, scale));
     const float center = 0.5f + (inPerOut == 1.0f ? static_cast<float>(j)
                                                   : sourceCoordinate(mode.coordinates, static_cast<float>(j), scale, inLen,
                                                                      outLen));
@@ -119,10 +133,14 @@ Taps cubicTaps(const ResizeMode& mode, float x, int64_t inLen)
 }
 
 /// Resizes values (shape dims) along one axis to outLen.
-std::vector<double> resizeAxis(const std::vector<double>& v, std::vector<int64_t>& dims, std::size_t axis,
-                               int64_t outLen, float scale, const ResizeMode& mode)
+std::vector<double> resizeAxis(const KernelContext& ctx, const std::vector<double>& v, std::vector<int64_t>& dims,
+                               std::size_t axis, int64_t outLen, float scale, const ResizeMode& mode)
 {
     const int64_t inLen = dims[axis], outer = product(dims, 0, axis), inner = product(dims, axis + 1);
+    // The weight lists (a list and its taps per output index) answer to the limit too: an
+    // antialiased shrink of a long axis gives each output index a window as long as the input.
+    ctx.checkScratch(double(outLen) * (tapsPerOutput(mode, scale) + 2), sizeof(Taps::value_type),
+                     "the weights of axis " + std::to_string(axis));
     std::vector<Taps> taps(static_cast<std::size_t>(outLen));
     for (int64_t j = 0; j < outLen; ++j) {
         auto& t = taps[static_cast<std::size_t>(j)];
@@ -171,9 +189,9 @@ TensorPtr resizeTo(const KernelContext& ctx, const Tensor& x, const std::vector<
     if (out.numel() == 0)
         return out.finish();
     // Axes resize one at a time: the values in between are at most max(in, out) per axis (as
-    // doubles), and each axis holds a weight list per output index. Both are checked against
-    // the output limit before anything is allocated (a zero-size or shrinking axis elsewhere
-    // must not let one axis grow without bound).
+    // doubles), checked against the output limit before anything is allocated (a zero-size or
+    // shrinking axis elsewhere must not let one axis grow without bound); each axis's weight
+    // lists are checked in resizeAxis.
     std::vector<int64_t> widest(x.dims().size());
     for (std::size_t a = 0; a < widest.size(); ++a)
         widest[a] = std::max(x.dims()[a], outDims[a]);
@@ -184,7 +202,7 @@ TensorPtr resizeTo(const KernelContext& ctx, const Tensor& x, const std::vector<
         if (outDims[a] != dims[a] || scales[a] != 1.0f) {
             if (dims[a] == 0)
                 ctx.fail("cannot resize the empty axis " + std::to_string(a));
-            v = resizeAxis(v, dims, a, outDims[a], scales[a], mode);
+            v = resizeAxis(ctx, v, dims, a, outDims[a], scales[a], mode);
         }
     for (int64_t i = 0; i < out.numel(); ++i)
         out.setDouble(i, v[static_cast<std::size_t>(i)]);
@@ -291,7 +309,13 @@ Target fromSizes(const KernelContext& ctx, const Tensor& x)
         for (std::size_t a = 0; a < rank; ++a)
             if (sizes[a] >= 0) {
                 t.scales[a] = common;
-                t.dims[a] = static_cast<int64_t>(std::round(common * static_cast<float>(x.dims()[a])));
+                // In double: the float product rounds (as ONNX Runtime's does) but may pass int64.
+                const double d = std::round(static_cast<double>(common * static_cast<float>(x.dims()[a])));
+                if (!(d >= 0 && d < 9e18))
+                    ctx.fail("sizes " + dimsString(given) + " under keep_aspect_ratio_policy '" + policy +
+                             "' give axis " + std::to_string(a) + " the size " + formatNumber(d) +
+                             ", past the int64 range");
+                t.dims[a] = static_cast<int64_t>(d);
             }
     return t;
 }

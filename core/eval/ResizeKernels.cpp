@@ -68,9 +68,7 @@ double cubicKernel(double x, double a)
     return 0;
 }
 
-/// Taps of an antialiased linear or cubic resize (opset 18): the filter is stretched by the
-/// downscale factor; taps outside the input repeat the edge (or are dropped with
-/// exclude_outside); weights are normalized.
+/// How far an antialiased filter reaches either side of its centre, in input positions.
 float antialiasSupport(const ResizeMode& mode, float scale)
 {
     const float inPerOut = 1.0f / scale;
@@ -86,6 +84,9 @@ double tapsPerOutput(const ResizeMode& mode, float scale)
     return mode.kind == ResizeMode::Kind::Cubic ? 4 : mode.kind == ResizeMode::Kind::Linear ? 2 : 1;
 }
 
+/// Taps of an antialiased linear or cubic resize (opset 18): the filter is stretched by the
+/// downscale factor; taps outside the input repeat the edge (or are dropped with
+/// exclude_outside); weights are normalized.
 Taps antialiasTaps(const ResizeMode& mode, int64_t j, float scale, int64_t inLen, int64_t outLen)
 {
     const bool cubic = mode.kind == ResizeMode::Kind::Cubic;

@@ -101,7 +101,8 @@ int main(int argc, char** argv)
                 clock.nsecsElapsed() / 1e6);
     SimplifySession* session = window.session();
     CompareView* compare = window.compareView();
-    const Pipeline* p = session->pipeline();
+    // The session commits a worker's copy of the pipeline after each step: ask for it each time.
+    auto pipeline = [session] { return session->pipeline(); };
     for (GraphView* v : {compare->leftView(), compare->rightView()}) {
         auto o = v->graphScene()->options();
         o.layoutCache = cache;
@@ -138,40 +139,40 @@ int main(int argc, char** argv)
     Series stepCompute{"Step (pass compute)", {}}, stepRedraw{"Step (redraw)", {}}, stepTotal{"Step (total)", {}};
     Series backTotal{"Back (total)", {}}, redoTotal{"Step again (redo, total)", {}};
     std::printf("Step (F10) until the fixed point:\n");
-    while (!p->atFixedPoint() && int(p->position()) < maxSteps) {
-        const std::size_t before = p->position();
+    while (!pipeline()->atFixedPoint() && int(pipeline()->position()) < maxSteps) {
+        const std::size_t before = pipeline()->position();
         double c = 0, r = 0;
         if (!measure([&] { session->step(); }, &c, &r)) {
             std::fprintf(stderr, "bench_step: a step did not finish.\n");
             return 1;
         }
-        if (p->position() == before)
+        if (pipeline()->position() == before)
             break; // the pass sweep ended without a change: fixed point
-        const Step& s = p->steps()[p->position() - 1];
+        const Step& s = pipeline()->steps()[pipeline()->position() - 1];
         const std::string fresh = check();
         std::printf("  %3zu %-34s compute %6.1f ms  redraw %6.1f ms  total %6.1f ms  (%zu nodes, %zu removed, "
                     "%s chunks laid out)\n",
-                    p->position(), s.pass.c_str(), c, r, c + r, s.after->graph.nodes.size(), s.changes.removed.size(),
+                    pipeline()->position(), s.pass.c_str(), c, r, c + r, s.after->graph.nodes.size(), s.changes.removed.size(),
                     fresh.c_str());
         stepCompute.ms.push_back(c);
         stepRedraw.ms.push_back(r);
         stepTotal.ms.push_back(c + r);
     }
-    const std::size_t last = p->position();
+    const std::size_t last = pipeline()->position();
     std::printf("Back (Shift+F10) to the original:\n");
-    while (p->position() > 0) {
+    while (pipeline()->position() > 0) {
         double c = 0, r = 0;
         if (!measure([&] { session->back(); }, &c, &r))
             return 1;
-        std::printf("  %3zu  total %7.1f ms  (%s chunks laid out)\n", p->position(), c + r, check().c_str());
+        std::printf("  %3zu  total %7.1f ms  (%s chunks laid out)\n", pipeline()->position(), c + r, check().c_str());
         backTotal.ms.push_back(c + r);
     }
     std::printf("Step (F10) again over computed steps:\n");
-    while (p->position() < last) {
+    while (pipeline()->position() < last) {
         double c = 0, r = 0;
         if (!measure([&] { session->step(); }, &c, &r))
             return 1;
-        std::printf("  %3zu  total %7.1f ms  (%s chunks laid out)\n", p->position(), c + r, check().c_str());
+        std::printf("  %3zu  total %7.1f ms  (%s chunks laid out)\n", pipeline()->position(), c + r, check().c_str());
         redoTotal.ms.push_back(c + r);
     }
     std::printf("Summary (%dx%d window):\n", w, h);

@@ -1,5 +1,5 @@
 // bench_paint: open-to-laid-out time and frame times of the graph view (Qt, offscreen or X11).
-//   bench_paint MODEL.onnx [--frames N] [--size WxH] [--no-cache]
+//   bench_paint MODEL.onnx [--frames N] [--size WxH] [--no-cache] [--no-groups]
 // Prints: load, drawable graph + layout + items until complete, then the mean and worst time to
 // repaint the whole viewport at fit-to-window, at 100% zoom and at 25% zoom.
 #include "GraphScene.h"
@@ -40,12 +40,13 @@ int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_paint MODEL.onnx [--frames N] [--size WxH] [--no-cache]\n");
+        std::fprintf(stderr, "usage: bench_paint MODEL.onnx [--frames N] [--size WxH] [--no-cache] [--no-groups]\n");
         return 2;
     }
     int n = 30;
     int w = 1600, h = 1000;
     bool cache = true;
+    bool groups = true;
     for (int i = 2; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--frames") && i + 1 < argc)
             n = std::atoi(argv[++i]);
@@ -53,6 +54,8 @@ int main(int argc, char** argv)
             std::sscanf(argv[++i], "%dx%d", &w, &h);
         else if (!std::strcmp(argv[i], "--no-cache"))
             cache = false;
+        else if (!std::strcmp(argv[i], "--no-groups"))
+            groups = false;
     }
     QElapsedTimer clock;
     clock.start();
@@ -64,6 +67,7 @@ int main(int argc, char** argv)
     GraphScene* scene = view.graphScene();
     auto o = scene->options();
     o.layoutCache = cache;
+    o.groups = groups;
     scene->setOptions(o);
     clock.start();
     scene->setGraph(std::shared_ptr<const Graph>(model, &model->graph), model->opsetVersion(""));

@@ -54,6 +54,8 @@ public:
     /// Text drawn in the middle of the view while its scene has no graph (how to open one).
     void setEmptyText(const QString& text);
     QString emptyText() const { return m_emptyText; }
+    /// Where the last paint drew collapsed groups' far-out titles (viewport coordinates).
+    const QVector<QRectF>& groupTitleRects() const { return m_groupTitleRects; }
     /// True once the view has painted a complete layout.
     bool hasPaintedLayout() const { return m_paintedLayout; }
 
@@ -90,7 +92,8 @@ protected:
 
 private:
     /// Far out (node text no longer drawn), collapsed groups keep a readable title beside their
-    /// box: "layers.3  138 nodes  -12 folded", drawn at screen size over the scene.
+    /// box: "layers.3  138 nodes  -12 folded", drawn at screen size over the scene, leaving out
+    /// any that would overlap one drawn before it.
     void paintGroupTitles();
     void zoomBy(qreal factor, const QPointF& viewportAnchor);
     /// Runs a user's move; tells userScrolled() how far it scrolled.
@@ -138,6 +141,7 @@ private:
 
     GraphScene* m_scene;
     QString m_emptyText;
+    QVector<QRectF> m_groupTitleRects;
     bool m_paintedLayout = false;
     bool m_userMoved = false;
     bool m_initialViewSet = false;

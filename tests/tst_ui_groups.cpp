@@ -66,6 +66,7 @@ private slots:
     void stepKeepsGroupsAndShowsBadges();
     void menuAndKeysCollapseAndExpand();
     void farOutGroupTitlesStayReadable();
+    void farOutTitlesLeaveOutOverlaps_data() { sizes(); }
     void farOutTitlesLeaveOutOverlaps();
     void groupsOpenedBeforeASimplifyStayOpen();
     void inspectorScopeBreadcrumbCollapses();
@@ -434,6 +435,7 @@ void TestUiGroups::farOutGroupTitlesStayReadable()
 // is clear of the others, the rest are left out, and the first block keeps its title.
 void TestUiGroups::farOutTitlesLeaveOutOverlaps()
 {
+    QFETCH(QSize, size);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     ModelBuilder b(17);
@@ -447,7 +449,7 @@ void TestUiGroups::farOutTitlesLeaveOutOverlaps()
         }
     const QString path = dir.filePath("blocks600.onnx");
     b.save(path.toStdString());
-    QVERIFY(start(path, QSize(1280, 800)));
+    QVERIFY(start(path, size));
     GraphView* view = m_window->graphView();
     GraphScene* scene = m_window->graphScene();
     QCOMPARE(groupItems(scene).size(), 600);
@@ -456,7 +458,7 @@ void TestUiGroups::farOutTitlesLeaveOutOverlaps()
     QVERIFY2(view->zoom() < NodeItem::kTextLod, qPrintable(QString::number(view->zoom())));
     view->viewport()->grab();
     const QVector<QRectF>& titles = view->groupTitleRects();
-    QVERIFY2(titles.size() >= 10 && titles.size() < 300, qPrintable(QString("%1 titles drawn").arg(titles.size())));
+    QVERIFY2(titles.size() >= 5 && titles.size() < 300, qPrintable(QString("%1 titles drawn").arg(titles.size())));
     for (int i = 0; i < titles.size(); ++i)
         for (int j = i + 1; j < titles.size(); ++j)
             QVERIFY2(!titles[i].intersects(titles[j]), qPrintable(QString("titles %1 and %2 overlap").arg(i).arg(j)));

@@ -7,8 +7,11 @@
 # anonymous memory is 500 MB or more, or a copied weight differs from the input's.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-work=${1:-$here/models/big_external}
-[ $# -gt 0 ] && shift
+work=$here/models/big_external
+case "${1:-}" in
+    -*|"") ;; # no WORKDIR: the options go to the measurement
+    *) work=$1; shift ;;
+esac
 [ -f "$work/big.onnx" ] || /usr/bin/python3 "$here/big_external.py" generate "$work"
 mkdir -p "$here/results"
 exec /usr/bin/python3 "$here/big_external.py" measure "$work" --verify --out "$here/results/big_external.md" "$@"

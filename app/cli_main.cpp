@@ -131,6 +131,7 @@ const char* const kSimplifyUsage =
     "  --keep NODE ...                     never fold or remove these nodes (by name)\n"
     "  --force-input-shape                 let --overwrite-input-shape change the rank or a static dim\n"
     "  --overwrite                         allow OUT to be the input file\n"
+    "  --fold-time SECONDS                 keep (do not fold) a node whose evaluation runs longer (10)\n"
     "options (hostile files):\n"
     "  --check-memory SIZE                 memory budget of one --check evaluation (default: the larger\n"
     "                                      of 1GB and 4x the model's weights)\n"
@@ -384,6 +385,8 @@ bool parseSimplifyValueOption(const std::vector<std::string>& args, std::size_t&
         a.verify.maxIterations = static_cast<int64_t>(std::min(positiveNumber(args, i, flag), 9e18));
     } else if (flag == "--check-time") {
         a.verify.maxSeconds = positiveNumber(args, i, flag);
+    } else if (flag == "--fold-time") {
+        a.options.pass.foldSeconds = positiveNumber(args, i, flag);
     } else {
         return false;
     }
@@ -490,6 +493,21 @@ void printCheck(const VerifyResult& verify)
         std::cout << "Check " << (verify.ok ? "passed" : "FAILED") << " on " << verify.runs << " random input(s).\n";
 }
 
+/// The nodes a limit kept from folding, the first ten by name with what stopped them.
+void printKeptAtLimit(const Pipeline& pipeline)
+{
+    const auto limited = keptAtLimitList(pipeline);
+    if (limited.empty())
+        return;
+    std::cout << "Not folded at a limit: " << limited.size() << (limited.size() == 1 ? " node" : " nodes")
+              << " (--no-large-tensor SIZE and --fold-time SECONDS raise the limits):\n";
+    const std::size_t shown = std::min<std::size_t>(limited.size(), 10);
+    for (std::size_t i = 0; i < shown; ++i)
+        std::cout << "  " << quote(limited[i].node) << " (" << limited[i].op << "): " << limited[i].reason << "\n";
+    if (limited.size() > shown)
+        std::cout << "  and " << limited.size() - shown << " more (--json lists them all).\n";
+}
+
 /// Exit status after the check (see kSimplifyUsage), with its one-line message on standard error.
 int simplifyStatus(const SimplifyArgs& a, const VerifyResult& verify)
 {
@@ -546,6 +564,7 @@ int cmdSimplify(const std::vector<std::string>& args)
         if (a.steps)
             std::cout << stepsText(pipeline, true) << "\n";
         std::cout << opCountTable(pipeline.original(), simplified);
+        printKeptAtLimit(pipeline);
         if (a.check > 0)
             printCheck(verify);
     }

@@ -31,6 +31,7 @@ private slots:
     void simplifySeed();
     void simplifyJsonAndSteps();
     void simplifyOptions();
+    void simplifyListsNodesKeptAtALimit();
     void simplifyCheck();
     void simplifyNeverWritesOnError();
     void listPasses();
@@ -146,6 +147,56 @@ void TestCli::simplifyOptions()
     QCOMPARE(r.exitCode, 0);
     auto info = runCli({"info", dir.filePath("d.onnx"), "--json"});
     QCOMPARE(json(info).value("inputs").toArray().at(0).toObject().value("shape").toArray().at(0).toInt(), 2);
+}
+
+// A node a limit kept from folding is named after the table, with what stopped it and the flag
+// that raises the limit; raising it folds the node. The fold's time cap is --fold-time.
+void TestCli::simplifyListsNodesKeptAtALimit()
+{
+    QTemporaryDir dir;
+    // y = x + Expand(c, [1024, 1024]): the Expand's 4 MB output is over the default 1.5 MB.
+    ModelBuilder big(17);
+    big.input("x", dtype::Float, {1024, 1024}).output("y", dtype::Float);
+    big.floats("c", {1, 1}, {1.0f}).ints("shape", {2}, {1024, 1024});
+    big.node("Expand", {"c", "shape"}, {"big"}, "/blk/Expand").node("Add", {"x", "big"}, {"y"}, "/blk/Add");
+    const QString bigPath = dir.filePath("big_expand.onnx");
+    big.save(bigPath.toStdString());
+    auto r = runCli({"simplify", bigPath, dir.filePath("a.onnx")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("Not folded at a limit: 1 node (--no-large-tensor SIZE and --fold-time SECONDS raise the "
+                            "limits):\n  '/blk/Expand' (Expand): Cannot evaluate node '/blk/Expand' (Expand): output "
+                            "would be 4.0 MB, over the 1.5 MB limit.\n"),
+             qPrintable(r.out));
+    r = runCli({"simplify", bigPath, dir.filePath("b.onnx"), "--json"});
+    const QJsonArray limited = json(r).value("kept_at_limit").toArray();
+    QCOMPARE(limited.size(), 1);
+    QCOMPARE(limited.at(0).toObject().value("node").toString(), QString("/blk/Expand"));
+    QCOMPARE(limited.at(0).toObject().value("op").toString(), QString("Expand"));
+    r = runCli({"simplify", bigPath, dir.filePath("c.onnx"), "--no-large-tensor", "8MB", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!json(r).value("op_counts_after").toObject().contains("Expand"));
+    QCOMPARE(json(r).value("kept_at_limit").toArray().size(), 0);
+    r = runCli({"simplify", bigPath, dir.filePath("c.onnx"), "--no-large-tensor", "8MB"});
+    QVERIFY2(!r.out.contains("Not folded at a limit"), qPrintable(r.out));
+
+    // A fold of tens of seconds stops at --fold-time and is listed; the run goes on and saves.
+    const QString slowPath = dir.filePath("slow.onnx");
+    test::slowFoldModel().save(slowPath.toStdString());
+    QElapsedTimer clock;
+    clock.start();
+    r = runCli({"simplify", slowPath, dir.filePath("d.onnx"), "--fold-time", "0.3"}, 60000);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(clock.elapsed() < 20000, qPrintable(QString("took %1 ms").arg(clock.elapsed())));
+    QVERIFY2(r.out.contains("Not folded at a limit: 1 node") && r.out.contains("(DFT): ")
+                 && r.out.contains("the evaluation ran for over 0.3 s, its time cap."),
+             qPrintable(r.out));
+    QVERIFY(QFileInfo::exists(dir.filePath("d.onnx")));
+    for (const QString& bad : {QString("0"), QString("-1"), QString("soon")}) {
+        r = runCli({"simplify", slowPath, dir.filePath("e.onnx"), "--fold-time", bad});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.trimmed(), "netfold-cli: Bad value '" + bad + "' for --fold-time; a positive number is needed.");
+        QVERIFY(!QFileInfo::exists(dir.filePath("e.onnx")));
+    }
 }
 
 void TestCli::simplifyCheck()

@@ -344,6 +344,15 @@ void TestPipeline::slowFoldIsKeptAtTheTimeCap()
             why = kv.second;
     QVERIFY2(why.find("Not folded: ") == 0 && why.find("the evaluation ran for over 0.2 s, its time cap") != std::string::npos,
              why.c_str());
+    // Kept at a limit (raising --fold-time may fold it), not warned about; the Add that reads
+    // the graph input is kept too, but no limit stopped it.
+    const auto limited = p.keptAtLimit();
+    QCOMPARE(int(limited.size()), 1);
+    QCOMPARE(limited.begin()->second, why);
+    QVERIFY(p.keptReasons().size() > limited.size());
+    for (const Step& s : p.steps())
+        for (const std::string& w : s.changes.warnings)
+            QVERIFY2(w.find("time cap") == std::string::npos, w.c_str());
 }
 
 // Cancel, set from another thread, stops a step in the middle of a long fold: the step throws

@@ -13,6 +13,7 @@
 #include "SimplifySession.h"
 #include "SummaryPanel.h"
 
+#include "model/DataType.h"
 #include "model/ModelIO.h"
 #include "shape/Open.h"
 #include "passes/Pipeline.h"
@@ -20,6 +21,7 @@
 #include <QtTest>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTableWidget>
@@ -46,6 +48,7 @@ class TestUiSimplify : public QObject {
     Q_OBJECT
 private slots:
     void runToEndAndSave();
+    void reportNamesNodesKeptAtALimit();
     void committedPipelineIsStableWhileBusy();
     void neverSavesOverTheOriginal();
     void verifyShowsDifferences();
@@ -57,6 +60,43 @@ private slots:
 // A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
 // committed state (position 0 here) until the whole run is handed over, however often the
 // views look while it runs.
+// Run to end (F5) on a model whose Expand is over the size limit: the saved reports (Markdown
+// and JSON) name it as kept at a limit, with what stopped it.
+void TestUiSimplify::reportNamesNodesKeptAtALimit()
+{
+    QTemporaryDir dir;
+    ModelBuilder big(17);
+    big.input("x", dtype::Float, {1024, 1024}).output("y", dtype::Float);
+    big.floats("c", {1, 1}, {1.0f}).ints("shape", {2}, {1024, 1024});
+    big.node("Expand", {"c", "shape"}, {"big"}, "/blk/Expand").node("Add", {"x", "big"}, {"y"}, "/blk/Add");
+    const QString path = dir.filePath("big_expand.onnx");
+    big.save(path.toStdString());
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openFile(path));
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->busy(), 60000);
+    QVERIFY(window.session()->pipeline()->atFixedPoint());
+    // The Passes panel says why the Expand is still there.
+    auto* status = window.timeline()->findChild<QLabel*>("timelineStatus");
+    QVERIFY(status);
+    QVERIFY2(status->text().endsWith("(fixed point). 1 node not folded at a limit (the size limit below, or the "
+                                     "fold's time cap), such as '/blk/Expand'; the Inspector says why."),
+             qPrintable(status->text()));
+    QVERIFY(window.saveReport(dir.filePath("r.md")));
+    const QString md = QString::fromUtf8(readAll(dir.filePath("r.md")));
+    QVERIFY2(md.contains("## Not folded at a limit") && md.contains("- `/blk/Expand` (Expand): ")
+                 && md.contains("output would be 4.0 MB, over the 1.5 MB limit."),
+             qPrintable(md));
+    QVERIFY(window.saveReport(dir.filePath("r.json")));
+    const QJsonObject report = QJsonDocument::fromJson(readAll(dir.filePath("r.json"))).object();
+    QCOMPARE(report.value("kept_at_limit").toArray().size(), 1);
+    const QString idle = idleProblem();
+    QVERIFY2(idle.isEmpty(), qPrintable(idle));
+}
+
 void TestUiSimplify::committedPipelineIsStableWhileBusy()
 {
     SimplifySession session;

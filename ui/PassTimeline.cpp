@@ -72,6 +72,7 @@ PassTimeline::PassTimeline(SimplifySession* session, QWidget* parent) : QWidget(
     layout->addWidget(m_scope);
 
     m_status = new QLabel(this);
+    m_status->setObjectName("timelineStatus");
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
     m_progress = new QProgressBar(this);
@@ -386,9 +387,16 @@ void PassTimeline::refresh()
                        .arg(p->position())
                        .arg(p->steps().size())
                        .arg(nodeCountText(p->original().graph), nodeCountText(p->current().graph));
-    if (p->atFixedPoint())
+    if (p->atFixedPoint()) {
         text += tr(" (fixed point)");
-    else if (p->steps().empty())
+        // Why something foldable is still there, when a limit the user can raise is the answer.
+        const auto limited = keptAtLimitList(*p);
+        if (!limited.empty())
+            text += tr(". %1 not folded at a limit (the size limit below, or the fold's time cap), such as %2; "
+                       "the Inspector says why.")
+                        .arg(limited.size() == 1 ? tr("1 node") : tr("%1 nodes").arg(limited.size()),
+                             QString::fromStdString(quote(limited.front().node)));
+    } else if (p->steps().empty())
         text = tr("Nothing run yet (%1). Press Step (F10) to run the next pass that changes the model, or Run to "
                   "end (F5).")
                    .arg(nodeCountText(p->original().graph));

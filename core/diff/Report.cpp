@@ -1,6 +1,7 @@
 #include "diff/Report.h"
 
 #include "model/ModelSummary.h"
+#include "util/Error.h"
 
 #include <algorithm>
 #include <array>
@@ -168,6 +169,25 @@ std::string stepsText(const Pipeline& pipeline, bool detailed)
     return out.str();
 }
 
+std::vector<LimitedNode> keptAtLimitList(const Pipeline& pipeline)
+{
+    const auto limited = pipeline.keptAtLimit();
+    std::vector<LimitedNode> out;
+    if (limited.empty())
+        return out;
+    const std::string prefix = "Not folded: ";
+    for (const Node& n : pipeline.current().graph.nodes) {
+        auto it = limited.find(n.id);
+        if (it == limited.end())
+            continue;
+        std::string reason = it->second;
+        if (reason.rfind(prefix, 0) == 0)
+            reason.erase(0, prefix.size());
+        out.push_back({n.label(), n.opType, oneLine(reason)});
+    }
+    return out;
+}
+
 Json pipelineReport(const Pipeline& pipeline)
 {
     const Model& before = pipeline.original();
@@ -220,6 +240,15 @@ Json pipelineReport(const Pipeline& pipeline)
         steps.push(x);
     }
     j.set("steps", steps);
+    Json limited = Json::array();
+    for (const LimitedNode& n : keptAtLimitList(pipeline)) {
+        Json x = Json::object();
+        x.set("node", n.node);
+        x.set("op", n.op);
+        x.set("reason", n.reason);
+        limited.push(x);
+    }
+    j.set("kept_at_limit", limited);
     return j;
 }
 
@@ -254,6 +283,12 @@ std::string pipelineMarkdown(const Pipeline& pipeline)
                 out << " into `" << r.intoValue << "`";
             out << "\n";
         }
+    }
+    const auto limited = keptAtLimitList(pipeline);
+    if (!limited.empty()) {
+        out << "\n## Not folded at a limit\n\nRaising the size limit or the fold's time cap may fold these.\n\n";
+        for (const LimitedNode& n : limited)
+            out << "- `" << n.node << "` (" << n.op << "): " << n.reason << "\n";
     }
     return out.str();
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace netfold {
 
@@ -27,7 +28,16 @@ std::string opCountTable(const Model& before, const Model& after);
 std::string stepsText(const Pipeline& pipeline, bool detailed);
 /// A step as a line.
 std::string stepSummary(const Step& step);
-/// The whole run as JSON: nodes and op counts before and after, and every step's record.
+/// A node of the simplified model that a limit kept from folding (Pipeline::keptAtLimit).
+struct LimitedNode {
+    std::string node; ///< its name (its label when unnamed)
+    std::string op;
+    std::string reason; ///< what stopped it, one line
+};
+/// Those nodes in graph order.
+std::vector<LimitedNode> keptAtLimitList(const Pipeline& pipeline);
+/// The whole run as JSON: nodes and op counts before and after, every step's record and the
+/// nodes kept at a limit.
 Json pipelineReport(const Pipeline& pipeline);
 /// The same as Markdown (for Save Report).
 std::string pipelineMarkdown(const Pipeline& pipeline);

@@ -71,8 +71,8 @@ void checkAccumulated(const KernelContext& ctx, const std::vector<std::vector<Te
         if (!scan.empty() && scan.back())
             bytes += double(scan.back()->byteSize());
     if (bytes > double(ctx.options().maxOutputBytes))
-        ctx.fail("scan outputs would be over " + formatBytes(bytes) + ", over the "
-                 + formatBytes(double(ctx.options().maxOutputBytes)) + " limit");
+        ctx.failAtLimit("scan outputs would be over " + formatBytes(bytes) + ", over the "
+                        + formatBytes(double(ctx.options().maxOutputBytes)) + " limit");
 }
 
 Outputs loop(KernelContext& ctx)
@@ -95,8 +95,8 @@ Outputs loop(KernelContext& ctx)
     double scanBytes = 0;
     for (int64_t iter = 0; iter < tripCount && cond; ++iter) {
         if (iter >= ctx.options().maxLoopIterations)
-            ctx.fail("it ran " + std::to_string(iter) + " iterations, the limit for one Loop (trip count "
-                     + std::to_string(tripCount) + ")");
+            ctx.failAtLimit("it ran " + std::to_string(iter) + " iterations, the limit for one Loop (trip count "
+                            + std::to_string(tripCount) + ")");
         ctx.checkBudget(true);
         std::vector<TensorPtr> inputs{Tensor::int64s({iter}, {}), Tensor::scalar(dtype::Bool, cond)};
         inputs.insert(inputs.end(), state.begin(), state.end());

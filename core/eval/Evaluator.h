@@ -19,11 +19,16 @@ struct EvalBudget {
     std::atomic<uint64_t> usedBytes{0};
     std::atomic<int64_t> iterations{0};
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    /// Set when a cap stopped the evaluation (an output or the memory budget over its limit, the
+    /// iteration or time cap): raising it might let the evaluation through. Not set by cancel
+    /// or by a model the kernels refuse.
+    std::atomic<bool> limitReached{false};
     /// Starts counting again (bytes, iterations, clock).
     void reset()
     {
         usedBytes = 0;
         iterations = 0;
+        limitReached = false;
         start = std::chrono::steady_clock::now();
     }
 };

@@ -49,6 +49,13 @@ std::string KernelContext::prefix() const
 
 void KernelContext::fail(const std::string& reason) const { throw Error(prefix() + reason + "."); }
 
+void KernelContext::failAtLimit(const std::string& reason) const
+{
+    if (m_options.budget)
+        m_options.budget->limitReached = true;
+    fail(reason);
+}
+
 const Tensor& KernelContext::in(std::size_t i) const
 {
     if (!has(i))
@@ -195,10 +202,10 @@ void KernelContext::checkBytes(double bytes, const std::string& head, const std:
     // The tighter of the two names itself.
     const EvalBudget* b = m_options.budget;
     if (b && b->maxBytes && b->maxBytes < m_options.maxOutputBytes && bytes > double(b->maxBytes))
-        fail(head + formatBytes(bytes) + tail + ", over the evaluation's " + formatBytes(double(b->maxBytes))
-             + " memory budget");
+        failAtLimit(head + formatBytes(bytes) + tail + ", over the evaluation's " + formatBytes(double(b->maxBytes))
+                    + " memory budget");
     if (bytes > double(m_options.maxOutputBytes))
-        fail(head + formatBytes(bytes) + tail + ", over the " + formatBytes(double(m_options.maxOutputBytes)) + " limit");
+        failAtLimit(head + formatBytes(bytes) + tail + ", over the " + formatBytes(double(m_options.maxOutputBytes)) + " limit");
 }
 
 void KernelContext::charge(uint64_t bytes) const
@@ -208,8 +215,8 @@ void KernelContext::charge(uint64_t bytes) const
         return;
     const uint64_t used = b->usedBytes.fetch_add(bytes) + bytes;
     if (used > b->maxBytes)
-        fail("the evaluation would hold " + formatBytes(double(used)) + ", over its " + formatBytes(double(b->maxBytes))
-             + " memory budget");
+        failAtLimit("the evaluation would hold " + formatBytes(double(used)) + ", over its "
+                    + formatBytes(double(b->maxBytes)) + " memory budget");
 }
 
 void KernelContext::checkBudget(bool iteration) const
@@ -220,11 +227,11 @@ void KernelContext::checkBudget(bool iteration) const
     if (b->cancel && b->cancel->load())
         fail("the evaluation was cancelled");
     if (iteration && b->maxIterations > 0 && ++b->iterations > b->maxIterations)
-        fail("Loop/Scan bodies ran " + std::to_string(b->maxIterations) + " times, the evaluation's iteration cap");
+        failAtLimit("Loop/Scan bodies ran " + std::to_string(b->maxIterations) + " times, the evaluation's iteration cap");
     if (b->maxSeconds > 0) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - b->start).count();
         if (elapsed > b->maxSeconds)
-            fail("the evaluation ran for over " + formatNumber(b->maxSeconds) + " s, its time cap");
+            failAtLimit("the evaluation ran for over " + formatNumber(b->maxSeconds) + " s, its time cap");
     }
 }
 

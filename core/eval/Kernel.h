@@ -55,6 +55,9 @@ public:
     std::string prefix() const;
     /// Throws Error: prefix + reason + ".".
     [[noreturn]] void fail(const std::string& reason) const;
+    /// fail() for a cap (size limit, memory budget, iteration or time cap): tells the budget, if
+    /// any, that a limit stopped the evaluation (EvalBudget::limitReached).
+    [[noreturn]] void failAtLimit(const std::string& reason) const;
 
     /// Number of input slots (omitted optional inputs included).
     std::size_t inputCount() const { return m_inputs.size(); }

@@ -27,7 +27,8 @@ void ChangeRecord::merge(const ChangeRecord& o)
         stats[kv.first] += kv.second;
     warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
     for (const auto& kv : o.kept)
-        kept.insert(kv);
+        if (kept.insert(kv).second && o.keptAtLimit.count(kv.first))
+            keptAtLimit.insert(kv.first);
 }
 
 Json ChangeRecord::toJson() const
@@ -87,6 +88,8 @@ Json ChangeRecord::toJson() const
         Json x = Json::object();
         x.set("id", static_cast<int64_t>(kv.first));
         x.set("reason", kv.second);
+        if (keptAtLimit.count(kv.first))
+            x.set("at_limit", true);
         k.push(x);
     }
     j.set("kept", k);

@@ -3,6 +3,7 @@
 #include "util/Json.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,9 @@ struct ChangeRecord {
     std::vector<std::string> warnings;
     /// Nodes examined but left alone: why.
     std::map<NodeId, std::string> kept;
+    /// The kept nodes a limit stopped (the size limit, the fold's time cap, a Loop's iteration
+    /// cap): raising it may fold them.
+    std::set<NodeId> keptAtLimit;
 
     bool empty() const
     {

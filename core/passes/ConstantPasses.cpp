@@ -402,7 +402,9 @@ private:
             if (budget.cancel && budget.cancel->load())
                 throw Error(kCancelledStep);
             why = e.what();
-            if (why.find("has no kernel") == std::string::npos && why.find("limit") == std::string::npos)
+            if (budget.limitReached)
+                m_ctx.record().keptAtLimit.insert(node.id); // not a warning: listed as kept at a limit
+            else if (why.find("has no kernel") == std::string::npos)
                 m_ctx.record().warnings.push_back(why);
             return false;
         }

@@ -49,9 +49,9 @@ void Pipeline::truncateFuture()
         m_kept.resize(m_position + 1);
 }
 
-std::map<NodeId, std::string> Pipeline::keptReasons() const
+std::map<NodeId, Pipeline::Kept> Pipeline::liveKept() const
 {
-    std::map<NodeId, std::string> out;
+    std::map<NodeId, Kept> out;
     for (std::size_t i = 0; i < m_kept.size() && i <= m_position; ++i)
         for (const auto& kv : m_kept[i])
             out[kv.first] = kv.second;
@@ -60,6 +60,23 @@ std::map<NodeId, std::string> Pipeline::keptReasons() const
         live.insert(n.id);
     for (auto it = out.begin(); it != out.end();)
         it = live.count(it->first) ? std::next(it) : out.erase(it);
+    return out;
+}
+
+std::map<NodeId, std::string> Pipeline::keptReasons() const
+{
+    std::map<NodeId, std::string> out;
+    for (const auto& [id, kept] : liveKept())
+        out.emplace(id, kept.reason);
+    return out;
+}
+
+std::map<NodeId, std::string> Pipeline::keptAtLimit() const
+{
+    std::map<NodeId, std::string> out;
+    for (const auto& [id, kept] : liveKept())
+        if (kept.atLimit)
+            out.emplace(id, kept.reason);
     return out;
 }
 
@@ -185,7 +202,7 @@ bool Pipeline::computeNext()
         if (m_kept.size() <= m_position)
             m_kept.resize(m_position + 1);
         for (const auto& kv : result.changes.kept)
-            m_kept[m_position][kv.first] = kv.second;
+            m_kept[m_position][kv.first] = {kv.second, result.changes.keptAtLimit.count(kv.first) > 0};
         if (result.changes.empty()) {
             quiet.insert(pass);
             unchanged.push_back(pass->info().name);

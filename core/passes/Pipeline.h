@@ -81,6 +81,8 @@ public:
     /// Why nodes were kept (not folded, not eliminated), from the latest run of every pass up to
     /// the current position, whether or not that run changed anything.
     std::map<NodeId, std::string> keptReasons() const;
+    /// Those of keptReasons() that a limit stopped (ChangeRecord::keptAtLimit).
+    std::map<NodeId, std::string> keptAtLimit() const;
 
     /// Called before and after every pass execution (whether or not it changes anything); not
     /// for a run the pipeline skips (see m_quiet and Pass::mayChange).
@@ -110,8 +112,14 @@ private:
     std::vector<Step> m_steps;
     std::vector<Cursor> m_cursors; // cursor after each step
     Cursor m_initial;
+    struct Kept {
+        std::string reason;
+        bool atLimit = false;
+    };
+    /// The kept nodes still in the current model, with the latest reason of each.
+    std::map<NodeId, Kept> liveKept() const;
     /// Kept reasons of the pass runs between steps (index = number of steps before the run).
-    std::vector<std::map<NodeId, std::string>> m_kept;
+    std::vector<std::map<NodeId, Kept>> m_kept;
     /// Passes that already ran on a snapshot and changed nothing, by snapshot: a pass is a
     /// function of the model and the options, so running it there again would change nothing
     /// again (the last sweep and round of a schedule are mostly such runs). Cleared whenever

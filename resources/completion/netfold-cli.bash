@@ -12,7 +12,7 @@ _netfold_cli()
     local command=${words[1]}
     case $prev in
         --overwrite-input-shape | --input-shape | --check-input-shape | --unused-output | --keep | --check | \
-            --no-large-tensor | --check-memory | --check-iterations | --check-time)
+            --no-large-tensor | --fold-time | --check-memory | --check-iterations | --check-time)
             return
             ;;
         --skip-optimization)
@@ -30,7 +30,7 @@ _netfold_cli()
                 COMPREPLY=($(compgen -W '--skip-fuse-bn --skip-optimization --skip-constant-folding
                     --skip-shape-inference --overwrite-input-shape --no-large-tensor --unused-output
                     --check --check-input-shape --list-passes --steps --json --keep --force-input-shape --overwrite
-                    --check-memory --check-iterations --check-time --allow-external-data-anywhere --help' -- "$cur"))
+                    --fold-time --check-memory --check-iterations --check-time --allow-external-data-anywhere --help' -- "$cur"))
                 ;;
         esac
         return

@@ -193,7 +193,8 @@ QGroupBox* PassTimeline::buildOptions()
     m_sizeLimit->setDecimals(3);
     m_sizeLimit->setValue(double(kDefaultSizeLimit) / (1024 * 1024));
     m_sizeLimit->setSuffix(" MB");
-    m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded"));
+    m_sizeLimit->setToolTip(tr("Tile, Expand, ConstantOfShape and Range outputs larger than this are not folded, nor "
+                               "other ops' outputs larger than this and 8x their inputs"));
     form->addRow(tr("Size limit"), m_sizeLimit);
     m_shapes = new QLineEdit(options);
     m_shapes->setToolTip(tr("Fix input shapes before simplifying (like onnxsim --overwrite-input-shape); separate inputs with ';'"));

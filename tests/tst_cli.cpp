@@ -154,13 +154,8 @@ void TestCli::simplifyOptions()
 void TestCli::simplifyListsNodesKeptAtALimit()
 {
     QTemporaryDir dir;
-    // y = x + Expand(c, [1024, 1024]): the Expand's 4 MB output is over the default 1.5 MB.
-    ModelBuilder big(17);
-    big.input("x", dtype::Float, {1024, 1024}).output("y", dtype::Float);
-    big.floats("c", {1, 1}, {1.0f}).ints("shape", {2}, {1024, 1024});
-    big.node("Expand", {"c", "shape"}, {"big"}, "/blk/Expand").node("Add", {"x", "big"}, {"y"}, "/blk/Add");
     const QString bigPath = dir.filePath("big_expand.onnx");
-    big.save(bigPath.toStdString());
+    test::bigExpandModel().save(bigPath.toStdString());
     auto r = runCli({"simplify", bigPath, dir.filePath("a.onnx")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("Not folded at a limit: 1 node (--no-large-tensor SIZE and --fold-time SECONDS raise the "

@@ -13,7 +13,6 @@
 #include "SimplifySession.h"
 #include "SummaryPanel.h"
 
-#include "model/DataType.h"
 #include "model/ModelIO.h"
 #include "shape/Open.h"
 #include "passes/Pipeline.h"
@@ -57,20 +56,13 @@ private slots:
     void cancelBetweenStepsSaysWhereItStopped();
 };
 
-// A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
-// committed state (position 0 here) until the whole run is handed over, however often the
-// views look while it runs.
 // Run to end (F5) on a model whose Expand is over the size limit: the saved reports (Markdown
 // and JSON) name it as kept at a limit, with what stopped it.
 void TestUiSimplify::reportNamesNodesKeptAtALimit()
 {
     QTemporaryDir dir;
-    ModelBuilder big(17);
-    big.input("x", dtype::Float, {1024, 1024}).output("y", dtype::Float);
-    big.floats("c", {1, 1}, {1.0f}).ints("shape", {2}, {1024, 1024});
-    big.node("Expand", {"c", "shape"}, {"big"}, "/blk/Expand").node("Add", {"x", "big"}, {"y"}, "/blk/Add");
     const QString path = dir.filePath("big_expand.onnx");
-    big.save(path.toStdString());
+    test::bigExpandModel().save(path.toStdString());
     MainWindow window;
     window.resize(1280, 800);
     window.show();
@@ -97,6 +89,9 @@ void TestUiSimplify::reportNamesNodesKeptAtALimit()
     QVERIFY2(idle.isEmpty(), qPrintable(idle));
 }
 
+// A run to the end works on its own copy of the pipeline: what the GUI thread reads stays the
+// committed state (position 0 here) until the whole run is handed over, however often the
+// views look while it runs.
 void TestUiSimplify::committedPipelineIsStableWhileBusy()
 {
     SimplifySession session;

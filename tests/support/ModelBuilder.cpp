@@ -191,4 +191,13 @@ ModelBuilder slowFoldModel()
     return b;
 }
 
+ModelBuilder bigExpandModel()
+{
+    ModelBuilder b(17);
+    b.input("x", dtype::Float, {1024, 1024}).output("y", dtype::Float);
+    b.floats("c", {1, 1}, {1.0f}).ints("shape", {2}, {1024, 1024});
+    b.node("Expand", {"c", "shape"}, {"big"}, "/blk/Expand").node("Add", {"x", "big"}, {"y"}, "/blk/Add");
+    return b;
+}
+
 } // namespace netfold::test

@@ -58,4 +58,8 @@ private:
 /// seconds, for the fold's time cap and Cancel.
 ModelBuilder slowFoldModel();
 
+/// y = x + Expand(c, [1024, 1024]) at opset 17, nodes '/blk/Expand' and '/blk/Add': the Expand's
+/// 4 MB output is over the default 1.5 MB size limit, so folding keeps it at that limit.
+ModelBuilder bigExpandModel();
+
 } // namespace netfold::test

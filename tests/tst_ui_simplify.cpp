@@ -47,6 +47,7 @@ class TestUiSimplify : public QObject {
     Q_OBJECT
 private slots:
     void runToEndAndSave();
+    void reportNamesNodesKeptAtALimit_data();
     void reportNamesNodesKeptAtALimit();
     void committedPipelineIsStableWhileBusy();
     void neverSavesOverTheOriginal();
@@ -57,14 +58,23 @@ private slots:
 };
 
 // Run to end (F5) on a model whose Expand is over the size limit: the saved reports (Markdown
-// and JSON) name it as kept at a limit, with what stopped it.
+// and JSON) name it as kept at a limit, with what stopped it, and so does the Passes panel,
+// on screen in a 1280x800 and a 640x420 window.
+void TestUiSimplify::reportNamesNodesKeptAtALimit_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("640x420") << QSize(640, 420);
+}
+
 void TestUiSimplify::reportNamesNodesKeptAtALimit()
 {
+    QFETCH(QSize, size);
     QTemporaryDir dir;
     const QString path = dir.filePath("big_expand.onnx");
     test::bigExpandModel().save(path.toStdString());
     MainWindow window;
-    window.resize(1280, 800);
+    window.resize(size);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.openFile(path));
@@ -77,6 +87,11 @@ void TestUiSimplify::reportNamesNodesKeptAtALimit()
     QVERIFY2(status->text().endsWith("(fixed point). 1 node not folded at a limit (the size limit below, or the "
                                      "fold's time cap), such as '/blk/Expand'; the Inspector says why."),
              qPrintable(status->text()));
+    QVERIFY(status->isVisible());
+    const QPoint corner = status->mapTo(&window, QPoint(0, 0));
+    QVERIFY2(window.rect().contains(corner) && window.childAt(corner + QPoint(4, 4)) == status,
+             qPrintable(QString("the status at %1,%2 is hidden in a %3x%4 window")
+                            .arg(corner.x()).arg(corner.y()).arg(size.width()).arg(size.height())));
     QVERIFY(window.saveReport(dir.filePath("r.md")));
     const QString md = QString::fromUtf8(readAll(dir.filePath("r.md")));
     QVERIFY2(md.contains("## Not folded at a limit") && md.contains("- `/blk/Expand` (Expand): ")
